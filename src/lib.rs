@@ -1,0 +1,16 @@
+//! forge: a GitOps-first deployment CLI. The binary (`src/main.rs`) only parses arguments,
+//! runs a command from [`commands`] and maps its error to an exit code.
+
+pub mod bundle;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod digest;
+pub mod duration;
+pub mod error;
+pub mod fs;
+pub mod git;
+pub mod render;
+pub mod signing;
+pub mod time;
+pub mod ui;

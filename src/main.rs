@@ -1,0 +1,36 @@
+use clap::Parser;
+use forge::cli::Cli;
+use forge::commands::{self, Context, ProcessEnv};
+use forge::ui::TerminalFacts;
+
+fn main() {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose, cli.global.quiet);
+    let facts = TerminalFacts::detect();
+    let ctx = Context::new(&cli, &facts, ProcessEnv::read());
+    let code = match commands::run(cli, &ctx) {
+        Ok(()) => 0,
+        Err(err) => {
+            ctx.ui.error(&err);
+            err.code.code()
+        }
+    };
+    std::process::exit(code);
+}
+
+/// Logs go to stderr; FORGE_LOG (tracing's filter syntax) overrides -v/-vv.
+fn init_tracing(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "forge=info",
+        (false, _) => "forge=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FORGE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

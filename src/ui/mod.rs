@@ -1,0 +1,239 @@
+//! The terminal adapter: status lines, progress bars, prompts and data output.
+//!
+//! Every "is this a terminal?" and colour decision is made once, in [`TerminalFacts`] and
+//! [`Ui::new`]; nothing deeper in forge asks.
+
+use crate::error::{CliError, ExitCode};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+/// Facts about the process's surroundings, read once at start-up.
+#[derive(Clone, Debug, Default)]
+pub struct TerminalFacts {
+    pub stderr_is_terminal: bool,
+    pub stdin_is_terminal: bool,
+    pub term_is_dumb: bool,
+    pub ci: bool,
+    pub no_color: bool,
+    pub force_color: bool,
+}
+
+impl TerminalFacts {
+    pub fn detect() -> Self {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        TerminalFacts {
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            term_is_dumb: std::env::var("TERM").is_ok_and(|t| t == "dumb"),
+            ci: set("CI"),
+            no_color: set("NO_COLOR"),
+            force_color: set("FORCE_COLOR"),
+        }
+    }
+}
+
+/// How forge talks to the person (stderr, prompts) and to programs (stdout).
+#[derive(Clone, Debug)]
+pub struct Ui {
+    quiet: bool,
+    /// Animated bars on an attended terminal; otherwise plain, timestamped lines.
+    attended: bool,
+    /// Prompts are possible: stdin and stderr are terminals.
+    interactive: bool,
+    color: bool,
+}
+
+impl Ui {
+    pub fn new(facts: &TerminalFacts, quiet: bool, color: ColorChoice) -> Self {
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if facts.no_color => false,
+            ColorChoice::Auto if facts.force_color => true,
+            ColorChoice::Auto => facts.stderr_is_terminal && !facts.term_is_dumb,
+        };
+        console::set_colors_enabled_stderr(color);
+        console::set_colors_enabled(color);
+        Ui {
+            quiet,
+            attended: facts.stderr_is_terminal && !facts.term_is_dumb && !facts.ci && !quiet,
+            interactive: facts.stdin_is_terminal && facts.stderr_is_terminal,
+            color,
+        }
+    }
+
+    /// A silent Ui for library callers and tests.
+    pub fn silent() -> Self {
+        Ui {
+            quiet: true,
+            attended: false,
+            interactive: false,
+            color: false,
+        }
+    }
+
+    pub fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
+    /// A progress line on stderr: `verb` is the action ("Building"), `what` the object.
+    pub fn status(&self, verb: &str, what: impl Display) {
+        if self.quiet {
+            return;
+        }
+        if self.attended {
+            eprintln!("{:>12} {what}", console::style(verb).green().bold());
+        } else {
+            eprintln!(
+                "{} {verb} {what}",
+                crate::time::rfc3339(crate::time::now_epoch())
+            );
+        }
+    }
+
+    pub fn warn(&self, message: impl Display) {
+        eprintln!("{} {message}", console::style("warning:").yellow().bold());
+    }
+
+    pub fn error(&self, err: &CliError) {
+        eprintln!("{} {}", console::style("error:").red().bold(), err.message);
+        if let Some(hint) = &err.hint {
+            eprintln!("{} {hint}", console::style("hint:").cyan().bold());
+        }
+    }
+
+    /// A byte-count progress bar, drawn only on an attended terminal.
+    pub fn progress_bytes(&self) -> Progress {
+        if !self.attended {
+            return Progress(None);
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            )
+            .expect("progress template is valid")
+            .progress_chars("=> "),
+        );
+        Progress(Some(bar))
+    }
+
+    fn require_prompt(&self, what: &str) -> Result<(), CliError> {
+        if self.interactive {
+            Ok(())
+        } else {
+            Err(CliError::usage(format!("{what} needs an answer, and there is no terminal to ask on"))
+                .with_hint("pass the value as a flag (or --yes to accept defaults) when running without a terminal"))
+        }
+    }
+
+    pub fn prompt_text(&self, prompt: &str, default: Option<&str>) -> Result<String, CliError> {
+        self.require_prompt(prompt)?;
+        let theme = self.theme();
+        let mut input = dialoguer::Input::<String>::with_theme(theme.as_ref()).with_prompt(prompt);
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        input.interact_text().map_err(prompt_failed)
+    }
+
+    pub fn prompt_select(
+        &self,
+        prompt: &str,
+        items: &[&str],
+        default: usize,
+    ) -> Result<usize, CliError> {
+        self.require_prompt(prompt)?;
+        dialoguer::Select::with_theme(self.theme().as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact()
+            .map_err(prompt_failed)
+    }
+
+    /// Asks for a secret without echo; `confirm` asks twice (for new passphrases).
+    pub fn prompt_password(&self, prompt: &str, confirm: bool) -> Result<String, CliError> {
+        self.require_prompt(prompt)?;
+        let theme = self.theme();
+        let mut password = dialoguer::Password::with_theme(theme.as_ref())
+            .with_prompt(prompt)
+            .allow_empty_password(true);
+        if confirm {
+            password = password.with_confirmation("Repeat it", "the two entries differ");
+        }
+        password.interact().map_err(prompt_failed)
+    }
+
+    fn theme(&self) -> Box<dyn dialoguer::theme::Theme> {
+        if self.color {
+            Box::new(dialoguer::theme::ColorfulTheme::default())
+        } else {
+            Box::new(dialoguer::theme::SimpleTheme)
+        }
+    }
+}
+
+fn prompt_failed(err: dialoguer::Error) -> CliError {
+    CliError::new(ExitCode::Usage, format!("prompt aborted: {err}"))
+}
+
+/// A progress bar that may not be drawn at all; every method is a no-op then.
+pub struct Progress(Option<ProgressBar>);
+
+impl crate::bundle::build::BuildProgress for Progress {
+    fn total(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(bytes);
+        }
+    }
+
+    fn packed(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(bytes);
+        }
+    }
+}
+
+impl Progress {
+    pub fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Writes data to stdout. A closed pipe (`forge … | head`) ends the process quietly, as
+/// ripgrep does, instead of reporting an error nobody can read.
+pub fn emit(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match result {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(err) => Err(CliError::operational(format!(
+            "cannot write to stdout: {err}"
+        ))),
+    }
+}
+
+/// Writes a value as pretty JSON plus a newline to stdout.
+pub fn emit_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(value).expect("output types serialize to JSON");
+    text.push('\n');
+    emit(&text)
+}
