@@ -346,7 +346,7 @@ impl Loaded {
                     &source.path,
                     format!("source.path '{}' is not a directory", source.path.value),
                 )
-                .hint(format!("paths are relative to {}", self.dir.display())),
+                .hint("paths in forge.yaml are relative to the directory it is in".into()),
             );
         } else if !(dir.join(marker).is_file()
             || source.kind == SourceKind::Kustomize && has_kustomization(&dir))

@@ -1,0 +1,288 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[forge] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'forge'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'forge'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Write a forge.yaml for this project'
+            cand config 'Check or print forge.yaml'
+            cand bundle 'Build, inspect, sign and verify bundles'
+            cand keygen 'Create a signing key pair (cosign-compatible)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;init'= {
+            cand --app 'Application name (lowercase letters, digits, ''-'') [default: the directory''s name]'
+            cand --source 'What the app''s manifests are'
+            cand --path 'Directory of the kustomize base or Helm chart, relative to forge.yaml'
+            cand --env-repo 'URL of the environment git repo that Flux or Argo CD watches'
+            cand --envs 'Environments in promotion order, comma-separated [default: dev,staging,prod]'
+            cand --engine 'GitOps engine that applies the env repo'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --force 'Overwrite an existing file'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;config'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand validate 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
+            cand show 'Print the resolved config: defaults filled in, per-env engine and repo path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;config;validate'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;config;show'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;config;help'= {
+            cand validate 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
+            cand show 'Print the resolved config: defaults filled in, per-env engine and repo path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;config;help;validate'= {
+        }
+        &'forge;config;help;show'= {
+        }
+        &'forge;config;help;help'= {
+        }
+        &'forge;bundle'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand build 'Pack the app''s source into a deterministic <app>-<version>.forge.tar.zst'
+            cand inspect 'Show a bundle''s manifest (after checking every entry)'
+            cand verify 'Check a bundle''s digests and, given a key, its signature (exit 0, 2 or 6)'
+            cand sign 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;bundle;build'= {
+            cand --version 'Release version [default: `git describe` of the source]'
+            cand --out 'Directory to write the bundle into'
+            cand --image 'Override or add an image reference (repeatable)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;bundle;inspect'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;bundle;verify'= {
+            cand --key 'Public key (PEM) the bundle must be signed with [default: signing.publicKey from forge.yaml]'
+            cand --signature 'Sigstore bundle holding the signature [default: BUNDLE.sigstore.json]'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;bundle;sign'= {
+            cand --key 'Encrypted private key (from `forge keygen` or `cosign generate-key-pair`)'
+            cand --out 'Where to write the signature [default: BUNDLE.sigstore.json]'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;bundle;help'= {
+            cand build 'Pack the app''s source into a deterministic <app>-<version>.forge.tar.zst'
+            cand inspect 'Show a bundle''s manifest (after checking every entry)'
+            cand verify 'Check a bundle''s digests and, given a key, its signature (exit 0, 2 or 6)'
+            cand sign 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;bundle;help;build'= {
+        }
+        &'forge;bundle;help;inspect'= {
+        }
+        &'forge;bundle;help;verify'= {
+        }
+        &'forge;bundle;help;sign'= {
+        }
+        &'forge;bundle;help;help'= {
+        }
+        &'forge;keygen'= {
+            cand --out 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --force 'Replace existing key files'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;completions'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;help'= {
+            cand init 'Write a forge.yaml for this project'
+            cand config 'Check or print forge.yaml'
+            cand bundle 'Build, inspect, sign and verify bundles'
+            cand keygen 'Create a signing key pair (cosign-compatible)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;help;init'= {
+        }
+        &'forge;help;config'= {
+            cand validate 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
+            cand show 'Print the resolved config: defaults filled in, per-env engine and repo path'
+        }
+        &'forge;help;config;validate'= {
+        }
+        &'forge;help;config;show'= {
+        }
+        &'forge;help;bundle'= {
+            cand build 'Pack the app''s source into a deterministic <app>-<version>.forge.tar.zst'
+            cand inspect 'Show a bundle''s manifest (after checking every entry)'
+            cand verify 'Check a bundle''s digests and, given a key, its signature (exit 0, 2 or 6)'
+            cand sign 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+        }
+        &'forge;help;bundle;build'= {
+        }
+        &'forge;help;bundle;inspect'= {
+        }
+        &'forge;help;bundle;verify'= {
+        }
+        &'forge;help;bundle;sign'= {
+        }
+        &'forge;help;keygen'= {
+        }
+        &'forge;help;completions'= {
+        }
+        &'forge;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

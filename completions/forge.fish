@@ -1,0 +1,199 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_forge_global_optspecs
+    string join \n C/config= output= q/quiet v/verbose color= y/yes h/help V/version
+end
+
+function __fish_forge_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_forge_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_forge_using_subcommand
+    set -l cmd (__fish_forge_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c forge -n "__fish_forge_needs_command" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_needs_command" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_needs_command" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_needs_command" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_needs_command" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_needs_command" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_needs_command" -s V -l version -d 'Print version'
+complete -c forge -n "__fish_forge_needs_command" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_needs_command" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_needs_command" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand init" -l app -d 'Application name (lowercase letters, digits, \'-\') [default: the directory\'s name]' -r
+complete -c forge -n "__fish_forge_using_subcommand init" -l source -d 'What the app\'s manifests are' -r -f -a "kustomize\t''
+helm\t''"
+complete -c forge -n "__fish_forge_using_subcommand init" -l path -d 'Directory of the kustomize base or Helm chart, relative to forge.yaml' -r
+complete -c forge -n "__fish_forge_using_subcommand init" -l env-repo -d 'URL of the environment git repo that Flux or Argo CD watches' -r
+complete -c forge -n "__fish_forge_using_subcommand init" -l envs -d 'Environments in promotion order, comma-separated [default: dev,staging,prod]' -r
+complete -c forge -n "__fish_forge_using_subcommand init" -l engine -d 'GitOps engine that applies the env repo' -r -f -a "flux\t''
+argocd\t''"
+complete -c forge -n "__fish_forge_using_subcommand init" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand init" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand init" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand init" -l force -d 'Overwrite an existing file'
+complete -c forge -n "__fish_forge_using_subcommand init" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand init" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand init" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand init" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l version -d 'Release version [default: `git describe` of the source]' -r
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l out -d 'Directory to write the bundle into' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l image -d 'Override or add an image reference (repeatable)' -r
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l key -d 'Public key (PEM) the bundle must be signed with [default: signing.publicKey from forge.yaml]' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l signature -d 'Sigstore bundle holding the signature [default: BUNDLE.sigstore.json]' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l key -d 'Encrypted private key (from `forge keygen` or `cosign generate-key-pair`)' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l out -d 'Where to write the signature [default: BUNDLE.sigstore.json]' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand keygen" -l out -d 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub' -r -F
+complete -c forge -n "__fish_forge_using_subcommand keygen" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand keygen" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand keygen" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand keygen" -l force -d 'Replace existing key files'
+complete -c forge -n "__fish_forge_using_subcommand keygen" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand keygen" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand keygen" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand keygen" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand completions" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand completions" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand completions" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'

@@ -1,0 +1,334 @@
+use crate::{TestEnv, stderr, stdout};
+use std::path::{Path, PathBuf};
+
+fn build(env: &TestEnv, app_dir: &Path, out: &str, extra: &[&str]) -> PathBuf {
+    let output = env
+        .forge()
+        .arg("-C")
+        .arg(app_dir.join("forge.yaml"))
+        .args(["bundle", "build", "--out", out])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    env.path().join(stdout(&output).trim_end())
+}
+
+fn inspect_json(env: &TestEnv, bundle: &Path) -> serde_json::Value {
+    // Global flags go after the subcommand too.
+    let output = env
+        .forge()
+        .args(["bundle", "inspect"])
+        .arg(bundle)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn build_prints_the_path_on_stdout_and_progress_on_stderr() {
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    let output = env
+        .forge()
+        .arg("-C")
+        .arg(app.join("forge.yaml"))
+        .args(["bundle", "build", "--version", "1.0.0", "--out", "dist"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "dist/hello-1.0.0.forge.tar.zst\n");
+    let err = stderr(&output);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    // No terminal: plain, timestamped lines.
+    assert!(
+        lines[0].starts_with("20") && lines[0].contains("Z Building hello 1.0.0"),
+        "{err}"
+    );
+    assert!(
+        lines[1].contains("Built dist/hello-1.0.0.forge.tar.zst"),
+        "{err}"
+    );
+    assert!(env.path().join("dist/hello-1.0.0.forge.tar.zst").is_file());
+
+    let quiet = env
+        .forge()
+        .arg("-C")
+        .arg(app.join("forge.yaml"))
+        .args([
+            "bundle",
+            "build",
+            "--version",
+            "1.0.0",
+            "--out",
+            "dist",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(stderr(&quiet), "");
+}
+
+#[test]
+fn the_manifest_records_app_version_images_time_and_every_file() {
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    let override_ref = "ghcr.io/forge-demo/hello:2.0.0";
+    let bundle = build(
+        &env,
+        &app,
+        "dist",
+        &[
+            "--version",
+            "2.0.0",
+            "--image",
+            &format!("web={override_ref}"),
+        ],
+    );
+    let shown = inspect_json(&env, &bundle);
+    let manifest = &shown["manifest"];
+    assert_eq!(manifest["app"], "hello");
+    assert_eq!(manifest["version"], "2.0.0");
+    assert_eq!(manifest["createdAt"], "2023-11-14T22:13:20Z");
+    assert_eq!(manifest["source"]["kind"], "kustomize");
+    assert_eq!(manifest["images"][0]["reference"], override_ref);
+    assert!(manifest["images"][0].get("digest").is_none());
+    let paths: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "source/deployment.yaml",
+            "source/kustomization.yaml",
+            "source/service.yaml"
+        ]
+    );
+    let service = std::fs::read(app.join("base/service.yaml")).unwrap();
+    assert_eq!(manifest["files"][2]["size"], service.len());
+    let digest = forge::digest::file_sha256(&bundle).unwrap().0;
+    assert_eq!(shown["digest"], forge::digest::prefixed(&digest));
+}
+
+#[test]
+fn builds_are_byte_identical_across_runs_and_checkout_paths() {
+    let env = TestEnv::new();
+    let first = env.sample_app("a/sample");
+    let second = env.sample_app("b/nested/deeper/sample");
+    let one = build(&env, &first, "out1", &["--version", "1.0.0"]);
+    let two = build(&env, &first, "out2", &["--version", "1.0.0"]);
+    let three = build(&env, &second, "out3", &["--version", "1.0.0"]);
+    let bytes = |p: &PathBuf| std::fs::read(p).unwrap();
+    assert_eq!(bytes(&one), bytes(&two));
+    assert_eq!(bytes(&one), bytes(&three));
+}
+
+#[test]
+fn zstd_output_does_not_depend_on_the_worker_count() {
+    use forge::bundle::build::{BuildRequest, Provenance, build};
+    let env = TestEnv::new();
+    let source = env.path().join("src");
+    std::fs::create_dir_all(&source).unwrap();
+    std::fs::write(source.join("kustomization.yaml"), "resources: []\n").unwrap();
+    // ~24 MiB of varied text, enough for zstd to split the work across several jobs.
+    let mut state: u64 = 42;
+    for file in 0..6 {
+        let mut text = String::with_capacity(4 << 20);
+        while text.len() < 4 << 20 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(&format!("key-{}: value-{:x}\n", state >> 60, state >> 20));
+        }
+        std::fs::write(source.join(format!("data-{file}.yaml")), text).unwrap();
+    }
+    let digests: Vec<String> = [1u32, 2, 4]
+        .iter()
+        .map(|&workers| {
+            let out = env.path().join(format!("out-{workers}"));
+            let request = BuildRequest {
+                app: "big",
+                version: "1.0.0",
+                source_kind: forge::config::SourceKind::Kustomize,
+                source_dir: &source,
+                images: Vec::new(),
+                created_at: 1_700_000_000,
+                provenance: Provenance::default(),
+                out_dir: &out,
+                workers,
+            };
+            build(&request, &()).unwrap().digest
+        })
+        .collect();
+    assert_eq!(digests[0], digests[1]);
+    assert_eq!(digests[0], digests[2]);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_AUTHOR_DATE", "2024-05-01T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-05-01T12:00:00Z")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn in_git_the_version_and_time_come_from_the_commit() {
+    let env = TestEnv::new();
+    let app = env.sample_app("repo/sample");
+    let repo = env.path().join("repo");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "sample"]);
+    git(&repo, &["tag", "v1.2.0"]);
+    git(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://ci:s3cr3t-token@git.example.com/shop.git",
+        ],
+    );
+
+    let build_here = |app: &Path, out: &str| {
+        let output = env
+            .forge()
+            .env_remove("SOURCE_DATE_EPOCH")
+            .arg("-C")
+            .arg(app.join("forge.yaml"))
+            .args(["bundle", "build", "--out", out])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        env.path().join(stdout(&output).trim_end())
+    };
+    let bundle = build_here(&app, "dist");
+    assert!(
+        bundle.ends_with("hello-1.2.0.forge.tar.zst"),
+        "{}",
+        bundle.display()
+    );
+    let manifest = &inspect_json(&env, &bundle)["manifest"];
+    assert_eq!(manifest["createdAt"], "2024-05-01T12:00:00Z");
+    assert_eq!(manifest["source"]["dirty"], false);
+    assert_eq!(manifest["source"]["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(
+        manifest["source"]["repo"],
+        "https://ci:***@git.example.com/shop.git"
+    );
+
+    // A second clone elsewhere builds the same bytes.
+    let clone = env.path().join("elsewhere/clone");
+    std::fs::create_dir_all(clone.parent().unwrap()).unwrap();
+    git(
+        env.path(),
+        &[
+            "clone",
+            "-q",
+            repo.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    git(
+        &clone,
+        &[
+            "remote",
+            "set-url",
+            "origin",
+            "https://ci:s3cr3t-token@git.example.com/shop.git",
+        ],
+    );
+    git(&clone, &["fetch", "-q", "--tags", repo.to_str().unwrap()]);
+    let again = build_here(&clone.join("sample"), "dist2");
+    assert_eq!(
+        std::fs::read(env.path().join(&bundle)).unwrap(),
+        std::fs::read(env.path().join(again)).unwrap()
+    );
+}
+
+#[test]
+fn outside_git_a_version_is_required() {
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    let output = env
+        .forge()
+        .arg("-C")
+        .arg(app.join("forge.yaml"))
+        .args(["bundle", "build"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("is not in a git repository"), "{err}");
+    assert!(err.contains("hint: pass --version VERSION"), "{err}");
+}
+
+#[test]
+fn bad_inputs_are_usage_errors_and_write_nothing() {
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    let run = |args: &[&str]| {
+        env.forge()
+            .arg("-C")
+            .arg(app.join("forge.yaml"))
+            .args(["bundle", "build", "--out", "dist"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let bad_version = run(&["--version", "../1.0"]);
+    assert_eq!(bad_version.status.code(), Some(2));
+    assert!(stderr(&bad_version).contains("invalid version '../1.0'"));
+
+    let bad_image = run(&["--version", "1.0.0", "--image", "web=acme/web@sha256:abc"]);
+    assert_eq!(bad_image.status.code(), Some(2));
+    assert!(stderr(&bad_image).contains("image 'web'"));
+
+    let bad_flag = run(&["--version", "1.0.0", "--image", "nonsense"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+
+    std::os::unix::fs::symlink("/etc/passwd", app.join("base/passwd")).unwrap();
+    let symlink = run(&["--version", "1.0.0"]);
+    assert_eq!(symlink.status.code(), Some(2));
+    assert!(
+        stderr(&symlink).contains("base/passwd: a symlink"),
+        "{}",
+        stderr(&symlink)
+    );
+    assert!(
+        !env.path().join("dist").exists()
+            || std::fs::read_dir(env.path().join("dist"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+}
+
+#[test]
+fn a_missing_bundle_is_a_usage_error() {
+    let env = TestEnv::new();
+    let output = env
+        .forge()
+        .args(["bundle", "inspect", "nope.forge.tar.zst"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("bundle nope.forge.tar.zst does not exist"));
+}

@@ -1,0 +1,200 @@
+use crate::{TestEnv, stderr, stdout};
+
+const VALID: &str = "\
+app: hello
+source:
+  kind: kustomize
+  path: base
+envRepo:
+  url: https://git.example.com/envs.git
+environments:
+  - name: dev
+  - name: prod
+    promoteFrom: dev
+";
+
+fn env_with(config: &str) -> TestEnv {
+    let env = TestEnv::new();
+    env.write("forge.yaml", config);
+    env.write("base/kustomization.yaml", "resources: []\n");
+    env
+}
+
+fn validate(config: &str) -> std::process::Output {
+    env_with(config)
+        .forge()
+        .args(["config", "validate"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_valid_config_validates() {
+    let output = validate(VALID);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "forge.yaml: ok (app hello, environments dev, prod)\n"
+    );
+}
+
+#[test]
+fn an_unknown_key_names_file_line_column_and_the_likely_key() {
+    let config = VALID.replace("  - name: dev\n", "  - name: dev\n    promotFrom: prod\n");
+    let output = validate(&config);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: forge.yaml:9:5: unknown key `promotFrom`
+    hint: did you mean `promoteFrom`?
+    ");
+}
+
+#[test]
+fn a_syntax_error_names_its_place() {
+    let output = validate("app: [hello\n");
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.starts_with("error: forge.yaml:1:"), "{err}");
+}
+
+#[test]
+fn a_bad_duration_is_reported_where_it_is() {
+    let config = VALID.replace(
+        "    promoteFrom: dev\n",
+        "    promoteFrom: dev\n    gates:\n      soak: 5 minutes\n",
+    );
+    let output = validate(&config);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("forge.yaml:12:13: invalid duration '5 minutes'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_semantic_problem_is_listed_with_its_line() {
+    let config = "\
+app: Hello_World
+source:
+  kind: kustomize
+  path: missing
+envRepo:
+  url: https://git.example.com/envs.git
+  path: apps/{app}
+environments:
+  - name: dev
+    promoteFrom: qa
+  - name: dev
+";
+    let output = validate(config);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: forge.yaml:1:6: app name 'Hello_World' is not a valid name
+    hint: use lowercase letters, digits and '-', at most 63 characters
+    error: forge.yaml:7:9: envRepo.path 'apps/{app}' must contain {env}, so that environments never share files
+    error: forge.yaml:10:18: environment 'dev': promoteFrom names unknown environment 'qa'
+    hint: environments are listed in promotion order
+    error: forge.yaml:11:11: environment 'dev' is defined twice
+    error: forge.yaml:4:9: source.path 'missing' is not a directory
+    hint: paths in forge.yaml are relative to the directory it is in
+    ");
+}
+
+#[test]
+fn validate_json_lists_problems() {
+    let config = VALID.replace("  - name: dev\n", "  - name: dev\n    promoteFrom: prod\n");
+    let output = env_with(&config)
+        .forge()
+        .args(["config", "validate", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["problems"][0]["line"], 9);
+    assert!(
+        report["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be listed before it")
+    );
+}
+
+#[test]
+fn a_missing_config_points_at_forge_init() {
+    let output = TestEnv::new()
+        .forge()
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: config file forge.yaml does not exist
+    hint: create one with `forge init`, or point -C/--config (FORGE_CONFIG) at yours
+    ");
+}
+
+#[test]
+fn show_resolves_defaults_and_redacts_credentials() {
+    let config = VALID.replace(
+        "https://git.example.com",
+        "https://bot:hunter2@git.example.com",
+    );
+    let output = env_with(&config)
+        .forge()
+        .args(["config", "show", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains("hunter2"), "{text}");
+    let shown: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        shown["envRepo"]["url"],
+        "https://bot:***@git.example.com/envs.git"
+    );
+    assert_eq!(shown["envRepo"]["branch"], "main");
+    assert_eq!(shown["environments"][1]["repoPath"], "apps/hello/prod");
+    assert_eq!(shown["environments"][1]["engine"], "flux");
+    assert_eq!(shown["environments"][1]["gates"]["requireHealthy"], true);
+}
+
+#[test]
+fn the_config_path_comes_from_flag_or_env() {
+    let env = env_with(VALID);
+    std::fs::rename(env.path().join("forge.yaml"), env.path().join("other.yaml")).unwrap();
+    let by_flag = env
+        .forge()
+        .args(["config", "validate", "-C", "other.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(by_flag.status.code(), Some(0), "{}", stderr(&by_flag));
+    let by_env = env
+        .forge()
+        .env("FORGE_CONFIG", "other.yaml")
+        .args(["config", "validate"])
+        .output()
+        .unwrap();
+    assert_eq!(by_env.status.code(), Some(0), "{}", stderr(&by_env));
+}
+
+/// forge.example.yaml documents every key; it must load and validate as it stands.
+#[test]
+fn the_example_config_is_valid_and_uses_every_key() {
+    let path = crate::repo().join("forge.example.yaml");
+    let loaded = forge::config::Loaded::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let env = loaded.config.environments.last().unwrap();
+    assert!(env.value.promote_from.is_some());
+    assert!(env.value.timeout.is_some());
+    assert!(!env.value.strategy.steps.is_empty());
+    assert!(env.value.values.is_some());
+    assert!(!env.value.config.is_empty());
+    let output = TestEnv::new()
+        .forge()
+        .args(["config", "validate", "-C"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
