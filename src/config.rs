@@ -309,6 +309,7 @@ impl Loaded {
             config,
         };
         let problems = loaded.problems();
+        tracing::debug!(path = %path.display(), problems = problems.len(), "loaded config");
         if problems.is_empty() {
             Ok(loaded)
         } else {

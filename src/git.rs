@@ -15,8 +15,10 @@ fn query(dir: &Path, args: &[&str]) -> Option<String> {
         .output()
         .ok()?;
     if !output.status.success() {
+        tracing::debug!(dir = %dir.display(), ?args, "git failed: {}", String::from_utf8_lossy(&output.stderr).trim());
         return None;
     }
+    tracing::debug!(dir = %dir.display(), ?args, "git ok");
     Some(String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 

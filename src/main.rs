@@ -5,9 +5,9 @@ use forge::ui::TerminalFacts;
 
 fn main() {
     let cli = Cli::parse();
-    init_tracing(cli.global.verbose, cli.global.quiet);
     let facts = TerminalFacts::detect();
     let ctx = Context::new(&cli, &facts, ProcessEnv::read());
+    init_tracing(cli.global.verbose, cli.global.quiet, ctx.ui.color());
     let code = match commands::run(cli, &ctx) {
         Ok(()) => 0,
         Err(err) => {
@@ -19,7 +19,7 @@ fn main() {
 }
 
 /// Logs go to stderr; FORGE_LOG (tracing's filter syntax) overrides -v/-vv.
-fn init_tracing(verbose: u8, quiet: bool) {
+fn init_tracing(verbose: u8, quiet: bool, color: bool) {
     let default = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -31,6 +31,7 @@ fn init_tracing(verbose: u8, quiet: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .with_target(false)
         .init();
 }

@@ -66,7 +66,14 @@ pub fn build(req: &BuildRequest, progress: &dyn BuildProgress) -> Result<Built, 
     check_version(req.version)?;
     let files = collect_source(req.source_dir)?;
     let entries = hash_files(&files, req.workers.max(1) as usize)?;
-    progress.total(entries.iter().map(|e| e.size).sum());
+    let total: u64 = entries.iter().map(|e| e.size).sum();
+    tracing::info!(
+        files = entries.len(),
+        bytes = total,
+        workers = req.workers,
+        "hashed source"
+    );
+    progress.total(total);
     let manifest = Manifest {
         api_version: API_VERSION.into(),
         kind: KIND.into(),

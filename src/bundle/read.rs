@@ -262,6 +262,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
         source: e,
     })?;
     let (digest, size) = raw.into_inner().finish();
+    tracing::info!(bundle = %path.display(), entries = count, bytes = total, "every entry matches the manifest");
     Ok(Verified {
         manifest,
         sha256: digest,

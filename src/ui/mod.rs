@@ -76,18 +76,9 @@ impl Ui {
         }
     }
 
-    /// A silent Ui for library callers and tests.
-    pub fn silent() -> Self {
-        Ui {
-            quiet: true,
-            attended: false,
-            interactive: false,
-            color: false,
-        }
-    }
-
-    pub fn is_interactive(&self) -> bool {
-        self.interactive
+    /// Whether stderr gets colour (also used for log lines).
+    pub fn color(&self) -> bool {
+        self.color
     }
 
     /// A progress line on stderr: `verb` is the action ("Building"), `what` the object.
