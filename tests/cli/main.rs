@@ -7,6 +7,7 @@ mod config;
 mod help;
 mod init;
 mod signing;
+mod terminal;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,164 @@
+//! The attended-terminal paths (prompts, cargo-style status lines), driven through a real
+//! pseudo-terminal by tmux.
+
+use crate::{TestEnv, require_tool};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A detached tmux session running one shell command in a private tmux server.
+struct Tmux {
+    socket: std::path::PathBuf,
+}
+
+impl Tmux {
+    fn start(env: &TestEnv, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: env.path().join("tmux.sock"),
+        };
+        let status = tmux
+            .cmd()
+            .args(["new-session", "-d", "-s", "t", "-x", "150", "-y", "40"])
+            .arg(format!(
+                "cd '{}' && env -u CI HOME='{}' GIT_CONFIG_GLOBAL=/dev/null TERM=xterm-256color NO_COLOR=1 SOURCE_DATE_EPOCH={} {command}; echo EXIT=$?; sleep 60",
+                env.path().display(),
+                env.path().join("home").display(),
+                crate::EPOCH,
+            ))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        tmux
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-S").arg(&self.socket);
+        cmd
+    }
+
+    fn screen(&self) -> String {
+        let output = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`; panics with the screen after 20 s.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        assert!(
+            self.cmd()
+                .args(["send-keys", "-t", "t"])
+                .args(keys)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn forge() -> &'static str {
+    env!("CARGO_BIN_EXE_forge")
+}
+
+#[test]
+fn init_asks_on_a_terminal() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let env = TestEnv::new();
+    env.write(
+        "charts/shop/Chart.yaml",
+        "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
+    );
+    let tmux = Tmux::start(&env, &format!("{} init", forge()));
+    tmux.wait_for("Application name");
+    tmux.keys(&["C-u", "shop", "Enter"]);
+    // The chart was found, so Helm is the default answer.
+    tmux.wait_for("Manifests are a");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Manifests directory");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Environment repo URL");
+    tmux.keys(&["https://git.example.com/envs.git", "Enter"]);
+    tmux.wait_for("Environments, in promotion order");
+    tmux.keys(&["C-u", "dev,prod", "Enter"]);
+    tmux.wait_for("GitOps engine");
+    tmux.keys(&["Down", "Enter"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+
+    let loaded = forge::config::Loaded::load(&env.path().join("forge.yaml")).unwrap();
+    let config = &loaded.config;
+    assert_eq!(config.app.value, "shop");
+    assert_eq!(config.source.kind, forge::config::SourceKind::Helm);
+    assert_eq!(config.source.path.value, "charts/shop");
+    assert_eq!(config.env_names(), ["dev", "prod"]);
+    assert_eq!(config.engine, forge::config::Engine::Argocd);
+}
+
+#[test]
+fn keygen_asks_for_the_passphrase_twice_without_echo() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let env = TestEnv::new();
+    let tmux = Tmux::start(&env, &format!("{} keygen --out k", forge()));
+    tmux.wait_for("Passphrase for the new private key");
+    tmux.keys(&["tty-secret-4411", "Enter"]);
+    tmux.wait_for("Repeat it");
+    tmux.keys(&["tty-secret-4411", "Enter"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        !screen.contains("tty-secret-4411"),
+        "the passphrase was echoed:\n{screen}"
+    );
+    forge::signing::key::load_private_key(&env.path().join("k.key"), "tty-secret-4411").unwrap();
+}
+
+#[test]
+fn on_a_terminal_status_lines_are_aligned_words_not_timestamps() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let env = TestEnv::new();
+    env.sample_app("sample");
+    let tmux = Tmux::start(
+        &env,
+        &format!(
+            "{} -C sample/forge.yaml bundle build --version 1.0.0 --out dist",
+            forge()
+        ),
+    );
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(screen.contains("    Building hello 1.0.0"), "{screen}");
+    assert!(
+        screen.contains("       Built dist/hello-1.0.0.forge.tar.zst"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Z Building"), "{screen}");
+}
