@@ -4,6 +4,11 @@ use forge::commands::{self, Context, ProcessEnv};
 use forge::ui::TerminalFacts;
 
 fn main() {
+    // A bug must still read as one line on stderr, not a backtrace dump.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in forge: {info}");
+        eprintln!("hint: this is a bug; please report it with the command you ran");
+    }));
     let cli = Cli::parse();
     let facts = TerminalFacts::detect();
     let ctx = Context::new(&cli, &facts, ProcessEnv::read());
