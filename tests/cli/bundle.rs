@@ -1,19 +1,6 @@
 use crate::{TestEnv, stderr, stdout};
 use std::path::{Path, PathBuf};
 
-fn build(env: &TestEnv, app_dir: &Path, out: &str, extra: &[&str]) -> PathBuf {
-    let output = env
-        .forge()
-        .arg("-C")
-        .arg(app_dir.join("forge.yaml"))
-        .args(["bundle", "build", "--out", out])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    env.path().join(stdout(&output).trim_end())
-}
-
 fn inspect_json(env: &TestEnv, bundle: &Path) -> serde_json::Value {
     // Global flags go after the subcommand too.
     let output = env
@@ -78,8 +65,7 @@ fn the_manifest_records_app_version_images_time_and_every_file() {
     let env = TestEnv::new();
     let app = env.sample_app("sample");
     let override_ref = "ghcr.io/forge-demo/hello:2.0.0";
-    let bundle = build(
-        &env,
+    let bundle = env.build_bundle(
         &app,
         "dist",
         &[
@@ -122,9 +108,9 @@ fn builds_are_byte_identical_across_runs_and_checkout_paths() {
     let env = TestEnv::new();
     let first = env.sample_app("a/sample");
     let second = env.sample_app("b/nested/deeper/sample");
-    let one = build(&env, &first, "out1", &["--version", "1.0.0"]);
-    let two = build(&env, &first, "out2", &["--version", "1.0.0"]);
-    let three = build(&env, &second, "out3", &["--version", "1.0.0"]);
+    let one = env.build_bundle(&first, "out1", &["--version", "1.0.0"]);
+    let two = env.build_bundle(&first, "out2", &["--version", "1.0.0"]);
+    let three = env.build_bundle(&second, "out3", &["--version", "1.0.0"]);
     let bytes = |p: &PathBuf| std::fs::read(p).unwrap();
     assert_eq!(bytes(&one), bytes(&two));
     assert_eq!(bytes(&one), bytes(&three));

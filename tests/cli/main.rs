@@ -70,6 +70,21 @@ impl TestEnv {
         root
     }
 
+    /// `forge -C APP/forge.yaml bundle build --out OUT ARGS...`, which must succeed; returns
+    /// the bundle's path.
+    pub fn build_bundle(&self, app: &Path, out: &str, args: &[&str]) -> PathBuf {
+        let output = self
+            .forge()
+            .arg("-C")
+            .arg(app.join("forge.yaml"))
+            .args(["bundle", "build", "--out", out])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        self.path().join(stdout(&output).trim_end())
+    }
+
     pub fn write(&self, rel: &str, text: &str) -> PathBuf {
         let path = self.path().join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -7,16 +7,7 @@ const PASSPHRASE: &str = "correct horse battery staple 7f3a";
 
 /// A sample bundle in a fresh test env.
 fn bundle(env: &TestEnv) -> PathBuf {
-    let app = env.sample_app("sample");
-    let output = env
-        .forge()
-        .arg("-C")
-        .arg(app.join("forge.yaml"))
-        .args(["bundle", "build", "--version", "1.0.0", "--out", "dist"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    env.path().join(stdout(&output).trim_end())
+    env.build_bundle(&env.sample_app("sample"), "dist", &["--version", "1.0.0"])
 }
 
 fn keygen(env: &TestEnv, prefix: &str) {
@@ -153,22 +144,7 @@ fn verification_refuses_missing_and_foreign_signatures() {
 }
 
 fn bundle_again(env: &TestEnv) -> PathBuf {
-    let output = env
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "bundle",
-            "build",
-            "--version",
-            "1.0.0",
-            "--out",
-            "dist",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    env.path().join(stdout(&output).trim_end())
+    env.build_bundle(&env.path().join("sample"), "dist", &["--version", "1.0.0"])
 }
 
 #[test]
