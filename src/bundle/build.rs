@@ -226,6 +226,11 @@ fn collect_source(root: &Path) -> Result<Vec<SourceFile>, BundleError> {
                 })?;
             let kind = item.file_type().map_err(|e| io_err(&disk, e))?;
             let entry = format!("{prefix}/{name}");
+            // Refuse here what every reader would refuse later.
+            super::read::check_entry_path(&entry).map_err(|reason| BundleError::Source {
+                path: disk.clone(),
+                reason: format!("this name cannot go in a bundle: {reason}"),
+            })?;
             if kind.is_dir() {
                 if name != ".git" {
                     pending.push((disk, entry));

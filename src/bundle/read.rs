@@ -2,16 +2,26 @@
 //!
 //! Accepted: the manifest first, then only regular files (and directories) at relative, clean
 //! paths, each listed in the manifest once with a matching size and SHA-256. Everything else
-//! (absolute paths, `..`, links, devices, fifos, duplicates, unlisted or missing entries) is
-//! refused, as are archives past the entry, size and zstd-window limits.
+//! (absolute paths, `..`, control characters, links, devices, fifos, duplicates, unlisted or
+//! missing entries, PAX sizes that disagree with the header, directories carrying data) is
+//! refused, as are archives past the entry, size, tar-metadata and zstd-window limits.
 
 use super::manifest::{API_VERSION, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR};
 use super::{BundleError, check_version, human_size};
 use crate::digest::{HashingReader, prefixed};
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// What tar may read on its own before handing over the next entry: its header, GNU long
+/// names, PAX records and padding. tar buffers long names and PAX records whole, so without a
+/// cap one small compressed member could claim gigabytes of memory.
+const MAX_METADATA: u64 = 1 << 20;
+/// Entry names quoted in error messages keep about this many characters (head and tail).
+const MAX_SHOWN: usize = 256;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -102,7 +112,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
     };
     let refused = |entry: &str, reason: &str| BundleError::Refused {
         path: path.to_path_buf(),
-        entry: entry.to_string(),
+        entry: printable(entry),
         reason: reason.to_string(),
     };
     let limit = |what: String, limit: String| BundleError::Limit {
@@ -123,8 +133,12 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
     decoder
         .window_log_max(limits.max_window_log)
         .map_err(|e| corrupt(e.to_string()))?;
-    let mut archive = tar::Archive::new(decoder);
-    let entries = archive
+    let meter = Rc::new(Meter::default());
+    let mut archive = tar::Archive::new(Metered {
+        inner: decoder,
+        meter: Rc::clone(&meter),
+    });
+    let mut entries = archive
         .entries()
         .map_err(|e| corrupt(zstd_reason(&e, limits)))?;
 
@@ -134,8 +148,21 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
     let mut count = 0usize;
     let mut total = 0u64;
 
-    for entry in entries {
-        let mut entry = entry.map_err(|e| corrupt(zstd_reason(&e, limits)))?;
+    loop {
+        meter.allow(MAX_METADATA);
+        let next = entries.next();
+        meter.allow(u64::MAX);
+        let Some(entry) = next else { break };
+        let mut entry = entry.map_err(|e| {
+            if meter.tripped.get() {
+                limit(
+                    format!("tar metadata before entry {}", count + 1),
+                    human_size(MAX_METADATA),
+                )
+            } else {
+                corrupt(zstd_reason(&e, limits))
+            }
+        })?;
         count += 1;
         if count > limits.max_entries {
             return Err(limit(
@@ -144,7 +171,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
             ));
         }
         let raw = entry.path_bytes().into_owned();
-        let shown = String::from_utf8_lossy(&raw).into_owned();
+        let shown = printable(&String::from_utf8_lossy(&raw));
         let name = std::str::from_utf8(&raw).map_err(|_| refused(&shown, "path is not UTF-8"))?;
         let kind = entry.header().entry_type();
         let is_dir = kind.is_dir();
@@ -161,6 +188,13 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
             return Err(refused(&shown, "duplicate path"));
         }
         let size = entry.header().size().map_err(|e| corrupt(e.to_string()))?;
+        // tar honours a PAX size record over the header: readers that do not would see other data.
+        if entry.size() != size {
+            return Err(refused(
+                &shown,
+                "PAX size record differs from the tar header size",
+            ));
+        }
 
         if manifest.is_none() {
             if name != MANIFEST_NAME || is_dir {
@@ -188,6 +222,9 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
         }
 
         if is_dir {
+            if size != 0 {
+                return Err(refused(&shown, "directory entry carries data"));
+            }
             let prefix = format!("{name}/");
             if !expected.keys().any(|p| p.starts_with(&prefix)) {
                 return Err(refused(&shown, "directory is not listed in the manifest"));
@@ -250,7 +287,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
         ));
     }
     // Whatever follows the tar end must still be valid zstd, and small: no hidden payload.
-    let mut rest = archive.into_inner();
+    let mut rest = archive.into_inner().inner;
     let trailing = io::copy(&mut (&mut rest).take(1 << 20), &mut io::sink())
         .map_err(|e| corrupt(zstd_reason(&e, limits)))?;
     if trailing >= 1 << 20 {
@@ -294,6 +331,9 @@ pub fn check_entry_path(name: &str) -> Result<(), &'static str> {
     if name.contains('\\') || name.contains(':') || name.contains('\0') {
         return Err("path contains \\, : or NUL");
     }
+    if name.chars().any(char::is_control) {
+        return Err("path contains a control character");
+    }
     for part in name.split('/') {
         match part {
             ".." => return Err("path escapes the bundle (..)"),
@@ -324,6 +364,29 @@ fn check_manifest(
     check_version(&manifest.version).map_err(|e| (None, e.to_string()))?;
     if manifest.source.path != SOURCE_DIR {
         return Err((None, format!("source.path must be '{SOURCE_DIR}'")));
+    }
+    if !crate::config::is_dns_label(&manifest.app) {
+        return Err((
+            None,
+            format!("app '{}' is not a valid name", printable(&manifest.app)),
+        ));
+    }
+    // Everything here is printed by `inspect` and written into commits later: no terminal
+    // escapes or line breaks smuggled in.
+    let source = &manifest.source;
+    let texts = [&manifest.created_at]
+        .into_iter()
+        .chain(source.repo.iter())
+        .chain(source.commit.iter())
+        .chain(manifest.images.iter().flat_map(|i| [&i.name, &i.reference]))
+        .chain(manifest.images.iter().filter_map(|i| i.digest.as_ref()));
+    for text in texts {
+        if text.chars().any(char::is_control) {
+            return Err((
+                None,
+                format!("'{}' contains a control character", printable(text)),
+            ));
+        }
     }
     if manifest.files.len() >= limits.max_entries {
         return Err((
@@ -371,7 +434,74 @@ fn check_manifest(
             ));
         }
     }
+    // A path that is also another path's directory cannot be unpacked.
+    for path in files.keys() {
+        let dir = format!("{path}/");
+        if files
+            .range(dir.clone()..)
+            .next()
+            .is_some_and(|(other, _)| other.starts_with(&dir))
+        {
+            return Err((
+                Some(path.clone()),
+                "manifest lists the path as both a file and a directory".into(),
+            ));
+        }
+    }
     Ok(files)
+}
+
+/// An entry name fit for one line of a terminal: control characters escaped, and a long name
+/// cut to its first and last `MAX_SHOWN / 2` characters.
+fn printable(name: &str) -> String {
+    let mut escaped = Vec::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    if escaped.len() <= MAX_SHOWN {
+        return escaped.into_iter().collect();
+    }
+    let half = MAX_SHOWN / 2;
+    let mut shown: String = escaped[..half].iter().collect();
+    shown.push('…');
+    shown.extend(&escaped[escaped.len() - half..]);
+    shown
+}
+
+/// Counts what tar reads while it looks for the next entry and fails past the allowance.
+#[derive(Default)]
+struct Meter {
+    left: Cell<u64>,
+    tripped: Cell<bool>,
+}
+
+impl Meter {
+    fn allow(&self, bytes: u64) {
+        self.left.set(bytes);
+    }
+}
+
+struct Metered<R> {
+    inner: R,
+    meter: Rc<Meter>,
+}
+
+impl<R: Read> Read for Metered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.meter.left.get();
+        if left == 0 && !buf.is_empty() {
+            self.meter.tripped.set(true);
+            return Err(io::Error::other("tar metadata exceeds its limit"));
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.meter.left.set(left - n as u64);
+        Ok(n)
+    }
 }
 
 /// zstd reports a too-large window as a generic I/O error; say what it means.

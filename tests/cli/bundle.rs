@@ -290,6 +290,16 @@ fn bad_inputs_are_usage_errors_and_write_nothing() {
     let bad_flag = run(&["--version", "1.0.0", "--image", "nonsense"]);
     assert_eq!(bad_flag.status.code(), Some(2));
 
+    std::fs::write(app.join("base/odd\\name.yaml"), "a: b\n").unwrap();
+    let odd_name = run(&["--version", "1.0.0"]);
+    assert_eq!(odd_name.status.code(), Some(2));
+    assert!(
+        stderr(&odd_name).contains("this name cannot go in a bundle"),
+        "{}",
+        stderr(&odd_name)
+    );
+    std::fs::remove_file(app.join("base/odd\\name.yaml")).unwrap();
+
     std::os::unix::fs::symlink("/etc/passwd", app.join("base/passwd")).unwrap();
     let symlink = run(&["--version", "1.0.0"]);
     assert_eq!(symlink.status.code(), Some(2));
