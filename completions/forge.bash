@@ -34,6 +34,9 @@ _forge() {
             forge,keygen)
                 cmd="forge__subcmd__keygen"
                 ;;
+            forge,render)
+                cmd="forge__subcmd__render"
+                ;;
             forge__subcmd__bundle,build)
                 cmd="forge__subcmd__bundle__subcmd__build"
                 ;;
@@ -100,6 +103,9 @@ _forge() {
             forge__subcmd__help,keygen)
                 cmd="forge__subcmd__help__subcmd__keygen"
                 ;;
+            forge__subcmd__help,render)
+                cmd="forge__subcmd__help__subcmd__render"
+                ;;
             forge__subcmd__help__subcmd__bundle,build)
                 cmd="forge__subcmd__help__subcmd__bundle__subcmd__build"
                 ;;
@@ -125,7 +131,7 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle keygen completions help"
+            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render keygen completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,7 +599,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help)
-            opts="init config bundle keygen completions help"
+            opts="init config bundle render keygen completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,6 +780,20 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__help__subcmd__render)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__init)
             opts="-C -q -v -y -h --app --source --path --env-repo --envs --engine --force --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -835,6 +855,52 @@ _forge() {
                 return 0
             fi
             case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__render)
+            opts="-C -q -v -y -h --bundle --version --image --out --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

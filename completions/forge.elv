@@ -35,6 +35,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand init 'Write a forge.yaml for this project'
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
+            cand render 'Write an environment''s rendered overlay into a directory'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -215,6 +216,24 @@ set edit:completion:arg-completer[forge] = {|@words|
         }
         &'forge;bundle;help;help'= {
         }
+        &'forge;render'= {
+            cand --bundle 'Bundle to use [default: build one from the configured source]'
+            cand --version 'Version to build when no --bundle is given [default: `git describe` of the source]'
+            cand --image 'Override an image reference for the build (repeatable)'
+            cand --out 'Directory to write into; must be empty or new [default: a new temp dir, printed]'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'forge;keygen'= {
             cand --out 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub'
             cand -C 'Path to forge.yaml'
@@ -249,6 +268,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand init 'Write a forge.yaml for this project'
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
+            cand render 'Write an environment''s rendered overlay into a directory'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -276,6 +296,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;bundle;verify'= {
         }
         &'forge;help;bundle;sign'= {
+        }
+        &'forge;help;render'= {
         }
         &'forge;help;keygen'= {
         }

@@ -38,6 +38,7 @@ complete -c forge -n "__fish_forge_needs_command" -s V -l version -d 'Print vers
 complete -c forge -n "__fish_forge_needs_command" -f -a "init" -d 'Write a forge.yaml for this project'
 complete -c forge -n "__fish_forge_needs_command" -f -a "config" -d 'Check or print forge.yaml'
 complete -c forge -n "__fish_forge_needs_command" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_needs_command" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
 complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
 complete -c forge -n "__fish_forge_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c forge -n "__fish_forge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -163,6 +164,20 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand render" -l bundle -d 'Bundle to use [default: build one from the configured source]' -r -F
+complete -c forge -n "__fish_forge_using_subcommand render" -l version -d 'Version to build when no --bundle is given [default: `git describe` of the source]' -r
+complete -c forge -n "__fish_forge_using_subcommand render" -l image -d 'Override an image reference for the build (repeatable)' -r
+complete -c forge -n "__fish_forge_using_subcommand render" -l out -d 'Directory to write into; must be empty or new [default: a new temp dir, printed]' -r -F
+complete -c forge -n "__fish_forge_using_subcommand render" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand render" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand render" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand render" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand render" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand render" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand render" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand keygen" -l out -d 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub' -r -F
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand keygen" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
@@ -185,12 +200,13 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render keygen completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render keygen completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render keygen completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render keygen completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render keygen completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render keygen completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'

@@ -66,6 +66,8 @@ pub enum Command {
     /// Build, inspect, sign and verify bundles.
     #[command(subcommand)]
     Bundle(commands::bundle::BundleCommand),
+    /// Write an environment's rendered overlay into a directory.
+    Render(commands::render::RenderArgs),
     /// Create a signing key pair (cosign-compatible).
     Keygen(commands::keygen::KeygenArgs),
     /// Print a shell completion script.

@@ -25,6 +25,74 @@ pub struct Config {
     pub environments: Vec<Spanned<Environment>>,
     #[serde(default)]
     pub signing: Signing,
+    /// For a Helm source: where each image goes in the chart's values (default: image.repository,
+    /// image.tag, image.digest).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub image_values: BTreeMap<String, crate::render::overlay::ImageValuePaths>,
+    #[serde(default)]
+    pub flux: FluxSettings,
+    #[serde(default)]
+    pub argocd: ArgocdSettings,
+    /// Directory of template overrides, relative to forge.yaml (default: `templates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
+}
+
+/// Where the Flux objects live in the cluster (defaults as `flux bootstrap` makes them).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FluxSettings {
+    #[serde(default = "flux_system")]
+    pub namespace: String,
+    /// The GitRepository that holds the env repo.
+    #[serde(default = "flux_system")]
+    pub git_repository: String,
+}
+
+fn flux_system() -> String {
+    "flux-system".into()
+}
+
+impl Default for FluxSettings {
+    fn default() -> Self {
+        FluxSettings {
+            namespace: flux_system(),
+            git_repository: flux_system(),
+        }
+    }
+}
+
+/// Where Argo CD Applications live and deploy to.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ArgocdSettings {
+    #[serde(default = "argocd_namespace")]
+    pub namespace: String,
+    #[serde(default = "argocd_project")]
+    pub project: String,
+    /// Cluster API server the Applications deploy to.
+    #[serde(default = "argocd_destination")]
+    pub destination: String,
+}
+
+fn argocd_namespace() -> String {
+    "argocd".into()
+}
+fn argocd_project() -> String {
+    "default".into()
+}
+fn argocd_destination() -> String {
+    "https://kubernetes.default.svc".into()
+}
+
+impl Default for ArgocdSettings {
+    fn default() -> Self {
+        ArgocdSettings {
+            namespace: argocd_namespace(),
+            project: argocd_project(),
+            destination: argocd_destination(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
@@ -117,6 +185,9 @@ pub struct Environment {
     /// Literal key/values rendered into a per-env ConfigMap.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config: BTreeMap<String, String>,
+    /// Kustomize patches (strategic merge or JSON 6902, as YAML text) applied in this env.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patches: Vec<String>,
     #[serde(default)]
     pub gates: Gates,
     #[serde(default)]
@@ -322,6 +393,17 @@ impl Loaded {
 
     pub fn source_dir(&self) -> PathBuf {
         self.dir.join(&self.config.source.path.value)
+    }
+
+    /// The templates: embedded ones, overridden by files in the configured (or default
+    /// `templates/`) directory next to forge.yaml.
+    pub fn templates(&self) -> crate::render::Templates {
+        let dir = self
+            .dir
+            .join(self.config.templates.as_deref().unwrap_or("templates"));
+        crate::render::Templates {
+            override_dir: dir.is_dir().then_some(dir),
+        }
     }
 
     pub fn public_key_path(&self) -> Option<PathBuf> {

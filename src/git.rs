@@ -83,6 +83,21 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The URL without any userinfo, for places that must not hold credentials at all (rendered
+/// manifests). ssh-style `git@host:path` is kept: its user is not a secret.
+pub fn strip_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((_, host)) if scheme.starts_with("http") => {
+            format!("{scheme}://{host}{}", &rest[authority_end..])
+        }
+        _ => url.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +121,19 @@ mod tests {
             redact_url("git@github.com:a/b.git"),
             "git@github.com:a/b.git"
         );
+    }
+
+    #[test]
+    fn strips_credentials_from_http_urls_only() {
+        assert_eq!(
+            strip_credentials("https://bob:pw@host/a.git"),
+            "https://host/a.git"
+        );
+        assert_eq!(
+            strip_credentials("ssh://git@host/a.git"),
+            "ssh://git@host/a.git"
+        );
+        assert_eq!(strip_credentials("file:///srv/a.git"), "file:///srv/a.git");
     }
 
     #[test]

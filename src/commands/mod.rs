@@ -6,6 +6,8 @@ pub mod completions;
 pub mod config;
 pub mod init;
 pub mod keygen;
+pub mod render;
+pub mod steps;
 
 use crate::cli::{Cli, Command};
 use crate::config::Loaded;
@@ -77,6 +79,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
         Command::Config(command) => config::run(ctx, command),
         Command::Bundle(command) => bundle::run(ctx, command),
         Command::Keygen(args) => keygen::run(ctx, args),
+        Command::Render(args) => render::run(ctx, args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -6,6 +6,7 @@ mod completions;
 mod config;
 mod help;
 mod init;
+mod render;
 mod signing;
 mod terminal;
 

@@ -1,12 +1,13 @@
 //! `forge bundle build`: resolve version, time and images, then pack.
 
-use crate::bundle::build::{BuildRequest, Provenance, build};
+use crate::bundle::build::{BuildRequest, Built, Provenance, build};
 use crate::bundle::manifest::ImageRef;
 use crate::commands::Context;
+use crate::config::Loaded;
 use crate::error::CliError;
 use clap::Args;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -21,7 +22,7 @@ pub struct BuildArgs {
     pub images: Vec<(String, String)>,
 }
 
-fn parse_image_flag(text: &str) -> Result<(String, String), String> {
+pub fn parse_image_flag(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, reference)) if !name.is_empty() && !reference.is_empty() => {
             Ok((name.to_string(), reference.to_string()))
@@ -34,11 +35,37 @@ fn parse_image_flag(text: &str) -> Result<(String, String), String> {
 
 pub fn run(ctx: &Context, args: BuildArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
+    let built = build_bundle(ctx, &loaded, args.release, args.images, &args.out)?;
+    let app = &built.manifest.app;
+    let version = &built.manifest.version;
+    if ctx.json() {
+        crate::ui::emit_json(&serde_json::json!({
+            "path": built.path,
+            "digest": built.digest,
+            "size": built.size,
+            "app": app,
+            "version": version,
+        }))
+    } else {
+        crate::ui::emit(&format!("{}\n", built.path.display()))
+    }
+}
+
+/// Resolves version, time and images for the configured app, then packs its source into
+/// `out_dir`. `forge bundle build` prints the result; render and deploy build this way when
+/// no bundle is given.
+pub fn build_bundle(
+    ctx: &Context,
+    loaded: &Loaded,
+    release: Option<String>,
+    image_overrides: Vec<(String, String)>,
+    out_dir: &Path,
+) -> Result<Built, CliError> {
     let config = &loaded.config;
     let source_dir = loaded.source_dir();
     let git = crate::git::source_state(&source_dir);
 
-    let version = match args.release.or(git.describe.clone()) {
+    let version = match release.or(git.describe.clone()) {
         Some(version) => version,
         None => {
             return Err(CliError::usage(format!(
@@ -65,7 +92,7 @@ pub fn run(ctx: &Context, args: BuildArgs) -> Result<(), CliError> {
         .iter()
         .map(|(name, r)| (name.clone(), r.value.clone()))
         .collect();
-    references.extend(args.images);
+    references.extend(image_overrides);
     let images = references
         .iter()
         .map(|(name, reference)| ImageRef::parse(name, reference))
@@ -100,7 +127,7 @@ pub fn run(ctx: &Context, args: BuildArgs) -> Result<(), CliError> {
             commit: git.commit,
             dirty: git.dirty,
         },
-        out_dir: &args.out,
+        out_dir,
         workers,
     };
     let progress = ctx.ui.progress_bytes();
@@ -116,15 +143,5 @@ pub fn run(ctx: &Context, args: BuildArgs) -> Result<(), CliError> {
             built.digest
         ),
     );
-    if ctx.json() {
-        crate::ui::emit_json(&serde_json::json!({
-            "path": built.path,
-            "digest": built.digest,
-            "size": built.size,
-            "app": app,
-            "version": version,
-        }))
-    } else {
-        crate::ui::emit(&format!("{}\n", built.path.display()))
-    }
+    Ok(built)
 }

@@ -1,0 +1,167 @@
+//! Named steps shared by the commands that ship a release: pick the bundle, open it, render
+//! an environment from it.
+
+use super::Context;
+use crate::bundle::read::{Extracted, Limits, extract};
+use crate::config::{Environment, Loaded};
+use crate::error::CliError;
+use crate::render::overlay::{Release, RenderRequest, Rendered, StrategyState, render};
+use clap::Args;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Which bundle a command ships: a built one, or one built now from the configured source.
+#[derive(Debug, Args)]
+pub struct BundleChoice {
+    /// Bundle to use [default: build one from the configured source]
+    #[arg(long, value_name = "BUNDLE", conflicts_with_all = ["release", "images"])]
+    pub bundle: Option<PathBuf>,
+    /// Version to build when no --bundle is given [default: `git describe` of the source]
+    #[arg(long = "version", value_name = "VERSION")]
+    pub release: Option<String>,
+    /// Override an image reference for the build (repeatable).
+    #[arg(long = "image", value_name = "NAME=REF", value_parser = super::bundle::build::parse_image_flag)]
+    pub images: Vec<(String, String)>,
+}
+
+/// A verified bundle, unpacked, and where it came from.
+pub struct OpenedBundle {
+    pub path: PathBuf,
+    pub extracted: Extracted,
+    /// Keeps a bundle built for this command alive until it is done.
+    _built_in: Option<tempfile::TempDir>,
+}
+
+pub fn open_bundle(
+    ctx: &Context,
+    loaded: &Loaded,
+    choice: BundleChoice,
+) -> Result<OpenedBundle, CliError> {
+    let (path, built_in) = match choice.bundle {
+        Some(path) => (path, None),
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("forge-build-")
+                .tempdir()
+                .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
+            let built = super::bundle::build::build_bundle(
+                ctx,
+                loaded,
+                choice.release,
+                choice.images,
+                dir.path(),
+            )?;
+            (built.path, Some(dir))
+        }
+    };
+    let extracted = extract(&path, &Limits::default())?;
+    let app = &extracted.verified.manifest.app;
+    if *app != loaded.config.app.value {
+        return Err(CliError::usage(format!(
+            "bundle {} is for app '{app}', but {} configures '{}'",
+            path.display(),
+            loaded.path.display(),
+            loaded.config.app.value
+        )));
+    }
+    Ok(OpenedBundle {
+        path,
+        extracted,
+        _built_in: built_in,
+    })
+}
+
+/// The environment named on the command line, or a usage error listing the known ones.
+pub fn environment<'a>(loaded: &'a Loaded, name: &str) -> Result<&'a Environment, CliError> {
+    loaded.config.environment(name).ok_or_else(|| {
+        CliError::usage(format!("unknown environment '{name}'")).with_hint(format!(
+            "{} defines: {}",
+            loaded.path.display(),
+            loaded.config.env_names().join(", ")
+        ))
+    })
+}
+
+/// Every file under `dir`, by path relative to it.
+pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, CliError> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    let fail = |path: &Path, e: std::io::Error| {
+        CliError::operational(format!("cannot read {}: {e}", path.display()))
+    };
+    while let Some((current, prefix)) = pending.pop() {
+        for item in std::fs::read_dir(&current).map_err(|e| fail(&current, e))? {
+            let item = item.map_err(|e| fail(&current, e))?;
+            let name = item.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if item
+                .file_type()
+                .map_err(|e| fail(&item.path(), e))?
+                .is_dir()
+            {
+                pending.push((item.path(), rel));
+            } else {
+                files.insert(
+                    rel,
+                    std::fs::read(item.path()).map_err(|e| fail(&item.path(), e))?,
+                );
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// When a release is recorded: SOURCE_DATE_EPOCH (reproducible runs and tests), else now.
+pub fn now_rfc3339(ctx: &Context) -> Result<String, CliError> {
+    let epoch = match &ctx.env.source_date_epoch {
+        Some(text) => text.parse().map_err(|_| {
+            CliError::usage(format!(
+                "SOURCE_DATE_EPOCH '{text}' is not a number of seconds"
+            ))
+        })?,
+        None => crate::time::now_epoch(),
+    };
+    Ok(crate::time::rfc3339(epoch))
+}
+
+/// Renders `env`'s directory from an opened bundle; warnings go to the terminal.
+pub fn render_env(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    opened: &OpenedBundle,
+    signer: Option<String>,
+) -> Result<Rendered, CliError> {
+    let verified = &opened.extracted.verified;
+    let manifest = &verified.manifest;
+    let source = read_tree(&opened.extracted.source_dir())?;
+    let release = Release {
+        app: manifest.app.clone(),
+        env: env.name.value.clone(),
+        version: manifest.version.clone(),
+        bundle_digest: verified.digest(),
+        source_commit: manifest.source.commit.clone(),
+        signer,
+        deployed_at: now_rfc3339(ctx)?,
+        strategy: StrategyState {
+            kind: env.strategy.kind,
+        },
+    };
+    let templates = loaded.templates();
+    let rendered = render(&RenderRequest {
+        config: &loaded.config,
+        env,
+        manifest,
+        source: &source,
+        release,
+        templates: &templates,
+    })?;
+    for warning in &rendered.warnings {
+        ctx.ui.warn(warning);
+    }
+    Ok(rendered)
+}

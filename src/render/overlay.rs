@@ -1,0 +1,554 @@
+//! The overlay for one environment, as a pure function: config + bundle contents in, the env
+//! directory's files out. No I/O here, so every overlay kind is tested against saved inputs.
+//!
+//! | source    | engine | env dir holds |
+//! |-----------|--------|---------------|
+//! | kustomize | flux   | `base/`, `kustomization.yaml` (images by digest, replicas, labels, config, patches) |
+//! | kustomize | argocd | the same plus `application.yaml` pointing at the env dir |
+//! | helm      | flux   | `chart/`, `helmrelease.yaml` (values merged), `kustomization.yaml` listing it |
+//! | helm      | argocd | `chart/`, `application.yaml` with `source.helm.valuesObject` |
+//!
+//! Every env dir also gets `release.json`.
+
+use super::{TemplateError, Templates};
+use crate::bundle::Manifest;
+use crate::config::{Config, Engine, Environment, SourceKind};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+pub const RELEASE_FILE: &str = "release.json";
+
+/// What is deployed in an env dir: written as `release.json`, read back by history and status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Release {
+    pub app: String,
+    pub env: String,
+    pub version: String,
+    pub bundle_digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_commit: Option<String>,
+    /// Who signed the bundle (a key hint today; an identity once keyless signing exists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    pub deployed_at: String,
+    pub strategy: StrategyState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StrategyState {
+    #[serde(rename = "type")]
+    pub kind: crate::config::StrategyKind,
+}
+
+impl Release {
+    /// The same release, whenever it was deployed: what "already deployed" compares.
+    pub fn same_as(&self, other: &Release) -> bool {
+        Release {
+            deployed_at: String::new(),
+            ..self.clone()
+        } == Release {
+            deployed_at: String::new(),
+            ..other.clone()
+        }
+    }
+}
+
+pub struct RenderRequest<'a> {
+    pub config: &'a Config,
+    pub env: &'a Environment,
+    pub manifest: &'a Manifest,
+    /// The bundle's source files, by path relative to the source directory.
+    pub source: &'a BTreeMap<String, Vec<u8>>,
+    pub release: Release,
+    pub templates: &'a Templates,
+}
+
+/// An env directory's files, by path relative to it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("environment '{env}' requires images pinned by digest, but '{image}' is {reference}")]
+    UnpinnedImage {
+        env: String,
+        image: String,
+        reference: String,
+    },
+    #[error("{file}: {reason}")]
+    Source { file: String, reason: String },
+}
+
+impl crate::error::Diagnose for RenderError {
+    fn exit_code(&self) -> crate::error::ExitCode {
+        match self {
+            RenderError::UnpinnedImage { .. } => crate::error::ExitCode::Refused,
+            _ => crate::error::ExitCode::Usage,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            RenderError::UnpinnedImage { .. } => {
+                Some("pin it as repo@sha256:... in forge.yaml images or with --image".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An image reference split the way kustomize and charts want it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageParts {
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+/// `registry:5000/acme/web:1.2@sha256:…` → repository, tag, digest (a port is not a tag).
+pub fn split_reference(reference: &str) -> ImageParts {
+    let (rest, digest) = match reference.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest.to_string())),
+        None => (reference, None),
+    };
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    match rest[last_slash..].rfind(':') {
+        Some(colon) => {
+            let at = last_slash + colon;
+            ImageParts {
+                repository: rest[..at].into(),
+                tag: Some(rest[at + 1..].into()),
+                digest,
+            }
+        }
+        None => ImageParts {
+            repository: rest.into(),
+            tag: None,
+            digest,
+        },
+    }
+}
+
+pub fn render(req: &RenderRequest) -> Result<Rendered, RenderError> {
+    let mut rendered = Rendered::default();
+    let env_name = &req.env.name.value;
+    for image in &req.manifest.images {
+        if image.digest.is_none() {
+            if req.env.policy.require_digests {
+                return Err(RenderError::UnpinnedImage {
+                    env: env_name.clone(),
+                    image: image.name.clone(),
+                    reference: image.reference.clone(),
+                });
+            }
+            rendered.warnings.push(format!(
+                "image '{}' is not pinned by digest ({})",
+                image.name, image.reference
+            ));
+        }
+    }
+    let engine = req.config.engine_for(req.env);
+    match req.manifest.source.kind {
+        SourceKind::Kustomize => render_kustomize(req, engine, &mut rendered)?,
+        SourceKind::Helm => render_helm(req, engine, &mut rendered)?,
+    }
+    let mut release = serde_json::to_vec_pretty(&req.release).expect("release serializes");
+    release.push(b'\n');
+    rendered.files.insert(RELEASE_FILE.into(), release);
+    Ok(rendered)
+}
+
+/// Common template variables.
+fn base_context(req: &RenderRequest) -> Map<String, Value> {
+    let mut context = Map::new();
+    context.insert("app".into(), req.config.app.value.clone().into());
+    context.insert("env".into(), req.env.name.value.clone().into());
+    context.insert("version".into(), req.manifest.version.clone().into());
+    context.insert(
+        "namespace".into(),
+        req.env.namespace.clone().map_or(Value::Null, Value::from),
+    );
+    context
+}
+
+fn copy_source(req: &RenderRequest, into: &str, rendered: &mut Rendered) {
+    for (path, bytes) in req.source {
+        rendered
+            .files
+            .insert(format!("{into}/{path}"), bytes.clone());
+    }
+}
+
+fn render_kustomize(
+    req: &RenderRequest,
+    engine: Engine,
+    rendered: &mut Rendered,
+) -> Result<(), RenderError> {
+    copy_source(req, "base", rendered);
+    let facts = scan_manifests(req.source)?;
+    let mut images = Vec::new();
+    for image in &req.manifest.images {
+        let parts = split_reference(&image.reference);
+        if !facts.images.contains(&parts.repository) {
+            rendered.warnings.push(format!(
+                "image '{}' ({}) is not used by any container in the base",
+                image.name, parts.repository
+            ));
+        }
+        images.push(serde_json::json!({
+            "name": parts.repository,
+            "new_name": parts.repository,
+            "digest": parts.digest,
+            "tag": parts.tag.unwrap_or_else(|| "latest".into()),
+        }));
+    }
+    let replicas: Vec<Value> = match req.env.replicas {
+        Some(count) => facts
+            .workloads
+            .iter()
+            .map(|name| serde_json::json!({"name": name, "count": count}))
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut context = base_context(req);
+    context.insert("images".into(), images.into());
+    context.insert("replicas".into(), replicas.into());
+    context.insert(
+        "config".into(),
+        serde_json::to_value(&req.env.config).expect("map serializes"),
+    );
+    context.insert(
+        "patches".into(),
+        serde_json::to_value(&req.env.patches).expect("list serializes"),
+    );
+    let text = req.templates.render("kustomization.yaml.j2", &context)?;
+    rendered
+        .files
+        .insert("kustomization.yaml".into(), text.into_bytes());
+    if engine == Engine::Argocd {
+        let path = req.config.env_path(&req.env.name.value);
+        render_application(req, &mut context, path, Value::Null, rendered)?;
+    }
+    Ok(())
+}
+
+fn render_helm(
+    req: &RenderRequest,
+    engine: Engine,
+    rendered: &mut Rendered,
+) -> Result<(), RenderError> {
+    copy_source(req, "chart", rendered);
+    let defaults = match req.source.get("values.yaml") {
+        Some(bytes) => parse_yaml_value("values.yaml", bytes)?,
+        None => Value::Object(Map::new()),
+    };
+    let mut values = defaults.clone();
+    if let Some(env_values) = &req.env.values {
+        merge(&mut values, env_values);
+    }
+    for image in &req.manifest.images {
+        let paths = req
+            .config
+            .image_values
+            .get(&image.name)
+            .cloned()
+            .unwrap_or_default();
+        set_image_values(
+            &mut values,
+            &defaults,
+            &split_reference(&image.reference),
+            &paths,
+        );
+    }
+    if let Some(count) = req.env.replicas {
+        set_path(&mut values, "replicaCount", count.into());
+    }
+    let mut context = base_context(req);
+    let chart_path = format!("./{}/chart", req.config.env_path(&req.env.name.value));
+    match engine {
+        Engine::Flux => {
+            let flux = &req.config.flux;
+            context.insert("chart_path".into(), chart_path.into());
+            context.insert("flux_namespace".into(), flux.namespace.clone().into());
+            context.insert("git_repository".into(), flux.git_repository.clone().into());
+            context.insert("values".into(), values);
+            let release = req.templates.render("helmrelease.yaml.j2", &context)?;
+            rendered
+                .files
+                .insert("helmrelease.yaml".into(), release.into_bytes());
+            let listing = req
+                .templates
+                .render("helm-kustomization.yaml.j2", &context)?;
+            rendered
+                .files
+                .insert("kustomization.yaml".into(), listing.into_bytes());
+        }
+        Engine::Argocd => {
+            let path = format!("{}/chart", req.config.env_path(&req.env.name.value));
+            render_application(req, &mut context, path, values, rendered)?;
+        }
+    }
+    Ok(())
+}
+
+fn render_application(
+    req: &RenderRequest,
+    context: &mut Map<String, Value>,
+    source_path: String,
+    values: Value,
+    rendered: &mut Rendered,
+) -> Result<(), RenderError> {
+    let argocd = &req.config.argocd;
+    context.insert(
+        "repo_url".into(),
+        crate::git::strip_credentials(&req.config.env_repo.url.value).into(),
+    );
+    context.insert("branch".into(), req.config.env_repo.branch.clone().into());
+    context.insert("source_path".into(), source_path.into());
+    context.insert("values".into(), values);
+    context.insert("argocd_namespace".into(), argocd.namespace.clone().into());
+    context.insert("argocd_project".into(), argocd.project.clone().into());
+    context.insert(
+        "argocd_destination".into(),
+        argocd.destination.clone().into(),
+    );
+    let text = req.templates.render("application.yaml.j2", &*context)?;
+    rendered
+        .files
+        .insert("application.yaml".into(), text.into_bytes());
+    Ok(())
+}
+
+/// Where an image goes in a chart's values; the default follows `helm create`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageValuePaths {
+    #[serde(default = "default_repository_path")]
+    pub repository: String,
+    #[serde(default = "default_tag_path")]
+    pub tag: String,
+    #[serde(default = "default_digest_path")]
+    pub digest: String,
+}
+
+fn default_repository_path() -> String {
+    "image.repository".into()
+}
+fn default_tag_path() -> String {
+    "image.tag".into()
+}
+fn default_digest_path() -> String {
+    "image.digest".into()
+}
+
+impl Default for ImageValuePaths {
+    fn default() -> Self {
+        ImageValuePaths {
+            repository: default_repository_path(),
+            tag: default_tag_path(),
+            digest: default_digest_path(),
+        }
+    }
+}
+
+/// Writes an image into the values. The digest goes to its own key when the chart's defaults
+/// have one; otherwise it rides on the tag (`1.2@sha256:…`), which charts using
+/// `repository:tag` turn into a pinned reference.
+fn set_image_values(
+    values: &mut Value,
+    defaults: &Value,
+    image: &ImageParts,
+    paths: &ImageValuePaths,
+) {
+    set_path(values, &paths.repository, image.repository.clone().into());
+    let chart_has_digest = get_path(defaults, &paths.digest).is_some();
+    match (&image.tag, &image.digest) {
+        (tag, Some(digest)) if chart_has_digest => {
+            set_path(values, &paths.digest, digest.clone().into());
+            if let Some(tag) = tag {
+                set_path(values, &paths.tag, tag.clone().into());
+            }
+        }
+        (Some(tag), Some(digest)) => set_path(values, &paths.tag, format!("{tag}@{digest}").into()),
+        (None, Some(digest)) => set_path(values, &paths.tag, format!("latest@{digest}").into()),
+        (Some(tag), None) => set_path(values, &paths.tag, tag.clone().into()),
+        (None, None) => {}
+    }
+}
+
+fn get_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.')
+        .try_fold(value, |node, key| node.as_object()?.get(key))
+}
+
+fn set_path(value: &mut Value, path: &str, new: Value) {
+    let mut node = value;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        if !node.is_object() {
+            *node = Value::Object(Map::new());
+        }
+        let map = node.as_object_mut().expect("just made an object");
+        if keys.peek().is_none() {
+            map.insert(key.to_string(), new);
+            return;
+        }
+        node = map
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+/// Deep merge as Helm does: maps merge key by key, anything else is replaced.
+pub fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (key, value) in over {
+                match base.get_mut(key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        base.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (base, over) => *base = over.clone(),
+    }
+}
+
+fn parse_yaml_value(file: &str, bytes: &[u8]) -> Result<Value, RenderError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| RenderError::Source {
+        file: file.into(),
+        reason: "not UTF-8".into(),
+    })?;
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_saphyr::from_str(text).map_err(|e| RenderError::Source {
+        file: file.into(),
+        reason: one_line(&e),
+    })
+}
+
+fn one_line(err: &serde_saphyr::Error) -> String {
+    err.without_snippet().to_string()
+}
+
+/// What the overlay needs to know about the base's manifests.
+#[derive(Debug, Default)]
+struct ManifestFacts {
+    /// Repositories of every container image.
+    images: Vec<String>,
+    /// Deployments and StatefulSets, whose replicas an env may set.
+    workloads: Vec<String>,
+}
+
+fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, RenderError> {
+    let mut facts = ManifestFacts::default();
+    for (path, bytes) in source {
+        let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if !is_yaml || name.starts_with("kustomization.") || name == "Kustomization" {
+            continue;
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| RenderError::Source {
+            file: path.clone(),
+            reason: "not UTF-8".into(),
+        })?;
+        let documents: Vec<Value> =
+            serde_saphyr::from_multiple(text).map_err(|e| RenderError::Source {
+                file: format!("base/{path}"),
+                reason: one_line(&e),
+            })?;
+        for document in documents {
+            collect_images(&document, &mut facts.images);
+            let kind = document.get("kind").and_then(Value::as_str);
+            if matches!(kind, Some("Deployment" | "StatefulSet"))
+                && let Some(name) = document.pointer("/metadata/name").and_then(Value::as_str)
+            {
+                facts.workloads.push(name.to_string());
+            }
+        }
+    }
+    facts.images.sort();
+    facts.images.dedup();
+    facts.workloads.sort();
+    facts.workloads.dedup();
+    Ok(facts)
+}
+
+fn collect_images(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("image", Value::String(reference)) => {
+                        out.push(split_reference(reference).repository)
+                    }
+                    _ => collect_images(child, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_images(item, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_references_without_mistaking_a_port_for_a_tag() {
+        let parts = split_reference("registry:5000/acme/web:1.2@sha256:abc");
+        assert_eq!(parts.repository, "registry:5000/acme/web");
+        assert_eq!(parts.tag.as_deref(), Some("1.2"));
+        assert_eq!(parts.digest.as_deref(), Some("sha256:abc"));
+        let bare = split_reference("registry:5000/acme/web");
+        assert_eq!(bare.repository, "registry:5000/acme/web");
+        assert_eq!(bare.tag, None);
+    }
+
+    #[test]
+    fn merges_maps_deeply_and_replaces_everything_else() {
+        let mut base = serde_json::json!({"image": {"repository": "a", "tag": "1"}, "list": [1, 2], "keep": true});
+        merge(
+            &mut base,
+            &serde_json::json!({"image": {"tag": "2"}, "list": [3]}),
+        );
+        assert_eq!(
+            base,
+            serde_json::json!({"image": {"repository": "a", "tag": "2"}, "list": [3], "keep": true})
+        );
+    }
+
+    #[test]
+    fn image_digest_goes_to_its_own_key_only_when_the_chart_has_one() {
+        let image = split_reference("ghcr.io/acme/web:1.2@sha256:abc");
+        let paths = ImageValuePaths::default();
+        let with_digest =
+            serde_json::json!({"image": {"repository": "x", "tag": "", "digest": ""}});
+        let mut values = with_digest.clone();
+        set_image_values(&mut values, &with_digest, &image, &paths);
+        assert_eq!(
+            values["image"],
+            serde_json::json!({"repository": "ghcr.io/acme/web", "tag": "1.2", "digest": "sha256:abc"})
+        );
+
+        let without = serde_json::json!({"image": {"repository": "x", "tag": ""}});
+        let mut values = without.clone();
+        set_image_values(&mut values, &without, &image, &paths);
+        assert_eq!(
+            values["image"],
+            serde_json::json!({"repository": "ghcr.io/acme/web", "tag": "1.2@sha256:abc"})
+        );
+    }
+}
