@@ -36,6 +36,8 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
+            cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
+            cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -234,6 +236,41 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'forge;deploy'= {
+            cand --bundle 'Bundle to use [default: build one from the configured source]'
+            cand --version 'Version to build when no --bundle is given [default: `git describe` of the source]'
+            cand --image 'Override an image reference for the build (repeatable)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --no-wait 'Stop once the commit is pushed'
+            cand --force 'Replace what someone else deployed to this env while forge was working'
+            cand --create-branch 'Create the env repo''s branch if it does not exist yet'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;history'= {
+            cand --limit 'Show at most this many entries'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'forge;keygen'= {
             cand --out 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub'
             cand -C 'Path to forge.yaml'
@@ -269,6 +306,8 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
+            cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
+            cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -298,6 +337,10 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;bundle;sign'= {
         }
         &'forge;help;render'= {
+        }
+        &'forge;help;deploy'= {
+        }
+        &'forge;help;history'= {
         }
         &'forge;help;keygen'= {
         }

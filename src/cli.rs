@@ -68,6 +68,10 @@ pub enum Command {
     Bundle(commands::bundle::BundleCommand),
     /// Write an environment's rendered overlay into a directory.
     Render(commands::render::RenderArgs),
+    /// Commit an environment's rendered overlay to the env repo and push it.
+    Deploy(commands::deploy::DeployArgs),
+    /// List the deploys of an environment, from the env repo's commit trailers.
+    History(commands::history::HistoryArgs),
     /// Create a signing key pair (cosign-compatible).
     Keygen(commands::keygen::KeygenArgs),
     /// Print a shell completion script.

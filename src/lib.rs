@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod digest;
 pub mod duration;
+pub mod envrepo;
 pub mod error;
 pub mod fs;
 pub mod git;

@@ -4,6 +4,8 @@
 pub mod bundle;
 pub mod completions;
 pub mod config;
+pub mod deploy;
+pub mod history;
 pub mod init;
 pub mod keygen;
 pub mod render;
@@ -16,19 +18,35 @@ use crate::ui::{OutputFormat, TerminalFacts, Ui};
 use std::path::PathBuf;
 
 /// Process environment variables forge reads, gathered once at start-up.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ProcessEnv {
     pub source_date_epoch: Option<String>,
     pub key_password: Option<String>,
+    /// `$XDG_CACHE_HOME/forge`, else `$HOME/.cache/forge`.
+    pub cache_root: PathBuf,
+    /// `FORGE_GIT_TOKEN` with `FORGE_GIT_USERNAME` (default x-access-token).
+    pub git_token: Option<(String, String)>,
+    /// `FORGE_GIT_AUTHOR`: `Name <email>` for commits.
+    pub git_author: Option<String>,
 }
 
 impl ProcessEnv {
     pub fn read() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let cache_root = var("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir)
+            .join("forge");
         ProcessEnv {
-            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
-                .ok()
-                .filter(|v| !v.is_empty()),
+            source_date_epoch: var("SOURCE_DATE_EPOCH"),
             key_password: std::env::var("FORGE_KEY_PASSWORD").ok(),
+            cache_root,
+            git_token: var("FORGE_GIT_TOKEN").map(|token| {
+                let user = var("FORGE_GIT_USERNAME").unwrap_or_else(|| "x-access-token".into());
+                (user, token)
+            }),
+            git_author: var("FORGE_GIT_AUTHOR"),
         }
     }
 }
@@ -62,6 +80,31 @@ impl Context {
         self.output == OutputFormat::Json
     }
 
+    /// How to reach the configured env repo.
+    pub fn repo_settings(&self, loaded: &Loaded) -> crate::envrepo::RepoSettings {
+        crate::envrepo::RepoSettings {
+            url: loaded.config.env_repo.url.value.clone(),
+            branch: loaded.config.env_repo.branch.clone(),
+            cache_root: self.env.cache_root.clone(),
+            token: self.env.git_token.clone(),
+            author: self.env.git_author.clone(),
+            may_prompt: self.ui.is_interactive(),
+        }
+    }
+
+    /// Asks before changing a protected environment: `--yes` answers, a terminal asks, and
+    /// without either the command stops with exit 2.
+    pub fn confirm(&self, question: &str) -> Result<(), CliError> {
+        if self.yes {
+            return Ok(());
+        }
+        if self.ui.prompt_confirm(question)? {
+            Ok(())
+        } else {
+            Err(CliError::usage("not confirmed; nothing was changed"))
+        }
+    }
+
     /// The key passphrase: FORGE_KEY_PASSWORD, else a prompt on a terminal.
     pub fn passphrase(&self, prompt: &str, confirm: bool) -> Result<String, CliError> {
         match &self.env.key_password {
@@ -80,6 +123,8 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
         Command::Bundle(command) => bundle::run(ctx, command),
         Command::Keygen(args) => keygen::run(ctx, args),
         Command::Render(args) => render::run(ctx, args),
+        Command::Deploy(args) => deploy::run(ctx, args),
+        Command::History(args) => history::run(ctx, args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -165,3 +165,44 @@ pub fn render_env(
     }
     Ok(rendered)
 }
+
+/// Checks the bundle's signature against the env's policy. Returns the signer (the key's
+/// hint) when a signature verified; refuses (exit 6) when the policy requires one and it is
+/// missing or bad, or when a present signature does not verify.
+pub fn check_signature(
+    loaded: &Loaded,
+    env: &Environment,
+    opened: &OpenedBundle,
+) -> Result<Option<String>, CliError> {
+    let signature_path = crate::signing::signature_path(&opened.path);
+    let required = env.policy.require_signature;
+    let Some(key_path) = loaded.public_key_path() else {
+        return Ok(None);
+    };
+    if !required && !signature_path.is_file() {
+        return Ok(None);
+    }
+    let refused = |err: CliError| {
+        if required {
+            err.with_hint(format!(
+                "environment '{}' requires bundles signed with {}: `forge bundle sign BUNDLE --key KEY`, then deploy with --bundle",
+                env.name.value,
+                key_path.display()
+            ))
+        } else {
+            err
+        }
+    };
+    let key = crate::signing::key::load_public_key(&key_path)?;
+    let signed = crate::signing::read_signature(&opened.path, &signature_path)
+        .map_err(|e| refused(e.into()))?;
+    crate::signing::verify(
+        &signed,
+        &signature_path,
+        &opened.extracted.verified.sha256,
+        &key,
+        &key_path,
+    )
+    .map_err(|e| refused(e.into()))?;
+    Ok(Some(crate::signing::key::key_hint(&key)))
+}

@@ -157,6 +157,21 @@ impl Ui {
             .map_err(prompt_failed)
     }
 
+    pub fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
+    pub fn prompt_confirm(&self, question: &str) -> Result<bool, CliError> {
+        self.require_prompt(question)
+            .map_err(|err| err.with_hint("pass --yes to confirm without a terminal"))?;
+        let theme = self.theme();
+        dialoguer::Confirm::with_theme(theme.as_ref())
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .map_err(prompt_failed)
+    }
+
     /// Asks for a secret without echo; `confirm` asks twice (for new passphrases).
     pub fn prompt_password(&self, prompt: &str, confirm: bool) -> Result<String, CliError> {
         self.require_prompt(prompt)?;

@@ -1,0 +1,125 @@
+//! Running `git` against the cache repository: one place that sets the environment (no
+//! prompts in CI, token header, no optional locks) and turns failures into typed errors with
+//! credentials redacted.
+
+use super::EnvRepoError;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+#[derive(Clone, Debug)]
+pub struct Git {
+    pub git_dir: PathBuf,
+    /// Extra environment for every call (token header, identity, prompt policy).
+    pub env: Vec<(String, String)>,
+}
+
+impl Git {
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.arg("--git-dir").arg(&self.git_dir);
+        cmd.env("GIT_OPTIONAL_LOCKS", "0");
+        for (key, value) in &self.env {
+            cmd.env(key, value);
+        }
+        cmd
+    }
+
+    /// Runs git with `args`, feeding `input`; returns stdout, or the error with stderr.
+    pub fn run_with_input(
+        &self,
+        args: &[&str],
+        input: Option<&[u8]>,
+    ) -> Result<Vec<u8>, EnvRepoError> {
+        let mut cmd = self.command();
+        cmd.args(args)
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| EnvRepoError::GitMissing(e.to_string()))?;
+        if let Some(input) = input {
+            let mut stdin = child.stdin.take().expect("stdin was piped");
+            // Fed from a thread so a large input cannot deadlock against a full stdout pipe.
+            let input = input.to_vec();
+            std::thread::spawn(move || {
+                let _ = stdin.write_all(&input);
+            });
+        }
+        let output = child
+            .wait_with_output()
+            .map_err(|e| EnvRepoError::GitMissing(e.to_string()))?;
+        tracing::debug!(?args, status = %output.status, "git");
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(EnvRepoError::Git {
+                args: args
+                    .iter()
+                    .map(|a| crate::git::redact_url(a))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                stderr: redact_text(String::from_utf8_lossy(&output.stderr).trim()),
+            })
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Result<Vec<u8>, EnvRepoError> {
+        self.run_with_input(args, None)
+    }
+
+    /// Trimmed stdout as text.
+    pub fn text(&self, args: &[&str]) -> Result<String, EnvRepoError> {
+        Ok(String::from_utf8_lossy(&self.run(args)?).trim().to_string())
+    }
+
+    /// Whether `git` succeeds (for probes like "does this object exist?").
+    pub fn succeeds(&self, args: &[&str]) -> bool {
+        self.command()
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.git_dir
+    }
+}
+
+/// Redacts every URL with credentials in free text (git's error messages quote URLs).
+pub fn redact_text(text: &str) -> String {
+    text.split_inclusive(|c: char| c.is_whitespace() || c == '\'' || c == '"')
+        .map(|word| {
+            let trimmed =
+                word.trim_end_matches(|c: char| c.is_whitespace() || c == '\'' || c == '"');
+            let tail = &word[trimmed.len()..];
+            if trimmed.contains("://") {
+                format!("{}{tail}", crate::git::redact_url(trimmed))
+            } else {
+                word.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_urls_inside_messages() {
+        let text = "fatal: unable to access 'https://bot:hunter2@git.example.com/envs.git/': 401";
+        let shown = super::redact_text(text);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("https://bot:***@git.example.com/envs.git/"),
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,520 @@
+//! The environment repository: a cache per URL, commits built from git objects (read the tip's
+//! tree, replace one env directory's subtree, write tree and commit) without a checkout, and a
+//! compare-and-swap push.
+//!
+//! The network goes through the system `git` so ssh-agent, `~/.ssh/config` and credential
+//! helpers work as they do for the user; a token in `FORGE_GIT_TOKEN` becomes an HTTP header,
+//! never part of a URL or an argument.
+
+mod git;
+pub mod publish;
+pub mod trailers;
+
+use crate::error::{Diagnose, ExitCode};
+use base64::Engine as _;
+use git::Git;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The local ref that holds the last fetched tip of the env branch.
+const TIP_REF: &str = "refs/forge/tip";
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvRepoError {
+    #[error("cannot run git: {0}")]
+    GitMissing(String),
+    #[error("git {args} failed: {stderr}")]
+    Git { args: String, stderr: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("branch '{branch}' does not exist in {url}")]
+    NoBranch { url: String, branch: String },
+    #[error("{url}: authentication failed")]
+    Auth { url: String },
+    #[error("cannot reach {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+    #[error("no git identity for the commit: {0}")]
+    NoIdentity(String),
+}
+
+impl Diagnose for EnvRepoError {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            EnvRepoError::NoBranch { .. } => ExitCode::Usage,
+            EnvRepoError::NoIdentity(_) => ExitCode::Usage,
+            _ => ExitCode::Operational,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            EnvRepoError::NoBranch { .. } => Some("pass --create-branch to start it with this commit".into()),
+            EnvRepoError::Auth { .. } => Some(
+                "check the credentials git uses for this URL (credential helper, ssh-agent) or set FORGE_GIT_TOKEN".into(),
+            ),
+            EnvRepoError::NoIdentity(_) => {
+                Some("set FORGE_GIT_AUTHOR='Name <email>' or git config user.name and user.email".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How to reach the env repo and who commits.
+#[derive(Clone, Debug)]
+pub struct RepoSettings {
+    pub url: String,
+    pub branch: String,
+    /// Root of forge's caches (`$XDG_CACHE_HOME/forge` or `~/.cache/forge`).
+    pub cache_root: PathBuf,
+    /// `FORGE_GIT_TOKEN`, sent as HTTP basic auth (`FORGE_GIT_USERNAME`, default x-access-token).
+    pub token: Option<(String, String)>,
+    /// `FORGE_GIT_AUTHOR` as `Name <email>`.
+    pub author: Option<String>,
+    /// Whether git may prompt for credentials (only on an attended terminal).
+    pub may_prompt: bool,
+}
+
+/// A commit's place in history: its id and its root tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tip {
+    pub commit: String,
+    pub tree: String,
+}
+
+pub enum PushOutcome {
+    Pushed,
+    /// The branch moved since we fetched: someone else pushed first.
+    Rejected,
+}
+
+pub struct EnvRepo {
+    git: Git,
+    settings: RepoSettings,
+    _lock: std::fs::File,
+}
+
+impl EnvRepo {
+    /// Opens (creating on first use) the cache for this URL and locks it for this process.
+    pub fn open(settings: RepoSettings) -> Result<Self, EnvRepoError> {
+        let public_url = crate::git::strip_credentials(&settings.url);
+        let key = hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(public_url.as_bytes())[..8]);
+        let name: String = public_url
+            .rsplit('/')
+            .next()
+            .unwrap_or("repo")
+            .trim_end_matches(".git")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let dir = settings
+            .cache_root
+            .join("repos")
+            .join(format!("{name}-{key}.git"));
+        let io = |path: &Path, source| EnvRepoError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        // One forge at a time per cache: fetches and ref updates would race otherwise.
+        let lock_path = dir.join("forge.lock");
+        let lock = std::fs::File::create(&lock_path).map_err(|e| io(&lock_path, e))?;
+        lock.lock().map_err(|e| io(&lock_path, e))?;
+
+        let mut env = vec![(
+            "GIT_TERMINAL_PROMPT".to_string(),
+            if settings.may_prompt { "1" } else { "0" }.to_string(),
+        )];
+        if let Some((user, token)) = &settings.token {
+            let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"));
+            env.extend([
+                ("GIT_CONFIG_COUNT".into(), "1".into()),
+                ("GIT_CONFIG_KEY_0".into(), "http.extraHeader".into()),
+                (
+                    "GIT_CONFIG_VALUE_0".into(),
+                    format!("Authorization: Basic {basic}"),
+                ),
+            ]);
+        }
+        let git = Git {
+            git_dir: dir.clone(),
+            env,
+        };
+        if !dir.join("HEAD").exists() {
+            git.run(&["init", "--quiet", "--bare"])?;
+        }
+        // The remote is (re)configured on every open: the URL may carry fresh credentials.
+        let _ = git.run(&["remote", "remove", "origin"]);
+        git.run(&["remote", "add", "origin", &settings.url])?;
+        git.run(&["config", "remote.origin.promisor", "true"])?;
+        git.run(&["config", "remote.origin.partialclonefilter", "blob:none"])?;
+        Ok(EnvRepo {
+            git,
+            settings,
+            _lock: lock,
+        })
+    }
+
+    pub fn settings(&self) -> &RepoSettings {
+        &self.settings
+    }
+
+    /// Fetches the branch tip (commits and trees only; blobs on demand). None: no such branch.
+    pub fn fetch(&self) -> Result<Option<Tip>, EnvRepoError> {
+        let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
+        let fetched = self.git.run(&[
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--depth=1",
+            "--filter=blob:none",
+            "origin",
+            &refspec,
+        ]);
+        match fetched {
+            Ok(_) => {}
+            Err(EnvRepoError::Git { stderr, .. })
+                if stderr.contains("couldn't find remote ref") =>
+            {
+                return Ok(None);
+            }
+            Err(err) => return Err(self.classify(err)),
+        }
+        let commit = self
+            .git
+            .text(&["rev-parse", "--verify", &format!("{TIP_REF}^{{commit}}")])?;
+        Ok(Some(self.tip(&commit)?))
+    }
+
+    fn tip(&self, commit: &str) -> Result<Tip, EnvRepoError> {
+        let tree = self
+            .git
+            .text(&["rev-parse", "--verify", &format!("{commit}^{{tree}}")])?;
+        Ok(Tip {
+            commit: commit.to_string(),
+            tree,
+        })
+    }
+
+    /// Turns git's network errors into what they mean for the user.
+    fn classify(&self, err: EnvRepoError) -> EnvRepoError {
+        let url = crate::git::redact_url(&self.settings.url);
+        match err {
+            EnvRepoError::Git { ref stderr, .. } => {
+                let lower = stderr.to_lowercase();
+                if lower.contains("authentication failed")
+                    || lower.contains("401")
+                    || lower.contains("403")
+                    || lower.contains("permission denied")
+                    || lower.contains("could not read username")
+                {
+                    EnvRepoError::Auth { url }
+                } else if lower.contains("could not resolve")
+                    || lower.contains("connection refused")
+                    || lower.contains("failed to connect")
+                    || lower.contains("does not appear to be a git repository")
+                    || lower.contains("not found")
+                    || lower.contains("unable to access")
+                    || lower.contains("could not read from remote")
+                {
+                    EnvRepoError::Unreachable {
+                        url,
+                        detail: stderr.lines().last().unwrap_or_default().to_string(),
+                    }
+                } else {
+                    err
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// A file's bytes at `commit`, or None when it does not exist there.
+    pub fn read_file(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>, EnvRepoError> {
+        let spec = format!("{commit}:{path}");
+        if !self.git.succeeds(&["cat-file", "-e", &spec]) {
+            // A missing blob in a partial clone is fetched by cat-file itself; a missing path
+            // is an answer, not an error.
+            if !self
+                .git
+                .succeeds(&["rev-parse", "--verify", "--quiet", &spec])
+            {
+                return Ok(None);
+            }
+        }
+        self.git
+            .run(&["cat-file", "blob", &spec])
+            .map(Some)
+            .map_err(|e| self.classify(e))
+    }
+
+    /// The tree id of `dir` at `commit`, if it exists.
+    pub fn subtree(&self, commit: &str, dir: &str) -> Option<String> {
+        self.git
+            .text(&[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{commit}:{dir}"),
+            ])
+            .ok()
+    }
+
+    /// Writes `files` (paths relative to the dir) as a tree and returns its id.
+    pub fn write_dir(&self, files: &BTreeMap<String, Vec<u8>>) -> Result<String, EnvRepoError> {
+        let mut root = DirNode::default();
+        for (path, bytes) in files {
+            let id = self.write_blob(bytes)?;
+            root.insert(path, id);
+        }
+        root.write(&self.git)
+    }
+
+    fn write_blob(&self, bytes: &[u8]) -> Result<String, EnvRepoError> {
+        Ok(String::from_utf8_lossy(
+            &self
+                .git
+                .run_with_input(&["hash-object", "-w", "--stdin"], Some(bytes))?,
+        )
+        .trim()
+        .to_string())
+    }
+
+    /// The root tree of `base` with `dir` replaced by `subtree` (created when missing).
+    pub fn splice(
+        &self,
+        base: Option<&str>,
+        dir: &str,
+        subtree: &str,
+    ) -> Result<String, EnvRepoError> {
+        let parts: Vec<&str> = dir.split('/').collect();
+        splice(&self.git, base, &parts, subtree)
+    }
+
+    /// Commits `tree` on `parent` with `message`, as the configured identity.
+    pub fn commit(
+        &self,
+        tree: &str,
+        parent: Option<&str>,
+        message: &str,
+    ) -> Result<String, EnvRepoError> {
+        let mut args = vec!["commit-tree", tree];
+        if let Some(parent) = parent {
+            args.extend(["-p", parent]);
+        }
+        let mut git = self.git.clone();
+        match &self.settings.author {
+            Some(author) => {
+                let (name, email) = parse_identity(author).ok_or_else(|| {
+                    EnvRepoError::NoIdentity(format!(
+                        "FORGE_GIT_AUTHOR '{author}' is not 'Name <email>'"
+                    ))
+                })?;
+                for role in ["AUTHOR", "COMMITTER"] {
+                    git.env.push((format!("GIT_{role}_NAME"), name.clone()));
+                    git.env.push((format!("GIT_{role}_EMAIL"), email.clone()));
+                }
+            }
+            None => {
+                if !git.succeeds(&["config", "user.email"])
+                    && std::env::var_os("GIT_AUTHOR_EMAIL").is_none()
+                {
+                    return Err(EnvRepoError::NoIdentity("git has no user.email".into()));
+                }
+            }
+        }
+        Ok(
+            String::from_utf8_lossy(&git.run_with_input(&args, Some(message.as_bytes()))?)
+                .trim()
+                .to_string(),
+        )
+    }
+
+    /// Pushes `commit` to the branch only if the branch is still at `expected` (None: the
+    /// branch must not exist yet): a compare-and-swap on the remote.
+    pub fn push(&self, commit: &str, expected: Option<&str>) -> Result<PushOutcome, EnvRepoError> {
+        let branch = &self.settings.branch;
+        let lease = format!(
+            "--force-with-lease=refs/heads/{branch}:{}",
+            expected.unwrap_or("")
+        );
+        let refspec = format!("{commit}:refs/heads/{branch}");
+        match self
+            .git
+            .run(&["push", "--quiet", "--porcelain", &lease, "origin", &refspec])
+        {
+            Ok(_) => {
+                let _ = self.git.run(&["update-ref", TIP_REF, commit]);
+                Ok(PushOutcome::Pushed)
+            }
+            Err(EnvRepoError::Git { stderr, .. })
+                if stderr.contains("stale info")
+                    || stderr.contains("rejected")
+                    || stderr.contains("non-fast-forward")
+                    || stderr.contains("fetch first") =>
+            {
+                Ok(PushOutcome::Rejected)
+            }
+            Err(err) => Err(self.classify(err)),
+        }
+    }
+
+    /// Names the newest commit after `from` up to `to` that changed `dir` (for conflict
+    /// reports): history is deepened a little to find it; the tip stands in otherwise.
+    pub fn last_change(&self, from: &str, to: &str, dir: &str) -> String {
+        let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
+        let _ = self.git.run(&[
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--filter=blob:none",
+            "--deepen=50",
+            "origin",
+            &refspec,
+        ]);
+        let range = format!("{from}..{to}");
+        let newest = self
+            .git
+            .text(&["log", "-1", "--format=%H", &range, "--", dir])
+            .ok()
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| to.to_string());
+        self.git
+            .text(&["log", "-1", "--format=%h %s (%an, %cr)", &newest])
+            .unwrap_or(newest)
+    }
+
+    /// `git log` of the branch in [`trailers::LOG_FORMAT`], commits only (trees and blobs are
+    /// not fetched).
+    pub fn log(&self) -> Result<String, EnvRepoError> {
+        let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
+        let shallow = self.git.path().join("shallow").exists();
+        let mut args = vec!["fetch", "--quiet", "--no-tags", "--filter=tree:0"];
+        if shallow {
+            args.push("--unshallow");
+        }
+        args.extend(["origin", refspec.as_str()]);
+        match self.git.run(&args) {
+            Ok(_) => {}
+            Err(EnvRepoError::Git { stderr, .. })
+                if stderr.contains("couldn't find remote ref") =>
+            {
+                return Err(EnvRepoError::NoBranch {
+                    url: crate::git::redact_url(&self.settings.url),
+                    branch: self.settings.branch.clone(),
+                });
+            }
+            Err(err) => return Err(self.classify(err)),
+        }
+        let format = format!("--format={}", trailers::LOG_FORMAT);
+        Ok(String::from_utf8_lossy(&self.git.run(&["log", &format, TIP_REF])?).into_owned())
+    }
+}
+
+fn parse_identity(text: &str) -> Option<(String, String)> {
+    let (name, rest) = text.split_once('<')?;
+    let email = rest.strip_suffix('>')?;
+    let name = name.trim();
+    (!name.is_empty() && email.contains('@')).then(|| (name.to_string(), email.trim().to_string()))
+}
+
+/// A directory being assembled from blobs, written bottom-up with `git mktree`.
+#[derive(Default)]
+struct DirNode {
+    files: BTreeMap<String, String>,
+    dirs: BTreeMap<String, DirNode>,
+}
+
+impl DirNode {
+    fn insert(&mut self, path: &str, blob: String) {
+        match path.split_once('/') {
+            Some((dir, rest)) => self
+                .dirs
+                .entry(dir.to_string())
+                .or_default()
+                .insert(rest, blob),
+            None => {
+                self.files.insert(path.to_string(), blob);
+            }
+        }
+    }
+
+    fn write(&self, git: &Git) -> Result<String, EnvRepoError> {
+        let mut listing = String::new();
+        for (name, blob) in &self.files {
+            listing.push_str(&format!("100644 blob {blob}\t{name}\0"));
+        }
+        for (name, dir) in &self.dirs {
+            listing.push_str(&format!("040000 tree {}\t{name}\0", dir.write(git)?));
+        }
+        mktree(git, &listing)
+    }
+}
+
+fn mktree(git: &Git, listing: &str) -> Result<String, EnvRepoError> {
+    Ok(String::from_utf8_lossy(
+        &git.run_with_input(&["mktree", "-z", "--missing"], Some(listing.as_bytes()))?,
+    )
+    .trim()
+    .to_string())
+}
+
+/// Rewrites the trees along `parts` so that it ends at `subtree`; siblings are untouched.
+fn splice(
+    git: &Git,
+    tree: Option<&str>,
+    parts: &[&str],
+    subtree: &str,
+) -> Result<String, EnvRepoError> {
+    let listing = match tree {
+        Some(tree) => String::from_utf8_lossy(&git.run(&["ls-tree", "-z", tree])?).into_owned(),
+        None => String::new(),
+    };
+    let (name, rest) = parts.split_first().expect("env paths are non-empty");
+    let mut child: Option<String> = None;
+    let mut kept = String::new();
+    for line in listing.split('\0').filter(|l| !l.is_empty()) {
+        let Some((meta, entry)) = line.split_once('\t') else {
+            continue;
+        };
+        if entry == *name {
+            let mut fields = meta.split(' ');
+            if fields.nth(1) == Some("tree") {
+                child = fields.next().map(str::to_string);
+            }
+        } else {
+            kept.push_str(line);
+            kept.push('\0');
+        }
+    }
+    let new_child = if rest.is_empty() {
+        subtree.to_string()
+    } else {
+        splice(git, child.as_deref(), rest, subtree)?
+    };
+    kept.push_str(&format!("040000 tree {new_child}\t{name}\0"));
+    mktree(git, &kept)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn identities_are_name_and_email() {
+        assert_eq!(
+            super::parse_identity("Ann Lee <ann@x.io>"),
+            Some(("Ann Lee".into(), "ann@x.io".into()))
+        );
+        assert_eq!(super::parse_identity("ann@x.io"), None);
+        assert_eq!(super::parse_identity(" <ann@x.io>"), None);
+    }
+}
