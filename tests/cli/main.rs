@@ -4,6 +4,7 @@
 mod bundle;
 mod completions;
 mod config;
+mod deploy;
 mod help;
 mod init;
 mod render;

@@ -1,0 +1,445 @@
+//! `forge deploy --no-wait` and `forge history` against real git remotes.
+
+use crate::{TestEnv, fixture, stderr, stdout};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A bare env repo with one commit on main, and the sample app pointing at it.
+pub struct EnvRepoFixture {
+    pub env: TestEnv,
+    pub remote: PathBuf,
+}
+
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Seed")
+        .env("GIT_AUTHOR_EMAIL", "seed@example.com")
+        .env("GIT_COMMITTER_NAME", "Seed")
+        .env("GIT_COMMITTER_EMAIL", "seed@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+impl EnvRepoFixture {
+    pub fn new() -> Self {
+        let env = TestEnv::new();
+        let remote = env.path().join("envs.git");
+        git(
+            env.path(),
+            &[
+                "init",
+                "-q",
+                "--bare",
+                "-b",
+                "main",
+                remote.to_str().unwrap(),
+            ],
+        );
+        git(&remote, &["config", "uploadpack.allowFilter", "true"]);
+        let seed = env.path().join("seed");
+        git(
+            env.path(),
+            &["init", "-q", "-b", "main", seed.to_str().unwrap()],
+        );
+        std::fs::write(seed.join("README.md"), "# environments\n").unwrap();
+        git(&seed, &["add", "."]);
+        git(&seed, &["commit", "-q", "-m", "init"]);
+        git(&seed, &["push", "-q", remote.to_str().unwrap(), "main"]);
+        let fixture = EnvRepoFixture { env, remote };
+        fixture.app("sample", "hello");
+        fixture
+    }
+
+    /// A copy of the sample app named `name`, deploying to this fixture's remote.
+    pub fn app(&self, dir: &str, name: &str) -> PathBuf {
+        let app = self.env.sample_app(dir);
+        let config = std::fs::read_to_string(app.join("forge.yaml"))
+            .unwrap()
+            .replace("app: hello", &format!("app: {name}"))
+            .replace(
+                "file:///tmp/forge-sample-envs.git",
+                &format!("file://{}", self.remote.display()),
+            );
+        std::fs::write(app.join("forge.yaml"), config).unwrap();
+        app
+    }
+
+    pub fn deploy(&self, app: &str, args: &[&str]) -> std::process::Output {
+        self.env
+            .forge()
+            .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
+            .args(["-C", &format!("{app}/forge.yaml"), "deploy"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    pub fn remote_git(&self, args: &[&str]) -> String {
+        git(&self.remote, args)
+    }
+}
+
+#[test]
+fn deploy_commits_the_rendered_env_dir_with_trailers() {
+    let repo = EnvRepoFixture::new();
+    let output = repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let commit = stdout(&output).trim().to_string();
+    assert_eq!(repo.remote_git(&["rev-parse", "main"]), commit);
+    assert_eq!(
+        repo.remote_git(&["log", "-1", "--format=%s", "main"]),
+        "deploy hello 1.0.0 to dev"
+    );
+    assert_eq!(
+        repo.remote_git(&["log", "-1", "--format=%an <%ae>", "main"]),
+        "Dee Ployer <dee@example.com>"
+    );
+    let trailers = repo.remote_git(&["log", "-1", "--format=%(trailers)", "main"]);
+    for expected in [
+        "Forge-App: hello",
+        "Forge-Env: dev",
+        "Forge-Version: 1.0.0",
+        "Forge-Bundle-Digest: sha256:",
+        "Forge-Action: deploy",
+        "Forge-Previous-Version: none",
+    ] {
+        assert!(
+            trailers.contains(expected),
+            "{expected} missing from:\n{trailers}"
+        );
+    }
+    let files = repo.remote_git(&["ls-tree", "-r", "--name-only", "main"]);
+    assert_eq!(
+        files.lines().collect::<Vec<_>>(),
+        [
+            "README.md",
+            "apps/hello/dev/base/deployment.yaml",
+            "apps/hello/dev/base/kustomization.yaml",
+            "apps/hello/dev/base/service.yaml",
+            "apps/hello/dev/kustomization.yaml",
+            "apps/hello/dev/release.json",
+        ]
+    );
+    // The committed files are exactly what `forge render` writes.
+    let render = repo
+        .env
+        .forge()
+        .args([
+            "-C",
+            "sample/forge.yaml",
+            "render",
+            "dev",
+            "--version",
+            "1.0.0",
+            "--out",
+            "rendered",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(render.status.code(), Some(0), "{}", stderr(&render));
+    let rendered = forge::commands::steps::read_tree(&repo.env.path().join("rendered")).unwrap();
+    for (path, bytes) in rendered {
+        let committed = repo.remote_git(&["show", &format!("main:apps/hello/dev/{path}")]);
+        assert_eq!(
+            committed,
+            String::from_utf8(bytes).unwrap().trim_end(),
+            "{path}"
+        );
+    }
+    // Plain deploy says that it cannot wait yet, rather than pretending to.
+    let again = repo.deploy("sample", &["dev", "--version", "1.0.1"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("waiting for Flux or Argo CD"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn an_unchanged_deploy_is_already_deployed_and_commits_nothing() {
+    let repo = EnvRepoFixture::new();
+    let bundle = repo.env.build_bundle(&repo.env.path().join("sample"), "dist", &["--version", "1.0.0"]);
+    let bundle = bundle.to_str().unwrap();
+    let first = repo.deploy("sample", &["dev", "--bundle", bundle, "--no-wait"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    // The same bundle later, from another machine's cache, changes nothing.
+    let second = repo
+        .env
+        .forge()
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .env("XDG_CACHE_HOME", repo.env.path().join("other-cache"))
+        .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
+        .args(["-C", "sample/forge.yaml", "deploy", "dev", "--bundle", bundle, "--no-wait", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(stderr(&second).contains("already deployed"), "{}", stderr(&second));
+    let report: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(report["changed"], false);
+    assert_eq!(report["commit"], head.as_str());
+    assert_eq!(repo.remote_git(&["rev-parse", "main"]), head);
+}
+
+#[test]
+fn deploying_one_env_never_changes_another() {
+    let repo = EnvRepoFixture::new();
+    assert_eq!(
+        repo.deploy("sample", &["staging", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let staging = repo.remote_git(&["rev-parse", "main:apps/hello/staging"]);
+    for version in ["1.1.0", "1.2.0"] {
+        let output = repo.deploy("sample", &["dev", "--version", version, "--no-wait"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    assert_eq!(
+        repo.remote_git(&["rev-parse", "main:apps/hello/staging"]),
+        staging
+    );
+    let trailers = repo.remote_git(&["log", "-1", "--format=%(trailers)", "main"]);
+    assert!(
+        trailers.contains("Forge-Previous-Version: 1.1.0"),
+        "{trailers}"
+    );
+}
+
+#[test]
+fn history_reads_the_trailers_back() {
+    let repo = EnvRepoFixture::new();
+    for version in ["1.0.0", "1.1.0"] {
+        assert_eq!(
+            repo.deploy("sample", &["dev", "--version", version, "--no-wait"])
+                .status
+                .code(),
+            Some(0)
+        );
+    }
+    assert_eq!(
+        repo.deploy("sample", &["staging", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let history = repo
+        .env
+        .forge()
+        .args([
+            "-C",
+            "sample/forge.yaml",
+            "history",
+            "dev",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(history.status.code(), Some(0), "{}", stderr(&history));
+    let entries: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    let versions: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1.1.0", "1.0.0"]);
+    assert_eq!(entries[0]["author"], "Dee Ployer <dee@example.com>");
+    assert_eq!(entries[0]["action"], "deploy");
+    assert_eq!(entries[0]["previousVersion"], "1.0.0");
+
+    let text = repo
+        .env
+        .forge()
+        .args(["-C", "sample/forge.yaml", "history", "dev", "--limit", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(text.status.code(), Some(0));
+    let lines: Vec<String> = stdout(&text).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[1].starts_with("1.1.0 "), "{lines:?}");
+}
+
+#[test]
+fn protected_envs_need_confirmation_and_signed_bundles() {
+    let repo = EnvRepoFixture::new();
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let unconfirmed = repo.deploy("sample", &["prod", "--version", "1.0.0", "--no-wait"]);
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    assert!(
+        stderr(&unconfirmed).contains("--yes"),
+        "{}",
+        stderr(&unconfirmed)
+    );
+
+    let unsigned = repo.deploy(
+        "sample",
+        &["prod", "--version", "1.0.0", "--no-wait", "--yes"],
+    );
+    assert_eq!(unsigned.status.code(), Some(6), "{}", stderr(&unsigned));
+    assert!(
+        stderr(&unsigned).contains("requires bundles signed with"),
+        "{}",
+        stderr(&unsigned)
+    );
+    assert_eq!(
+        repo.remote_git(&["rev-parse", "main"]),
+        head,
+        "nothing may be pushed"
+    );
+
+    let bundle = repo.env.build_bundle(
+        &repo.env.path().join("sample"),
+        "dist",
+        &["--version", "1.0.0"],
+    );
+    let signed = repo
+        .env
+        .forge()
+        .env("FORGE_KEY_PASSWORD", "forge-sample")
+        .args(["bundle", "sign"])
+        .arg(&bundle)
+        .arg("--key")
+        .arg(fixture("keys/sample.key"))
+        .output()
+        .unwrap();
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let deployed = repo.deploy(
+        "sample",
+        &[
+            "prod",
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--no-wait",
+            "--yes",
+        ],
+    );
+    assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
+    let release: serde_json::Value =
+        serde_json::from_str(&repo.remote_git(&["show", "main:apps/hello/prod/release.json"]))
+            .unwrap();
+    assert_eq!(release["signer"].as_str().unwrap().len(), 44, "{release}");
+}
+
+#[test]
+fn bad_input_is_refused_and_nothing_is_pushed() {
+    let repo = EnvRepoFixture::new();
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let check = |args: &[&str], code: i32, needle: &str| {
+        let output = repo.deploy("sample", args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(needle),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            repo.remote_git(&["rev-parse", "main"]),
+            head,
+            "{args:?} pushed"
+        );
+    };
+    check(
+        &["qa", "--version", "1.0.0", "--no-wait"],
+        2,
+        "unknown environment 'qa'",
+    );
+    check(
+        &["dev", "--bundle", "missing.forge.tar.zst", "--no-wait"],
+        2,
+        "does not exist",
+    );
+
+    // A bundle of another app.
+    repo.app("other", "other");
+    let foreign = repo.env.build_bundle(
+        &repo.env.path().join("other"),
+        "dist",
+        &["--version", "1.0.0"],
+    );
+    check(
+        &["dev", "--bundle", foreign.to_str().unwrap(), "--no-wait"],
+        2,
+        "is for app 'other'",
+    );
+
+    // A branch the repo does not have: only with --create-branch.
+    let config = repo.env.path().join("sample/forge.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("envRepo:\n", "envRepo:\n  branch: release\n"),
+    )
+    .unwrap();
+    check(
+        &["dev", "--version", "1.0.0", "--no-wait"],
+        2,
+        "branch 'release' does not exist",
+    );
+    let created = repo.deploy(
+        "sample",
+        &["dev", "--version", "1.0.0", "--no-wait", "--create-branch"],
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    assert_eq!(
+        repo.remote_git(&["log", "-1", "--format=%s", "release"]),
+        "deploy hello 1.0.0 to dev"
+    );
+    std::fs::write(&config, &text).unwrap();
+
+    // An unreachable remote.
+    std::fs::write(
+        &config,
+        text.replace(
+            &format!("file://{}", repo.remote.display()),
+            "http://127.0.0.1:9/envs.git",
+        ),
+    )
+    .unwrap();
+    check(
+        &["dev", "--version", "1.0.0", "--no-wait"],
+        1,
+        "cannot reach http://127.0.0.1:9/envs.git",
+    );
+
+    // No identity to commit as.
+    std::fs::write(&config, &text).unwrap();
+    let anonymous = repo
+        .env
+        .forge()
+        .args([
+            "-C",
+            "sample/forge.yaml",
+            "deploy",
+            "dev",
+            "--version",
+            "1.0.0",
+            "--no-wait",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(anonymous.status.code(), Some(2), "{}", stderr(&anonymous));
+    assert!(
+        stderr(&anonymous).contains("FORGE_GIT_AUTHOR"),
+        "{}",
+        stderr(&anonymous)
+    );
+    assert_eq!(repo.remote_git(&["rev-parse", "main"]), head);
+}
