@@ -64,7 +64,15 @@ impl Git {
                     .map(|a| crate::git::redact_url(a))
                     .collect::<Vec<_>>()
                     .join(" "),
-                stderr: redact_text(String::from_utf8_lossy(&output.stderr).trim()),
+                // Some commands (push --porcelain) say why on stdout.
+                stderr: redact_text(
+                    format!(
+                        "{}\n{}",
+                        String::from_utf8_lossy(&output.stderr).trim(),
+                        String::from_utf8_lossy(&output.stdout).trim()
+                    )
+                    .trim(),
+                ),
             })
         }
     }

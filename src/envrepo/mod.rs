@@ -357,12 +357,7 @@ impl EnvRepo {
                 let _ = self.git.run(&["update-ref", TIP_REF, commit]);
                 Ok(PushOutcome::Pushed)
             }
-            Err(EnvRepoError::Git { stderr, .. })
-                if stderr.contains("stale info")
-                    || stderr.contains("rejected")
-                    || stderr.contains("non-fast-forward")
-                    || stderr.contains("fetch first") =>
-            {
+            Err(EnvRepoError::Git { stderr, .. }) if lost_race(&stderr) => {
                 Ok(PushOutcome::Rejected)
             }
             Err(err) => Err(self.classify(err)),
@@ -419,6 +414,21 @@ impl EnvRepo {
         let format = format!("--format={}", trailers::LOG_FORMAT);
         Ok(String::from_utf8_lossy(&self.git.run(&["log", &format, TIP_REF])?).into_owned())
     }
+}
+
+/// Whether a failed push means the branch moved under us (the lease or the server's ref lock
+/// saw another commit), as opposed to a real failure.
+fn lost_race(stderr: &str) -> bool {
+    [
+        "stale info",
+        "rejected",
+        "non-fast-forward",
+        "fetch first",
+        "cannot lock ref",
+        "but expected",
+    ]
+    .iter()
+    .any(|sign| stderr.contains(sign))
 }
 
 fn parse_identity(text: &str) -> Option<(String, String)> {

@@ -169,7 +169,11 @@ fn deploy_commits_the_rendered_env_dir_with_trailers() {
 #[test]
 fn an_unchanged_deploy_is_already_deployed_and_commits_nothing() {
     let repo = EnvRepoFixture::new();
-    let bundle = repo.env.build_bundle(&repo.env.path().join("sample"), "dist", &["--version", "1.0.0"]);
+    let bundle = repo.env.build_bundle(
+        &repo.env.path().join("sample"),
+        "dist",
+        &["--version", "1.0.0"],
+    );
     let bundle = bundle.to_str().unwrap();
     let first = repo.deploy("sample", &["dev", "--bundle", bundle, "--no-wait"]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
@@ -181,11 +185,25 @@ fn an_unchanged_deploy_is_already_deployed_and_commits_nothing() {
         .env("SOURCE_DATE_EPOCH", "1800000000")
         .env("XDG_CACHE_HOME", repo.env.path().join("other-cache"))
         .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
-        .args(["-C", "sample/forge.yaml", "deploy", "dev", "--bundle", bundle, "--no-wait", "--output", "json"])
+        .args([
+            "-C",
+            "sample/forge.yaml",
+            "deploy",
+            "dev",
+            "--bundle",
+            bundle,
+            "--no-wait",
+            "--output",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
-    assert!(stderr(&second).contains("already deployed"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("already deployed"),
+        "{}",
+        stderr(&second)
+    );
     let report: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
     assert_eq!(report["changed"], false);
     assert_eq!(report["commit"], head.as_str());

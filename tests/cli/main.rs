@@ -3,6 +3,7 @@
 
 mod bundle;
 mod completions;
+mod concurrency;
 mod config;
 mod deploy;
 mod help;

@@ -1,0 +1,157 @@
+//! Many forge processes pushing to one env repo at once, and forge killed mid-deploy.
+
+use crate::deploy::EnvRepoFixture;
+use crate::stderr;
+use std::process::{Child, Command, Stdio};
+
+fn spawn_deploy(repo: &EnvRepoFixture, app: &str, version: &str, cache: &str) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forge"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", repo.env.path().join("home"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("SOURCE_DATE_EPOCH", crate::EPOCH)
+        .env("XDG_CACHE_HOME", repo.env.path().join(cache))
+        .env("FORGE_GIT_AUTHOR", format!("{app} <{app}@example.com>"))
+        .current_dir(repo.env.path())
+        .args([
+            "-C",
+            &format!("{app}/forge.yaml"),
+            "deploy",
+            "dev",
+            "--version",
+            version,
+            "--no-wait",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().unwrap()
+}
+
+fn fsck(dir: &std::path::Path) {
+    let output = Command::new("git")
+        .arg("--git-dir")
+        .arg(dir)
+        .args(["fsck", "--no-progress"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git fsck {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn sixteen_apps_deploying_at_once_all_land() {
+    let repo = EnvRepoFixture::new();
+    let apps: Vec<String> = (0..16).map(|i| format!("app-{i}")).collect();
+    for app in &apps {
+        repo.app(app, app);
+    }
+    let children: Vec<Child> = apps
+        .iter()
+        .map(|app| spawn_deploy(&repo, app, "1.0.0", &format!("cache-{app}")))
+        .collect();
+    for (app, child) in apps.iter().zip(children) {
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{app}: {}", stderr(&output));
+    }
+    let subjects = repo.remote_git(&["log", "--format=%s", "main"]);
+    for app in &apps {
+        assert!(
+            subjects.contains(&format!("deploy {app} 1.0.0 to dev")),
+            "{app} is missing:\n{subjects}"
+        );
+        repo.remote_git(&["rev-parse", &format!("main:apps/{app}/dev/release.json")]);
+    }
+    assert_eq!(subjects.lines().count(), 17, "{subjects}");
+    // History stays linear: every commit has one parent but the first.
+    assert_eq!(repo.remote_git(&["rev-list", "--merges", "main"]), "");
+    fsck(&repo.remote);
+}
+
+#[test]
+fn racing_deploys_of_one_env_never_lose_a_commit() {
+    let repo = EnvRepoFixture::new();
+    let children: Vec<(String, Child)> = (0..8)
+        .map(|i| {
+            let version = format!("2.0.{i}");
+            let child = spawn_deploy(&repo, "sample", &version, &format!("cache-{i}"));
+            (version, child)
+        })
+        .collect();
+    let mut landed = Vec::new();
+    for (version, child) in children {
+        let output = child.wait_with_output().unwrap();
+        match output.status.code() {
+            Some(0) => landed.push(version),
+            Some(5) => {
+                let err = stderr(&output);
+                assert!(
+                    err.contains("apps/hello/dev changed while forge was deploying"),
+                    "{err}"
+                );
+                assert!(
+                    err.contains("deploy hello 2.0."),
+                    "the other commit is named: {err}"
+                );
+            }
+            other => panic!("{version}: exit {other:?}: {}", stderr(&output)),
+        }
+    }
+    assert!(!landed.is_empty(), "at least one deploy wins");
+    let deployed = repo.remote_git(&[
+        "log",
+        "--format=%(trailers:key=Forge-Version,valueonly)",
+        "main",
+        "--",
+        "apps/hello/dev",
+    ]);
+    let mut versions: Vec<&str> = deployed.lines().filter(|l| !l.is_empty()).collect();
+    versions.sort();
+    landed.sort();
+    assert_eq!(
+        versions,
+        landed.iter().map(String::as_str).collect::<Vec<_>>(),
+        "every winner is in history exactly once"
+    );
+    assert_eq!(repo.remote_git(&["rev-list", "--merges", "main"]), "");
+    fsck(&repo.remote);
+}
+
+#[test]
+fn a_deploy_killed_at_any_moment_leaves_everything_consistent() {
+    let repo = EnvRepoFixture::new();
+    for (round, delay_ms) in [2u64, 10, 25, 40, 60, 90].into_iter().enumerate() {
+        let version = format!("3.0.{round}");
+        let mut child = spawn_deploy(&repo, "sample", &version, "cache");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        fsck(&repo.remote);
+        let rerun = spawn_deploy(&repo, "sample", &version, "cache")
+            .wait_with_output()
+            .unwrap();
+        assert_eq!(
+            rerun.status.code(),
+            Some(0),
+            "rerun after kill at {delay_ms} ms: {}",
+            stderr(&rerun)
+        );
+        let release = repo.remote_git(&["show", "main:apps/hello/dev/release.json"]);
+        assert!(
+            release.contains(&format!("\"version\": \"{version}\"")),
+            "{release}"
+        );
+        fsck(&repo.remote);
+        let cache = std::fs::read_dir(repo.env.path().join("cache/forge/repos"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        fsck(&cache);
+    }
+}
