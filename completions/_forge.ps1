@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or print forge.yaml')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Build, inspect, sign and verify bundles')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write an environment''s rendered overlay into a directory')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `forge deploy` would change in the env repo')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Commit an environment''s rendered overlay to the env repo and push it')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the deploys of an environment, from the env repo''s commit trailers')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a signing key pair (cosign-compatible)')
@@ -260,6 +261,25 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'forge;diff' {
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Bundle to use [default: build one from the configured source]')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Version to build when no --bundle is given [default: `git describe` of the source]')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Override an image reference for the build (repeatable)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
+            [CompletionResult]::new('--rendered', '--rendered', [CompletionResultType]::ParameterName, 'Also diff the fully rendered manifests (needs kubectl on PATH)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'forge;deploy' {
             [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Bundle to use [default: build one from the configured source]')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Version to build when no --bundle is given [default: `git describe` of the source]')
@@ -334,6 +354,7 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or print forge.yaml')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Build, inspect, sign and verify bundles')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write an environment''s rendered overlay into a directory')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `forge deploy` would change in the env repo')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Commit an environment''s rendered overlay to the env repo and push it')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the deploys of an environment, from the env repo''s commit trailers')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a signing key pair (cosign-compatible)')
@@ -375,6 +396,9 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             break
         }
         'forge;help;render' {
+            break
+        }
+        'forge;help;diff' {
             break
         }
         'forge;help;deploy' {

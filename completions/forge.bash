@@ -28,6 +28,9 @@ _forge() {
             forge,deploy)
                 cmd="forge__subcmd__deploy"
                 ;;
+            forge,diff)
+                cmd="forge__subcmd__diff"
+                ;;
             forge,help)
                 cmd="forge__subcmd__help"
                 ;;
@@ -103,6 +106,9 @@ _forge() {
             forge__subcmd__help,deploy)
                 cmd="forge__subcmd__help__subcmd__deploy"
                 ;;
+            forge__subcmd__help,diff)
+                cmd="forge__subcmd__help__subcmd__diff"
+                ;;
             forge__subcmd__help,help)
                 cmd="forge__subcmd__help__subcmd__help"
                 ;;
@@ -143,7 +149,7 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render deploy history keygen completions help"
+            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render diff deploy history keygen completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,8 +658,50 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__diff)
+            opts="-C -q -v -y -h --bundle --version --image --rendered --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__help)
-            opts="init config bundle render deploy history keygen completions help"
+            opts="init config bundle render diff deploy history keygen completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -793,6 +841,20 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
+            cand diff 'Show what `forge deploy` would change in the env repo'
             cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
@@ -236,6 +237,24 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'forge;diff'= {
+            cand --bundle 'Bundle to use [default: build one from the configured source]'
+            cand --version 'Version to build when no --bundle is given [default: `git describe` of the source]'
+            cand --image 'Override an image reference for the build (repeatable)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --rendered 'Also diff the fully rendered manifests (needs kubectl on PATH)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'forge;deploy'= {
             cand --bundle 'Bundle to use [default: build one from the configured source]'
             cand --version 'Version to build when no --bundle is given [default: `git describe` of the source]'
@@ -306,6 +325,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
+            cand diff 'Show what `forge deploy` would change in the env repo'
             cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
@@ -337,6 +357,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;bundle;sign'= {
         }
         &'forge;help;render'= {
+        }
+        &'forge;help;diff'= {
         }
         &'forge;help;deploy'= {
         }

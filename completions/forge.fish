@@ -39,6 +39,7 @@ complete -c forge -n "__fish_forge_needs_command" -f -a "init" -d 'Write a forge
 complete -c forge -n "__fish_forge_needs_command" -f -a "config" -d 'Check or print forge.yaml'
 complete -c forge -n "__fish_forge_needs_command" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
 complete -c forge -n "__fish_forge_needs_command" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_needs_command" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
 complete -c forge -n "__fish_forge_needs_command" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
 complete -c forge -n "__fish_forge_needs_command" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
 complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
@@ -180,6 +181,20 @@ complete -c forge -n "__fish_forge_using_subcommand render" -s q -l quiet -d 'Pr
 complete -c forge -n "__fish_forge_using_subcommand render" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand render" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand render" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand diff" -l bundle -d 'Bundle to use [default: build one from the configured source]' -r -F
+complete -c forge -n "__fish_forge_using_subcommand diff" -l version -d 'Version to build when no --bundle is given [default: `git describe` of the source]' -r
+complete -c forge -n "__fish_forge_using_subcommand diff" -l image -d 'Override an image reference for the build (repeatable)' -r
+complete -c forge -n "__fish_forge_using_subcommand diff" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand diff" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand diff" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand diff" -l rendered -d 'Also diff the fully rendered manifests (needs kubectl on PATH)'
+complete -c forge -n "__fish_forge_using_subcommand diff" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand diff" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand diff" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand diff" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l bundle -d 'Bundle to use [default: build one from the configured source]' -r -F
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l version -d 'Version to build when no --bundle is given [default: `git describe` of the source]' -r
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l image -d 'Override an image reference for the build (repeatable)' -r
@@ -229,15 +244,16 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render deploy history keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'

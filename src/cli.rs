@@ -68,6 +68,8 @@ pub enum Command {
     Bundle(commands::bundle::BundleCommand),
     /// Write an environment's rendered overlay into a directory.
     Render(commands::render::RenderArgs),
+    /// Show what `forge deploy` would change in the env repo.
+    Diff(commands::diff::DiffArgs),
     /// Commit an environment's rendered overlay to the env repo and push it.
     Deploy(commands::deploy::DeployArgs),
     /// List the deploys of an environment, from the env repo's commit trailers.

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod completions;
 pub mod config;
 pub mod deploy;
+pub mod diff;
 pub mod history;
 pub mod init;
 pub mod keygen;
@@ -123,6 +124,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
         Command::Bundle(command) => bundle::run(ctx, command),
         Command::Keygen(args) => keygen::run(ctx, args),
         Command::Render(args) => render::run(ctx, args),
+        Command::Diff(args) => diff::run(ctx, args),
         Command::Deploy(args) => deploy::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
         Command::Completions(args) => completions::run(args),

@@ -258,6 +258,33 @@ impl EnvRepo {
             .map_err(|e| self.classify(e))
     }
 
+    /// Every file under `dir` at `commit`, by path relative to `dir` (blobs are fetched on
+    /// demand).
+    pub fn read_dir(
+        &self,
+        commit: &str,
+        dir: &str,
+    ) -> Result<BTreeMap<String, Vec<u8>>, EnvRepoError> {
+        let Some(tree) = self.subtree(commit, dir) else {
+            return Ok(BTreeMap::new());
+        };
+        let listing =
+            String::from_utf8_lossy(&self.git.run(&["ls-tree", "-r", "-z", &tree])?).into_owned();
+        let mut files = BTreeMap::new();
+        for line in listing.split('\0').filter(|l| !l.is_empty()) {
+            let Some((meta, path)) = line.split_once('\t') else {
+                continue;
+            };
+            let id = meta.rsplit(' ').next().unwrap_or_default();
+            let bytes = self
+                .git
+                .run(&["cat-file", "blob", id])
+                .map_err(|e| self.classify(e))?;
+            files.insert(path.to_string(), bytes);
+        }
+        Ok(files)
+    }
+
     /// The tree id of `dir` at `commit`, if it exists.
     pub fn subtree(&self, commit: &str, dir: &str) -> Option<String> {
         self.git

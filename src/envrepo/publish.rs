@@ -169,14 +169,18 @@ pub fn publish(repo: &EnvRepo, request: &PublishRequest) -> Result<Published, Pu
     Err(PublishError::Contended(MAX_ATTEMPTS))
 }
 
-fn read_release(repo: &EnvRepo, commit: &str, dir: &str) -> Result<Option<Release>, EnvRepoError> {
+pub fn read_release(
+    repo: &EnvRepo,
+    commit: &str,
+    dir: &str,
+) -> Result<Option<Release>, EnvRepoError> {
     let bytes = repo.read_file(commit, &format!("{dir}/{RELEASE_FILE}"))?;
     Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
 }
 
 /// When the env dir already records this same release, keep its deploy time, so that an
 /// unchanged deploy renders byte-identical files and is recognised as already there.
-fn keep_deploy_time(
+pub fn keep_deploy_time(
     files: &BTreeMap<String, Vec<u8>>,
     release: &Release,
     existing: Option<&Release>,

@@ -461,3 +461,61 @@ fn bad_input_is_refused_and_nothing_is_pushed() {
     );
     assert_eq!(repo.remote_git(&["rev-parse", "main"]), head);
 }
+
+#[test]
+fn diff_shows_what_deploy_would_change() {
+    let repo = EnvRepoFixture::new();
+    let diff = |version: &str, json: bool| {
+        let mut cmd = repo.env.forge();
+        cmd.args([
+            "-C",
+            "sample/forge.yaml",
+            "diff",
+            "dev",
+            "--version",
+            version,
+        ]);
+        if json {
+            cmd.args(["--output", "json"]);
+        }
+        let output = cmd.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        output
+    };
+    let first: serde_json::Value = serde_json::from_slice(&diff("1.0.0", true).stdout).unwrap();
+    assert_eq!(first["added"].as_array().unwrap().len(), 5, "{first}");
+    assert_eq!(first["removed"], serde_json::json!([]));
+
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let same: serde_json::Value = serde_json::from_slice(&diff("1.0.0", true).stdout).unwrap();
+    assert_eq!(same["added"], serde_json::json!([]));
+    assert_eq!(same["changed"], serde_json::json!([]));
+
+    let text = stdout(&diff("1.1.0", false));
+    assert!(
+        text.contains("--- a/apps/hello/dev/kustomization.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-      app.kubernetes.io/version: \"1.0.0\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("+      app.kubernetes.io/version: \"1.1.0\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("base/deployment.yaml"),
+        "unchanged files are not shown: {text}"
+    );
+    // Diff never writes: the remote is where it was.
+    assert_eq!(
+        repo.remote_git(&["log", "-1", "--format=%s", "main"]),
+        "deploy hello 1.0.0 to dev"
+    );
+}

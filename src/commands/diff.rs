@@ -1,0 +1,224 @@
+//! `forge diff ENV`: what `forge deploy ENV` would change in the env repo, as a unified diff
+//! of the env dir (and with --rendered, of the manifests `kubectl kustomize` builds from it).
+
+use super::Context;
+use super::steps::{BundleChoice, environment, open_bundle, render_env};
+use crate::envrepo::EnvRepo;
+use crate::envrepo::publish::{keep_deploy_time, read_release};
+use crate::error::CliError;
+use crate::render::overlay::{RELEASE_FILE, Release};
+use clap::Args;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Environment, as named in forge.yaml.
+    pub env: String,
+    #[command(flatten)]
+    pub bundle: BundleChoice,
+    /// Also diff the fully rendered manifests (needs kubectl on PATH).
+    #[arg(long)]
+    pub rendered: bool,
+}
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
+    let loaded = ctx.load_config()?;
+    let env = environment(&loaded, &args.env)?;
+    let opened = open_bundle(ctx, &loaded, args.bundle)?;
+    let rendered = render_env(ctx, &loaded, env, &opened, None)?;
+    let release: Release =
+        serde_json::from_slice(&rendered.files[RELEASE_FILE]).expect("render writes release.json");
+    let dir = loaded.config.env_path(&args.env);
+
+    let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;
+    let (current, existing) = match repo.fetch()? {
+        Some(tip) => (
+            repo.read_dir(&tip.commit, &dir)?,
+            read_release(&repo, &tip.commit, &dir)?,
+        ),
+        None => (Files::new(), None),
+    };
+    let proposed = keep_deploy_time(&rendered.files, &release, existing.as_ref());
+    let changes = compare(&current, &proposed);
+
+    let rendered_diff = if args.rendered {
+        Some(manifest_diff(&current, &proposed)?)
+    } else {
+        None
+    };
+    if ctx.json() {
+        let list = |kind: Change| {
+            changes
+                .iter()
+                .filter(|(_, c)| *c == kind)
+                .map(|(p, _)| p.clone())
+                .collect::<Vec<_>>()
+        };
+        return crate::ui::emit_json(&serde_json::json!({
+            "env": args.env,
+            "dir": dir,
+            "added": list(Change::Added),
+            "changed": list(Change::Changed),
+            "removed": list(Change::Removed),
+            "rendered": rendered_diff,
+        }));
+    }
+    let mut text = String::new();
+    for (path, _) in &changes {
+        let full = format!("{dir}/{path}");
+        let old = current
+            .get(path)
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        let new = proposed
+            .get(path)
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        text.push_str(&unified(&full, old.as_deref(), new.as_deref()));
+    }
+    if let Some(diff) = rendered_diff {
+        text.push_str(&diff);
+    }
+    if changes.is_empty() {
+        ctx.ui.status(
+            "Unchanged",
+            format!("{} is already deployed to {}", release.version, args.env),
+        );
+    }
+    crate::ui::emit(&text)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Change {
+    Added,
+    Changed,
+    Removed,
+}
+
+fn compare(current: &Files, proposed: &Files) -> Vec<(String, Change)> {
+    let mut changes: Vec<(String, Change)> = Vec::new();
+    for (path, bytes) in proposed {
+        match current.get(path) {
+            None => changes.push((path.clone(), Change::Added)),
+            Some(old) if old != bytes => changes.push((path.clone(), Change::Changed)),
+            Some(_) => {}
+        }
+    }
+    changes.extend(
+        current
+            .keys()
+            .filter(|p| !proposed.contains_key(*p))
+            .map(|p| (p.clone(), Change::Removed)),
+    );
+    changes.sort();
+    changes
+}
+
+/// A git-style unified diff of one file, coloured when stderr colour is on.
+fn unified(path: &str, old: Option<&str>, new: Option<&str>) -> String {
+    let diff = similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""));
+    let (from, to) = (
+        if old.is_some() {
+            format!("a/{path}")
+        } else {
+            "/dev/null".into()
+        },
+        if new.is_some() {
+            format!("b/{path}")
+        } else {
+            "/dev/null".into()
+        },
+    );
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}",
+        console::style(format!("diff --forge a/{path} b/{path}")).bold()
+    );
+    for line in diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&from, &to)
+        .to_string()
+        .lines()
+    {
+        let styled = if line.starts_with("+++") || line.starts_with("---") {
+            console::style(line).bold()
+        } else if line.starts_with('+') {
+            console::style(line).green()
+        } else if line.starts_with('-') {
+            console::style(line).red()
+        } else if line.starts_with("@@") {
+            console::style(line).cyan()
+        } else {
+            console::style(line)
+        };
+        let _ = writeln!(text, "{styled}");
+    }
+    text
+}
+
+/// Builds both versions of the env dir with `kubectl kustomize` and diffs the manifests.
+fn manifest_diff(current: &Files, proposed: &Files) -> Result<String, CliError> {
+    let build = |files: &Files| -> Result<Option<String>, CliError> {
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let dir = tempfile::tempdir()
+            .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
+        for (path, bytes) in files {
+            crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644)
+                .map_err(|e| CliError::operational(format!("cannot write {path}: {e}")))?;
+        }
+        let output = std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(dir.path())
+            .output()
+            .map_err(|e| {
+                CliError::usage(format!("--rendered needs kubectl: {e}"))
+                    .with_hint("install kubectl, or drop --rendered")
+            })?;
+        if !output.status.success() {
+            return Err(CliError::usage(format!(
+                "kubectl kustomize failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        Ok(Some(String::from_utf8_lossy(&output.stdout).into_owned()))
+    };
+    let (old, new) = (build(current)?, build(proposed)?);
+    if old == new {
+        return Ok(String::new());
+    }
+    Ok(unified(
+        "(rendered manifests)",
+        old.as_deref(),
+        new.as_deref(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_names_added_changed_and_removed_files() {
+        let current: Files = [("a", "1"), ("b", "2"), ("c", "3")]
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        let proposed: Files = [("a", "1"), ("b", "9"), ("d", "4")]
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        assert_eq!(
+            compare(&current, &proposed),
+            [
+                ("b".into(), Change::Changed),
+                ("c".into(), Change::Removed),
+                ("d".into(), Change::Added)
+            ]
+        );
+    }
+}
