@@ -190,6 +190,9 @@ fn the_example_config_is_valid_and_uses_every_key() {
     assert!(!env.value.strategy.steps.is_empty());
     assert!(env.value.values.is_some());
     assert!(!env.value.config.is_empty());
+    assert!(!loaded.config.environments[0].value.patches.is_empty());
+    assert!(!loaded.config.image_values.is_empty());
+    assert!(loaded.config.templates.is_some());
     let output = TestEnv::new()
         .forge()
         .args(["config", "validate", "-C"])
