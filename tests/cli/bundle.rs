@@ -1,4 +1,4 @@
-use crate::{TestEnv, stderr, stdout};
+use crate::{TestEnv, git, stderr, stdout};
 use std::path::{Path, PathBuf};
 
 fn inspect_json(env: &TestEnv, bundle: &Path) -> serde_json::Value {
@@ -155,23 +155,6 @@ fn zstd_output_does_not_depend_on_the_worker_count() {
         .collect();
     assert_eq!(digests[0], digests[1]);
     assert_eq!(digests[0], digests[2]);
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-05-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-05-01T12:00:00Z")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

@@ -1,33 +1,12 @@
 //! `forge deploy --no-wait` and `forge history` against real git remotes.
 
-use crate::{TestEnv, fixture, stderr, stdout};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use crate::{TestEnv, fixture, git, stderr, stdout};
+use std::path::PathBuf;
 
 /// A bare env repo with one commit on main, and the sample app pointing at it.
 pub struct EnvRepoFixture {
     pub env: TestEnv,
     pub remote: PathBuf,
-}
-
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Seed")
-        .env("GIT_AUTHOR_EMAIL", "seed@example.com")
-        .env("GIT_COMMITTER_NAME", "Seed")
-        .env("GIT_COMMITTER_EMAIL", "seed@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
 impl EnvRepoFixture {

@@ -1,7 +1,7 @@
 //! `forge render`: every overlay kind, judged by the real `kubectl kustomize` and
 //! `helm template`.
 
-use crate::{TestEnv, copy_dir, fixture, require_tool, stderr, stdout};
+use crate::{TestEnv, copy_dir, fixture, require_tool, run_ok, stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,17 +32,7 @@ fn kustomize_app(env: &TestEnv) -> PathBuf {
 }
 
 fn kubectl_kustomize(dir: &Path) -> String {
-    let output = Command::new("kubectl")
-        .arg("kustomize")
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "kubectl kustomize: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    run_ok(Command::new("kubectl").arg("kustomize").arg(dir))
 }
 
 #[test]
@@ -168,21 +158,15 @@ fn kustomize_with_argocd_adds_an_application_without_credentials() {
 fn helm_template(chart: &Path, values: &serde_json::Value, namespace: &str) -> String {
     let values_file = chart.parent().unwrap().join("values-under-test.json");
     std::fs::write(&values_file, serde_json::to_vec(values).unwrap()).unwrap();
-    let output = Command::new("helm")
-        .args(["template", "shop"])
-        .arg(chart)
-        .arg("-f")
-        .arg(&values_file)
-        .args(["--namespace", namespace])
-        .env("HOME", chart.parent().unwrap())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "helm template: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    run_ok(
+        Command::new("helm")
+            .args(["template", "shop"])
+            .arg(chart)
+            .arg("-f")
+            .arg(&values_file)
+            .args(["--namespace", namespace])
+            .env("HOME", chart.parent().unwrap()),
+    )
 }
 
 #[test]
