@@ -86,16 +86,49 @@ pub fn redact_url(url: &str) -> String {
 /// The URL without any userinfo, for places that must not hold credentials at all (rendered
 /// manifests). ssh-style `git@host:path` is kept: its user is not a secret.
 pub fn strip_credentials(url: &str) -> String {
+    split_credentials(url).0
+}
+
+/// Splits `https://user:password@host/path` into the bare URL and the (percent-decoded)
+/// user and password, so credentials can travel as a header instead of in the URL.
+pub fn split_credentials(url: &str) -> (String, Option<(String, String)>) {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+        return (url.to_string(), None);
     };
     let authority_end = rest.find('/').unwrap_or(rest.len());
     match rest[..authority_end].rsplit_once('@') {
-        Some((_, host)) if scheme.starts_with("http") => {
-            format!("{scheme}://{host}{}", &rest[authority_end..])
+        Some((userinfo, host)) if scheme.starts_with("http") => {
+            let bare = format!("{scheme}://{host}{}", &rest[authority_end..]);
+            let credentials = userinfo
+                .split_once(':')
+                .map(|(user, password)| (percent_decode(user), percent_decode(password)));
+            (bare, credentials)
         }
-        _ => url.to_string(),
+        _ => (url.to_string(), None),
     }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -121,6 +154,14 @@ mod tests {
             redact_url("git@github.com:a/b.git"),
             "git@github.com:a/b.git"
         );
+    }
+
+    #[test]
+    fn splits_decoded_credentials_off_http_urls() {
+        let (url, credentials) = split_credentials("https://bot:p%40ss@host/a.git");
+        assert_eq!(url, "https://host/a.git");
+        assert_eq!(credentials, Some(("bot".into(), "p@ss".into())));
+        assert_eq!(split_credentials("https://host/a.git").1, None);
     }
 
     #[test]

@@ -54,16 +54,12 @@ impl Git {
         let output = child
             .wait_with_output()
             .map_err(|e| EnvRepoError::GitMissing(e.to_string()))?;
-        tracing::debug!(?args, status = %output.status, "git");
+        tracing::debug!(args = %shown(args), status = %output.status, "git");
         if output.status.success() {
             Ok(output.stdout)
         } else {
             Err(EnvRepoError::Git {
-                args: args
-                    .iter()
-                    .map(|a| crate::git::redact_url(a))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                args: shown(args),
                 // Some commands (push --porcelain) say why on stdout.
                 stderr: redact_text(
                     format!(
@@ -100,6 +96,14 @@ impl Git {
     pub fn path(&self) -> &Path {
         &self.git_dir
     }
+}
+
+/// The arguments for logs and messages, with credentials in URLs redacted.
+fn shown(args: &[&str]) -> String {
+    args.iter()
+        .map(|a| crate::git::redact_url(a))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Redacts every URL with credentials in free text (git's error messages quote URLs).

@@ -135,7 +135,10 @@ impl EnvRepo {
             "GIT_TERMINAL_PROMPT".to_string(),
             if settings.may_prompt { "1" } else { "0" }.to_string(),
         )];
-        if let Some((user, token)) = &settings.token {
+        // Credentials in the URL travel as a header too, so they are never written into the
+        // cache's config or shown in git's messages.
+        let (bare_url, url_credentials) = crate::git::split_credentials(&settings.url);
+        if let Some((user, token)) = settings.token.as_ref().or(url_credentials.as_ref()) {
             let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"));
             env.extend([
                 ("GIT_CONFIG_COUNT".into(), "1".into()),
@@ -155,7 +158,7 @@ impl EnvRepo {
         }
         // The remote is (re)configured on every open: the URL may carry fresh credentials.
         let _ = git.run(&["remote", "remove", "origin"]);
-        git.run(&["remote", "add", "origin", &settings.url])?;
+        git.run(&["remote", "add", "origin", &bare_url])?;
         git.run(&["config", "remote.origin.promisor", "true"])?;
         git.run(&["config", "remote.origin.partialclonefilter", "blob:none"])?;
         Ok(EnvRepo {

@@ -498,3 +498,45 @@ fn diff_shows_what_deploy_would_change() {
         "deploy hello 1.0.0 to dev"
     );
 }
+
+#[test]
+fn credentials_in_the_url_never_reach_output_logs_or_the_cache() {
+    let repo = EnvRepoFixture::new();
+    let config = repo.env.path().join("sample/forge.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let remote = format!("file://{}", repo.remote.display());
+    std::fs::write(
+        &config,
+        text.replace(&remote, "http://bot:hunter2@127.0.0.1:9/envs.git"),
+    )
+    .unwrap();
+    let output = repo
+        .env
+        .forge()
+        .env("FORGE_GIT_AUTHOR", "Dee <dee@example.com>")
+        .env("FORGE_LOG", "debug")
+        .args([
+            "-vv",
+            "-C",
+            "sample/forge.yaml",
+            "deploy",
+            "dev",
+            "--version",
+            "1.0.0",
+            "--no-wait",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        all.contains("cannot reach http://bot:***@127.0.0.1:9/envs.git"),
+        "{all}"
+    );
+    assert!(!all.contains("hunter2"), "{all}");
+    let cache = repo.env.path().join("home/.cache/forge/repos");
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        let config = std::fs::read_to_string(entry.unwrap().path().join("config")).unwrap();
+        assert!(!config.contains("hunter2"), "{config}");
+    }
+}
