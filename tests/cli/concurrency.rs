@@ -1,6 +1,7 @@
-//! Many forge processes pushing to one env repo at once, and forge killed mid-deploy.
+//! Many forge processes pushing to one env repo over HTTP at once, and forge killed
+//! mid-deploy.
 
-use crate::deploy::EnvRepoFixture;
+use crate::deploy::{EnvRepoFixture, Transport};
 use crate::stderr;
 use std::process::{Child, Command, Stdio};
 
@@ -13,6 +14,7 @@ fn spawn_deploy(repo: &EnvRepoFixture, app: &str, version: &str, cache: &str) ->
         .env("SOURCE_DATE_EPOCH", crate::EPOCH)
         .env("XDG_CACHE_HOME", repo.env.path().join(cache))
         .env("FORGE_GIT_AUTHOR", format!("{app} <{app}@example.com>"))
+        .envs(repo.client_env.iter().map(|(k, v)| (k, v)))
         .current_dir(repo.env.path())
         .args([
             "-C",
@@ -45,7 +47,9 @@ fn fsck(dir: &std::path::Path) {
 
 #[test]
 fn sixteen_apps_deploying_at_once_all_land() {
-    let repo = EnvRepoFixture::new();
+    let Some(repo) = EnvRepoFixture::over(Transport::Http) else {
+        return;
+    };
     let apps: Vec<String> = (0..16).map(|i| format!("app-{i}")).collect();
     for app in &apps {
         repo.app(app, app);
@@ -74,7 +78,9 @@ fn sixteen_apps_deploying_at_once_all_land() {
 
 #[test]
 fn racing_deploys_of_one_env_never_lose_a_commit() {
-    let repo = EnvRepoFixture::new();
+    let Some(repo) = EnvRepoFixture::over(Transport::Http) else {
+        return;
+    };
     let children: Vec<(String, Child)> = (0..8)
         .map(|i| {
             let version = format!("2.0.{i}");

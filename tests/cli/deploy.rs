@@ -1,18 +1,44 @@
 //! `forge deploy --no-wait` and `forge history` against real git remotes.
 
+use crate::servers::{self, Server};
 use crate::{TestEnv, fixture, git, stderr, stdout};
 use std::path::PathBuf;
 
-/// A bare env repo with one commit on main, and the sample app pointing at it.
+/// A bare env repo with one commit on main, served one of several ways, and the sample app
+/// pointing at it.
 pub struct EnvRepoFixture {
     pub env: TestEnv,
     pub remote: PathBuf,
+    /// How forge reaches the remote.
+    pub url: String,
+    /// Environment a client needs for that (credentials, ssh command).
+    pub client_env: Vec<(String, String)>,
+    _server: Option<Server>,
 }
+
+/// The transports the env repo can be served over.
+#[derive(Clone, Copy, Debug)]
+pub enum Transport {
+    File,
+    Http,
+    Daemon,
+    Ssh,
+}
+
+pub const HTTP_USER: &str = "deployer";
+pub const HTTP_PASSWORD: &str = "s3cret-pa55";
 
 impl EnvRepoFixture {
     pub fn new() -> Self {
+        Self::over(Transport::File).expect("file remotes need no server")
+    }
+
+    /// None when the server is not installed (only outside CI: `require_tool` fails in CI).
+    pub fn over(transport: Transport) -> Option<Self> {
         let env = TestEnv::new();
-        let remote = env.path().join("envs.git");
+        let root = env.path().join("srv");
+        let remote = root.join("envs.git");
+        std::fs::create_dir_all(&root).unwrap();
         git(
             env.path(),
             &[
@@ -25,6 +51,7 @@ impl EnvRepoFixture {
             ],
         );
         git(&remote, &["config", "uploadpack.allowFilter", "true"]);
+        git(&remote, &["config", "http.receivepack", "true"]);
         let seed = env.path().join("seed");
         git(
             env.path(),
@@ -34,9 +61,38 @@ impl EnvRepoFixture {
         git(&seed, &["add", "."]);
         git(&seed, &["commit", "-q", "-m", "init"]);
         git(&seed, &["push", "-q", remote.to_str().unwrap(), "main"]);
-        let fixture = EnvRepoFixture { env, remote };
+        let (server, url, client_env) = match transport {
+            Transport::File => (None, format!("file://{}", remote.display()), Vec::new()),
+            Transport::Http => {
+                let server = servers::http(&root, HTTP_USER, HTTP_PASSWORD)?;
+                let url = format!("{}/envs.git", server.base_url);
+                let creds = vec![
+                    ("FORGE_GIT_USERNAME".to_string(), HTTP_USER.to_string()),
+                    ("FORGE_GIT_TOKEN".to_string(), HTTP_PASSWORD.to_string()),
+                ];
+                (Some(server), url, creds)
+            }
+            Transport::Daemon => {
+                let server = servers::daemon(&root);
+                let url = format!("{}/envs.git", server.base_url);
+                (Some(server), url, Vec::new())
+            }
+            Transport::Ssh => {
+                let server = servers::ssh(&root)?;
+                let url = format!("{}/envs.git", server.base_url);
+                let client_env = server.client_env.clone();
+                (Some(server), url, client_env)
+            }
+        };
+        let fixture = EnvRepoFixture {
+            env,
+            remote,
+            url,
+            client_env,
+            _server: server,
+        };
         fixture.app("sample", "hello");
-        fixture
+        Some(fixture)
     }
 
     /// A copy of the sample app named `name`, deploying to this fixture's remote.
@@ -45,18 +101,21 @@ impl EnvRepoFixture {
         let config = std::fs::read_to_string(app.join("forge.yaml"))
             .unwrap()
             .replace("app: hello", &format!("app: {name}"))
-            .replace(
-                "file:///tmp/forge-sample-envs.git",
-                &format!("file://{}", self.remote.display()),
-            );
+            .replace("file:///tmp/forge-sample-envs.git", &self.url);
         std::fs::write(app.join("forge.yaml"), config).unwrap();
         app
     }
 
+    /// `forge` in this fixture's env, with what it needs to reach the remote.
+    pub fn forge(&self) -> assert_cmd::Command {
+        let mut cmd = self.env.forge();
+        cmd.env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>");
+        cmd.envs(self.client_env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
     pub fn deploy(&self, app: &str, args: &[&str]) -> std::process::Output {
-        self.env
-            .forge()
-            .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
+        self.forge()
             .args(["-C", &format!("{app}/forge.yaml"), "deploy"])
             .args(args)
             .output()
@@ -404,10 +463,7 @@ fn bad_input_is_refused_and_nothing_is_pushed() {
     // An unreachable remote.
     std::fs::write(
         &config,
-        text.replace(
-            &format!("file://{}", repo.remote.display()),
-            "http://127.0.0.1:9/envs.git",
-        ),
+        text.replace(&repo.url, "http://127.0.0.1:9/envs.git"),
     )
     .unwrap();
     check(
@@ -504,10 +560,9 @@ fn credentials_in_the_url_never_reach_output_logs_or_the_cache() {
     let repo = EnvRepoFixture::new();
     let config = repo.env.path().join("sample/forge.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
-    let remote = format!("file://{}", repo.remote.display());
     std::fs::write(
         &config,
-        text.replace(&remote, "http://bot:hunter2@127.0.0.1:9/envs.git"),
+        text.replace(&repo.url, "http://bot:hunter2@127.0.0.1:9/envs.git"),
     )
     .unwrap();
     let output = repo

@@ -9,8 +9,10 @@ mod deploy;
 mod help;
 mod init;
 mod render;
+mod servers;
 mod signing;
 mod terminal;
+mod transports;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
