@@ -595,3 +595,42 @@ fn credentials_in_the_url_never_reach_output_logs_or_the_cache() {
         assert!(!config.contains("hunter2"), "{config}");
     }
 }
+
+#[test]
+fn diff_rendered_compares_what_kubectl_builds() {
+    if !crate::require_tool("kubectl") {
+        return;
+    }
+    let repo = EnvRepoFixture::new();
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let output = repo
+        .forge()
+        .args([
+            "-C",
+            "sample/forge.yaml",
+            "diff",
+            "dev",
+            "--version",
+            "1.1.0",
+            "--rendered",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("b/(rendered manifests)"), "{text}");
+    // In the built manifests the label is a plain YAML value, not the overlay's quoted string.
+    assert!(
+        text.contains("-        app.kubernetes.io/version: 1.0.0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+        app.kubernetes.io/version: 1.1.0"),
+        "{text}"
+    );
+}

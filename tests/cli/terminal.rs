@@ -162,3 +162,36 @@ fn on_a_terminal_status_lines_are_aligned_words_not_timestamps() {
     );
     assert!(!screen.contains("Z Building"), "{screen}");
 }
+
+#[test]
+fn a_protected_env_asks_before_deploying() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let repo = crate::deploy::EnvRepoFixture::new();
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let command = format!(
+        "FORGE_GIT_AUTHOR='Dee <dee@example.com>' {} -C sample/forge.yaml deploy prod --version 1.0.0 --no-wait",
+        forge()
+    );
+    let declined = Tmux::start(&repo.env, &command);
+    declined.wait_for("Deploy hello to protected environment prod?");
+    declined.keys(&["n"]);
+    let screen = declined.wait_for("EXIT=");
+    assert!(
+        screen.contains("not confirmed; nothing was changed") && screen.contains("EXIT=2"),
+        "{screen}"
+    );
+    drop(declined);
+
+    // Confirmed, the deploy goes on to the next gate: prod requires a signed bundle.
+    let confirmed = Tmux::start(&repo.env, &command);
+    confirmed.wait_for("Deploy hello to protected environment prod?");
+    confirmed.keys(&["y"]);
+    let screen = confirmed.wait_for("EXIT=");
+    assert!(
+        screen.contains("requires bundles signed") && screen.contains("EXIT=6"),
+        "{screen}"
+    );
+    assert_eq!(repo.remote_git(&["rev-parse", "main"]), head);
+}
