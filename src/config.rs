@@ -29,6 +29,10 @@ pub struct Config {
     /// image.tag, image.digest).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub image_values: BTreeMap<String, crate::render::overlay::ImageValuePaths>,
+    /// For a Helm source: publish the chart through this Helm repository instead of shipping
+    /// it in each env dir.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helm_repository: Option<HelmRepository>,
     #[serde(default)]
     pub flux: FluxSettings,
     #[serde(default)]
@@ -36,6 +40,16 @@ pub struct Config {
     /// Directory of template overrides, relative to forge.yaml (default: `templates`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<String>,
+}
+
+/// A Helm chart repository that serves the app's chart (by its Chart.yaml name and version).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HelmRepository {
+    /// Repository URL (Argo CD's `source.repoURL`).
+    pub url: String,
+    /// Name of the Flux HelmRepository object for it, in `flux.namespace`.
+    pub name: String,
 }
 
 /// Where the Flux objects live in the cluster (defaults as `flux bootstrap` makes them).

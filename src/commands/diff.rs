@@ -45,7 +45,11 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     let changes = compare(&current, &proposed);
 
     let rendered_diff = if args.rendered {
-        Some(manifest_diff(&current, &proposed)?)
+        Some(manifest_diff(
+            &loaded.config.app.value,
+            &current,
+            &proposed,
+        )?)
     } else {
         None
     };
@@ -159,35 +163,13 @@ fn unified(path: &str, old: Option<&str>, new: Option<&str>) -> String {
     text
 }
 
-/// Builds both versions of the env dir with `kubectl kustomize` and diffs the manifests.
-fn manifest_diff(current: &Files, proposed: &Files) -> Result<String, CliError> {
-    let build = |files: &Files| -> Result<Option<String>, CliError> {
-        if files.is_empty() {
-            return Ok(None);
-        }
-        let dir = tempfile::tempdir()
-            .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
-        for (path, bytes) in files {
-            crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644)
-                .map_err(|e| CliError::operational(format!("cannot write {path}: {e}")))?;
-        }
-        let output = std::process::Command::new("kubectl")
-            .arg("kustomize")
-            .arg(dir.path())
-            .output()
-            .map_err(|e| {
-                CliError::usage(format!("--rendered needs kubectl: {e}"))
-                    .with_hint("install kubectl, or drop --rendered")
-            })?;
-        if !output.status.success() {
-            return Err(CliError::usage(format!(
-                "kubectl kustomize failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            )));
-        }
-        Ok(Some(String::from_utf8_lossy(&output.stdout).into_owned()))
-    };
-    let (old, new) = (build(current)?, build(proposed)?);
+/// Builds both versions of the env dir into manifests and diffs them: `helm template` with the
+/// rendered values when the dir ships a chart, `kubectl kustomize` otherwise.
+fn manifest_diff(app: &str, current: &Files, proposed: &Files) -> Result<String, CliError> {
+    let (old, new) = (
+        build_manifests(app, current)?,
+        build_manifests(app, proposed)?,
+    );
     if old == new {
         return Ok(String::new());
     }
@@ -196,6 +178,66 @@ fn manifest_diff(current: &Files, proposed: &Files) -> Result<String, CliError> 
         old.as_deref(),
         new.as_deref(),
     ))
+}
+
+fn build_manifests(app: &str, files: &Files) -> Result<Option<String>, CliError> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let dir = tempfile::tempdir()
+        .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
+    for (path, bytes) in files {
+        crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644)
+            .map_err(|e| CliError::operational(format!("cannot write {path}: {e}")))?;
+    }
+    let mut command = if files.contains_key("chart/Chart.yaml") {
+        let values = chart_values(files)?;
+        let values_path = dir.path().join("forge-values.json");
+        std::fs::write(
+            &values_path,
+            serde_json::to_vec(&values).expect("values serialize"),
+        )
+        .map_err(|e| {
+            CliError::operational(format!("cannot write {}: {e}", values_path.display()))
+        })?;
+        let mut helm = std::process::Command::new("helm");
+        helm.args(["template", app])
+            .arg(dir.path().join("chart"))
+            .arg("-f")
+            .arg(&values_path);
+        helm
+    } else {
+        let mut kubectl = std::process::Command::new("kubectl");
+        kubectl.arg("kustomize").arg(dir.path());
+        kubectl
+    };
+    let tool = command.get_program().to_string_lossy().into_owned();
+    let output = command.output().map_err(|e| {
+        CliError::usage(format!("--rendered needs {tool}: {e}"))
+            .with_hint(format!("install {tool}, or drop --rendered"))
+    })?;
+    if !output.status.success() {
+        return Err(CliError::usage(format!(
+            "{tool} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(Some(String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
+/// The Helm values forge rendered: the HelmRelease's `spec.values` or the Application's
+/// `spec.source.helm.valuesObject`.
+fn chart_values(files: &Files) -> Result<serde_json::Value, CliError> {
+    let read = |name: &str, pointer: &str| -> Option<serde_json::Value> {
+        let text = std::str::from_utf8(files.get(name)?).ok()?;
+        let object: serde_json::Value = serde_saphyr::from_str(text).ok()?;
+        object.pointer(pointer).cloned()
+    };
+    read("helmrelease.yaml", "/spec/values")
+        .or_else(|| read("application.yaml", "/spec/source/helm/valuesObject"))
+        .ok_or_else(|| {
+            CliError::usage("the env dir has a chart but no HelmRelease or Application values")
+        })
 }
 
 #[cfg(test)]

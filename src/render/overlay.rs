@@ -176,6 +176,7 @@ fn base_context(req: &RenderRequest) -> Map<String, Value> {
         "namespace".into(),
         req.env.namespace.clone().map_or(Value::Null, Value::from),
     );
+    context.insert("chart_repository".into(), Value::Null);
     context
 }
 
@@ -245,7 +246,14 @@ fn render_helm(
     engine: Engine,
     rendered: &mut Rendered,
 ) -> Result<(), RenderError> {
-    copy_source(req, "chart", rendered);
+    let repository = req.config.helm_repository.as_ref();
+    if repository.is_none() {
+        copy_source(req, "chart", rendered);
+    }
+    let chart = match req.source.get("Chart.yaml") {
+        Some(bytes) => parse_yaml_value("Chart.yaml", bytes)?,
+        None => Value::Null,
+    };
     let defaults = match req.source.get("values.yaml") {
         Some(bytes) => parse_yaml_value("values.yaml", bytes)?,
         None => Value::Object(Map::new()),
@@ -272,6 +280,18 @@ fn render_helm(
         set_path(&mut values, "replicaCount", count.into());
     }
     let mut context = base_context(req);
+    context.insert(
+        "chart_repository".into(),
+        serde_json::to_value(repository).expect("serializes"),
+    );
+    context.insert(
+        "chart_name".into(),
+        chart.get("name").cloned().unwrap_or(Value::Null),
+    );
+    context.insert(
+        "chart_version".into(),
+        chart.get("version").cloned().unwrap_or(Value::Null),
+    );
     let chart_path = format!("./{}/chart", req.config.env_path(&req.env.name.value));
     match engine {
         Engine::Flux => {

@@ -193,6 +193,7 @@ fn the_example_config_is_valid_and_uses_every_key() {
     assert!(!loaded.config.environments[0].value.patches.is_empty());
     assert!(!loaded.config.image_values.is_empty());
     assert!(loaded.config.templates.is_some());
+    assert!(loaded.config.helm_repository.is_some());
     let output = TestEnv::new()
         .forge()
         .args(["config", "validate", "-C"])

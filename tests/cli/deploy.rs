@@ -634,3 +634,49 @@ fn diff_rendered_compares_what_kubectl_builds() {
         "{text}"
     );
 }
+
+#[test]
+fn diff_rendered_runs_helm_template_for_charts() {
+    if !crate::require_tool("helm") {
+        return;
+    }
+    let repo = EnvRepoFixture::new();
+    crate::copy_dir(&fixture("sample-helm"), &repo.env.path().join("shop"));
+    let config = repo.env.path().join("shop/forge.yaml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "https://deployer:s3cret@git.example.com/platform/envs.git",
+        &repo.url,
+    );
+    std::fs::write(&config, &text).unwrap();
+    assert_eq!(
+        repo.deploy("shop", &["dev", "--version", "1.4.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(
+        &config,
+        text.replace("    replicas: 2\n", "    replicas: 4\n"),
+    )
+    .unwrap();
+    let output = repo
+        .forge()
+        .args([
+            "-C",
+            "shop/forge.yaml",
+            "diff",
+            "dev",
+            "--version",
+            "1.4.0",
+            "--rendered",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    // `replicas:` appears only in what helm template builds from the chart.
+    assert!(
+        text.contains("-  replicas: 2\n") && text.contains("+  replicas: 4\n"),
+        "{text}"
+    );
+}

@@ -325,3 +325,38 @@ fn project_templates_override_the_embedded_ones() {
     );
     assert!(err.contains("undefined"), "{err}");
 }
+
+#[test]
+fn a_helm_repository_replaces_the_shipped_chart() {
+    let env = TestEnv::new();
+    copy_dir(&fixture("sample-helm"), &env.path().join("shop"));
+    let config = env.path().join("shop/forge.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("helmRepository:\n  url: https://charts.example.com/acme\n  name: acme-charts\n");
+    std::fs::write(&config, text).unwrap();
+
+    let dev = render(&env, &config, "dev", "dev");
+    assert!(
+        !dev.join("chart").exists(),
+        "the chart comes from the repository"
+    );
+    let release: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(dev.join("helmrelease.yaml")).unwrap())
+            .unwrap();
+    let spec = &release["spec"]["chart"]["spec"];
+    assert_eq!(spec["chart"], "shop");
+    assert_eq!(spec["version"], "0.1.0");
+    assert_eq!(spec["sourceRef"]["kind"], "HelmRepository");
+    assert_eq!(spec["sourceRef"]["name"], "acme-charts");
+
+    let prod = render(&env, &config, "prod", "prod");
+    let application: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(prod.join("application.yaml")).unwrap())
+            .unwrap();
+    let source = &application["spec"]["source"];
+    assert_eq!(source["repoURL"], "https://charts.example.com/acme");
+    assert_eq!(source["chart"], "shop");
+    assert_eq!(source["targetRevision"], "0.1.0");
+    assert!(source.get("path").is_none());
+    assert_eq!(source["helm"]["valuesObject"]["replicaCount"], 3);
+}
