@@ -50,7 +50,8 @@ measure() { # name, command...; prints median seconds and peak RSS (KiB)
     export V="1.0.$version"
     local start end peak
     start=$(seconds)
-    peak=$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1
+    peak=$(tail -1 "$work/rss")
     end=$(seconds)
     times+=("$(python3 -c "print($end-$start)")")
     [ "${peak:-0}" -gt "$rss" ] 2>/dev/null && rss=$peak
