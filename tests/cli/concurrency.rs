@@ -6,6 +6,16 @@ use crate::stderr;
 use std::process::{Child, Command, Stdio};
 
 fn spawn_deploy(repo: &EnvRepoFixture, app: &str, version: &str, cache: &str) -> Child {
+    spawn_deploy_with(repo, app, version, cache, &[])
+}
+
+fn spawn_deploy_with(
+    repo: &EnvRepoFixture,
+    app: &str,
+    version: &str,
+    cache: &str,
+    extra: &[&str],
+) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_forge"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -25,6 +35,7 @@ fn spawn_deploy(repo: &EnvRepoFixture, app: &str, version: &str, cache: &str) ->
             version,
             "--no-wait",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd.spawn().unwrap()
@@ -124,6 +135,41 @@ fn racing_deploys_of_one_env_never_lose_a_commit() {
         "every winner is in history exactly once"
     );
     assert_eq!(repo.remote_git(&["rev-list", "--merges", "main"]), "");
+    fsck(&repo.remote);
+}
+
+#[test]
+fn with_force_racing_deploys_all_land_one_after_another() {
+    let Some(repo) = EnvRepoFixture::over(Transport::Http) else {
+        return;
+    };
+    let children: Vec<Child> = (0..4)
+        .map(|i| {
+            spawn_deploy_with(
+                &repo,
+                "sample",
+                &format!("4.0.{i}"),
+                &format!("cache-{i}"),
+                &["--force"],
+            )
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let deployed = repo.remote_git(&[
+        "log",
+        "--format=%(trailers:key=Forge-Version,valueonly)",
+        "main",
+        "--",
+        "apps/hello/dev",
+    ]);
+    assert_eq!(
+        deployed.lines().filter(|l| !l.is_empty()).count(),
+        4,
+        "{deployed}"
+    );
     fsck(&repo.remote);
 }
 
