@@ -114,6 +114,22 @@ impl EnvRepoFixture {
         cmd
     }
 
+    /// `forge -C sample/forge.yaml ARGS` with what it needs to reach the remote.
+    pub fn sample(&self, args: &[&str]) -> std::process::Output {
+        self.forge()
+            .args(["-C", "sample/forge.yaml"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// `forge history ENV --output json`, which must succeed.
+    pub fn history(&self, env: &str) -> serde_json::Value {
+        let output = self.sample(&["history", env, "--output", "json"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
     pub fn deploy(&self, app: &str, args: &[&str]) -> std::process::Output {
         self.forge()
             .args(["-C", &format!("{app}/forge.yaml"), "deploy"])
@@ -290,21 +306,7 @@ fn history_reads_the_trailers_back() {
             .code(),
         Some(0)
     );
-    let history = repo
-        .env
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "history",
-            "dev",
-            "--output",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(history.status.code(), Some(0), "{}", stderr(&history));
-    let entries: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    let entries = repo.history("dev");
     let versions: Vec<&str> = entries
         .as_array()
         .unwrap()
@@ -608,19 +610,7 @@ fn diff_rendered_compares_what_kubectl_builds() {
             .code(),
         Some(0)
     );
-    let output = repo
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "diff",
-            "dev",
-            "--version",
-            "1.1.0",
-            "--rendered",
-        ])
-        .output()
-        .unwrap();
+    let output = repo.sample(&["diff", "dev", "--version", "1.1.0", "--rendered"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("b/(rendered manifests)"), "{text}");

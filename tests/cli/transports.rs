@@ -25,26 +25,7 @@ fn deploy_and_read_back(transport: Transport) {
         "{transport:?}: {}",
         stderr(&again)
     );
-    let history = repo
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "history",
-            "dev",
-            "--output",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        history.status.code(),
-        Some(0),
-        "{transport:?}: {}",
-        stderr(&history)
-    );
-    let entries: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
-    assert_eq!(entries[0]["version"], "1.0.0", "{transport:?}");
+    assert_eq!(repo.history("dev")[0]["version"], "1.0.0", "{transport:?}");
 }
 
 #[test]
