@@ -12,6 +12,7 @@ pub mod error;
 pub mod fs;
 pub mod git;
 pub mod render;
+pub mod sandbox;
 pub mod signing;
 pub mod time;
 pub mod ui;
