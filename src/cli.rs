@@ -76,6 +76,9 @@ pub enum Command {
     History(commands::history::HistoryArgs),
     /// Create a signing key pair (cosign-compatible).
     Keygen(commands::keygen::KeygenArgs),
+    /// Run a local cluster stand-in (hidden until it reconciles the env repo too).
+    #[command(subcommand, hide = true)]
+    Sandbox(commands::sandbox::SandboxCommand),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
 }

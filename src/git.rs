@@ -108,7 +108,8 @@ pub fn split_credentials(url: &str) -> (String, Option<(String, String)>) {
     }
 }
 
-fn percent_decode(text: &str) -> String {
+/// `%XX` escapes decoded; malformed escapes are kept as they are.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -10,6 +10,7 @@ pub mod history;
 pub mod init;
 pub mod keygen;
 pub mod render;
+pub mod sandbox;
 pub mod steps;
 
 use crate::cli::{Cli, Command};
@@ -123,6 +124,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
         Command::Config(command) => config::run(ctx, command),
         Command::Bundle(command) => bundle::run(ctx, command),
         Command::Keygen(args) => keygen::run(ctx, args),
+        Command::Sandbox(command) => sandbox::run(ctx, command),
         Command::Render(args) => render::run(ctx, args),
         Command::Diff(args) => diff::run(ctx, args),
         Command::Deploy(args) => deploy::run(ctx, args),

@@ -1,1 +1,65 @@
+//! `forge sandbox`: a local stand-in for a cluster that speaks the Kubernetes API over HTTP on
+//! loopback, so forge (and the real kubectl) can be exercised with no cluster. It is a server
+//! that forge talks to over HTTP, never a shortcut into forge's internals.
+//!
+//! Today it serves the API (discovery, get, list, watch, create, merge patch, status, delete)
+//! for core, apps, Flux and Argo CD resources; the reconciler that applies the env repo and
+//! rolls Deployments out comes next.
+
+pub mod api;
+pub mod http;
+pub mod resources;
 pub mod store;
+
+use api::Cluster;
+use serde_json::json;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+/// Namespaces a fresh sandbox has, as a real cluster with Flux and Argo CD would.
+const NAMESPACES: [&str; 4] = ["default", "kube-system", "flux-system", "argocd"];
+
+pub struct Sandbox {
+    pub address: SocketAddr,
+    pub cluster: Arc<Cluster>,
+}
+
+impl Sandbox {
+    /// Starts serving on `127.0.0.1:port` (0: any free port) in background threads.
+    pub fn start(port: u16) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        let address = listener.local_addr()?;
+        let cluster = Arc::new(Cluster::default());
+        let now = crate::time::rfc3339(crate::time::now_epoch());
+        cluster.write(|store| {
+            for name in NAMESPACES {
+                let key = store::Key {
+                    resource: "namespaces".into(),
+                    namespace: String::new(),
+                    name: name.into(),
+                };
+                let namespace =
+                    json!({"apiVersion": "v1", "kind": "Namespace", "status": {"phase": "Active"}});
+                store.put(key, namespace, &now);
+            }
+        });
+        let served = Arc::clone(&cluster);
+        http::serve(
+            listener,
+            Arc::new(move |request| api::handle(&served, request)),
+        );
+        Ok(Sandbox { address, cluster })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// A kubeconfig with one context, `forge-sandbox`, pointing at this sandbox.
+    pub fn kubeconfig(&self) -> String {
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n  - name: forge-sandbox\n    cluster:\n      server: {url}\ncontexts:\n  - name: forge-sandbox\n    context:\n      cluster: forge-sandbox\n      user: forge-sandbox\n      namespace: default\ncurrent-context: forge-sandbox\nusers:\n  - name: forge-sandbox\n    user: {{}}\n",
+            url = self.url()
+        )
+    }
+}

@@ -1,0 +1,524 @@
+//! The Kubernetes API over HTTP: discovery, GET, LIST (label and field selectors), WATCH
+//! (resume, bookmarks, initial events), POST, merge PATCH (main resource and `status`), and
+//! DELETE, with errors as `metav1.Status`.
+
+use super::http::{Body, Request, Response};
+use super::resources::{self, ResourceType};
+use super::store::{ApiError, Key, Part, Store};
+use serde_json::{Value, json};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// The cluster state shared by the API and the sandbox's controllers.
+#[derive(Default)]
+pub struct Cluster {
+    pub store: Mutex<Store>,
+    /// Notified after every write, so watches wake at once.
+    pub changed: Condvar,
+}
+
+impl Cluster {
+    /// Runs `write` against the store and wakes watchers.
+    pub fn write<T>(&self, write: impl FnOnce(&mut Store) -> T) -> T {
+        let result = write(&mut self.store.lock().expect("store lock"));
+        self.changed.notify_all();
+        result
+    }
+}
+
+/// Where a request points, once the path is understood.
+struct Target {
+    resource: &'static ResourceType,
+    namespace: Option<String>,
+    name: Option<String>,
+    subresource: Option<String>,
+}
+
+pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
+    let segments: Vec<&str> = request
+        .path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let (group, version, rest) = match segments.as_slice() {
+        ["version"] => {
+            return Response::json(
+                200,
+                &json!({"major": "1", "minor": "33", "gitVersion": "v1.33.0-forge-sandbox", "platform": "linux/amd64"}),
+            );
+        }
+        ["api"] => return Response::json(200, &resources::core_versions()),
+        ["apis"] => return Response::json(200, &resources::group_list()),
+        ["api", version, rest @ ..] => ("", *version, rest),
+        ["apis", group, version, rest @ ..] => (*group, *version, rest),
+        _ => {
+            return error(&ApiError {
+                code: 404,
+                reason: "NotFound",
+                message: format!(
+                    "the server could not find the requested resource ({})",
+                    request.path
+                ),
+            });
+        }
+    };
+    if rest.is_empty() {
+        return match resources::resource_list(group, version) {
+            Some(list) => Response::json(200, &list),
+            None => error(&ApiError {
+                code: 404,
+                reason: "NotFound",
+                message: format!("no group version {group}/{version}"),
+            }),
+        };
+    }
+    let target = match parse_target(group, version, rest) {
+        Ok(target) => target,
+        Err(err) => return error(&err),
+    };
+    let result = match (request.method.as_str(), &target.name) {
+        ("GET", None) if is_true(request.query("watch")) => {
+            return watch(cluster, &target, &request);
+        }
+        ("GET", None) => list(cluster, &target, &request),
+        ("GET", Some(_)) if target.subresource.as_deref() == Some("log") => {
+            return log(cluster, &target);
+        }
+        ("GET", Some(_)) => get(cluster, &target),
+        ("POST", None) => create(cluster, &target, &request),
+        ("PATCH", Some(_)) => patch(cluster, &target, &request),
+        ("DELETE", Some(_)) => delete(cluster, &target),
+        _ => Err(ApiError {
+            code: 405,
+            reason: "MethodNotAllowed",
+            message: format!("{} is not supported here", request.method),
+        }),
+    };
+    match result {
+        Ok((status, value)) => Response::json(status, &value),
+        Err(err) => error(&err),
+    }
+}
+
+fn error(err: &ApiError) -> Response {
+    Response::json(err.code, &err.status())
+}
+
+fn is_true(value: Option<&str>) -> bool {
+    matches!(value, Some("true" | "1"))
+}
+
+fn parse_target(group: &str, version: &str, rest: &[&str]) -> Result<Target, ApiError> {
+    let unknown = |plural: &str| ApiError {
+        code: 404,
+        reason: "NotFound",
+        message: format!(
+            "the server doesn't have a resource type \"{plural}\" in {group}/{version}"
+        ),
+    };
+    let (namespace, rest) = match rest {
+        ["namespaces", ns, plural, more @ ..]
+            if find(group, version, plural).is_some_and(|r| r.namespaced) =>
+        {
+            (Some(ns.to_string()), [&[*plural][..], more].concat())
+        }
+        _ => (None, rest.to_vec()),
+    };
+    let plural = rest[0];
+    let resource = find(group, version, plural).ok_or_else(|| unknown(plural))?;
+    Ok(Target {
+        resource,
+        namespace,
+        name: rest.get(1).map(|s| s.to_string()),
+        subresource: rest.get(2).map(|s| s.to_string()),
+    })
+}
+
+fn find(group: &str, version: &str, plural: &str) -> Option<&'static ResourceType> {
+    resources::find(group, version, plural)
+}
+
+fn key(target: &Target) -> Key {
+    Key {
+        resource: target.resource.key(),
+        namespace: target.namespace.clone().unwrap_or_default(),
+        name: target.name.clone().unwrap_or_default(),
+    }
+}
+
+type Answer = Result<(u16, Value), ApiError>;
+
+fn get(cluster: &Cluster, target: &Target) -> Answer {
+    let store = cluster.store.lock().expect("store lock");
+    let key = key(target);
+    store
+        .get(&key)
+        .cloned()
+        .map(|object| (200, object))
+        .ok_or_else(|| ApiError::not_found(&key))
+}
+
+fn list(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
+    let selector = Selector::parse(
+        request.query("labelSelector"),
+        request.query("fieldSelector"),
+    )?;
+    let store = cluster.store.lock().expect("store lock");
+    let items: Vec<Value> = store
+        .list(&target.resource.key(), target.namespace.as_deref())
+        .into_iter()
+        .filter(|object| selector.matches(object))
+        .cloned()
+        .collect();
+    Ok((
+        200,
+        json!({
+            "kind": format!("{}List", target.resource.kind),
+            "apiVersion": target.resource.api_version(),
+            "metadata": {"resourceVersion": store.revision().to_string()},
+            "items": items,
+        }),
+    ))
+}
+
+fn create(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
+    let mut object: Value = serde_json::from_slice(&request.body)
+        .map_err(|e| bad_request(format!("invalid JSON: {e}")))?;
+    let name = object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let name = match name {
+        Some(name) => name,
+        None => match object
+            .pointer("/metadata/generateName")
+            .and_then(Value::as_str)
+        {
+            Some(prefix) => format!(
+                "{prefix}{:05x}",
+                cluster.store.lock().expect("store lock").revision() + 1
+            ),
+            None => return Err(bad_request("metadata.name is required".into())),
+        },
+    };
+    object["apiVersion"] = target.resource.api_version().into();
+    object["kind"] = target.resource.kind.into();
+    let key = Key {
+        name,
+        ..key(target)
+    };
+    let now = crate::time::rfc3339(crate::time::now_epoch());
+    cluster
+        .write(|store| store.create(key, object, &now))
+        .map(|created| (201, created))
+}
+
+fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
+    let content_type = request.header("content-type").unwrap_or_default();
+    let accepted = content_type.starts_with("application/merge-patch+json")
+        // Built-in types also take strategic merge patches, which for the maps kubectl sends
+        // (labels, annotations, scalars) are merge patches; lists are replaced whole.
+        || (content_type.starts_with("application/strategic-merge-patch+json") && !target.resource.is_custom());
+    if !accepted {
+        return Err(ApiError {
+            code: 415,
+            reason: "UnsupportedMediaType",
+            message: format!(
+                "the body of the request was in an unknown format - accepted media types include: application/merge-patch+json (got {content_type})"
+            ),
+        });
+    }
+    let patch: Value = serde_json::from_slice(&request.body)
+        .map_err(|e| bad_request(format!("invalid JSON: {e}")))?;
+    let part = match target.subresource.as_deref() {
+        Some("status") => Part::Status,
+        None if target.resource.has_status() => Part::Main,
+        None => Part::Whole,
+        Some(other) => {
+            return Err(ApiError {
+                code: 404,
+                reason: "NotFound",
+                message: format!("no subresource {other}"),
+            });
+        }
+    };
+    let key = key(target);
+    cluster
+        .write(|store| store.patch(&key, &patch, part))
+        .map(|object| (200, object))
+}
+
+fn delete(cluster: &Cluster, target: &Target) -> Answer {
+    let key = key(target);
+    cluster
+        .write(|store| store.delete(&key))
+        .map(|object| (200, object))
+}
+
+/// `pods/{name}/log`: the lines the sandbox recorded for the pod.
+fn log(cluster: &Cluster, target: &Target) -> Response {
+    match get(cluster, target) {
+        Ok((_, pod)) => {
+            let text = pod
+                .pointer("/metadata/annotations/sandbox.forge.dev~1log")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            Response::text(200, text)
+        }
+        Err(err) => error(&err),
+    }
+}
+
+fn bad_request(message: String) -> ApiError {
+    ApiError {
+        code: 400,
+        reason: "BadRequest",
+        message,
+    }
+}
+
+/// WATCH: newline-delimited events. With `sendInitialEvents=true` the current objects come
+/// first as ADDED, closed by a BOOKMARK annotated `k8s.io/initial-events-end`; otherwise
+/// events resume after `resourceVersion` (410 when it is too old). Bookmarks follow about
+/// every second when asked for; the stream ends after `timeoutSeconds` (default 30 min).
+fn watch(cluster: &Arc<Cluster>, target: &Target, request: &Request) -> Response {
+    let selector = match Selector::parse(
+        request.query("labelSelector"),
+        request.query("fieldSelector"),
+    ) {
+        Ok(selector) => selector,
+        Err(err) => return error(&err),
+    };
+    let resource = target.resource;
+    let namespace = target.namespace.clone();
+    let bookmarks = is_true(request.query("allowWatchBookmarks"));
+    let timeout = request
+        .query("timeoutSeconds")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1800u64);
+    let deadline = Instant::now() + Duration::from_secs(timeout);
+    let mut pending: Vec<Value> = Vec::new();
+    let mut since = {
+        let store = cluster.store.lock().expect("store lock");
+        if is_true(request.query("sendInitialEvents")) {
+            for object in store.list(&resource.key(), namespace.as_deref()) {
+                if selector.matches(object) {
+                    pending.push(json!({"type": "ADDED", "object": object}));
+                }
+            }
+            pending.push(bookmark(resource, store.revision(), true));
+            store.revision()
+        } else {
+            match request
+                .query("resourceVersion")
+                .and_then(|rv| rv.parse::<u64>().ok())
+                .filter(|rv| *rv > 0)
+            {
+                Some(rv) => rv,
+                None => store.revision(),
+            }
+        }
+    };
+    let cluster = Arc::clone(cluster);
+    let mut last_bookmark = Instant::now();
+    let mut ended = false;
+    Response {
+        status: 200,
+        content_type: "application/json".into(),
+        body: Body::Stream(Box::new(move || {
+            if ended {
+                return None;
+            }
+            loop {
+                if !pending.is_empty() {
+                    let mut chunk = Vec::new();
+                    for event in pending.drain(..) {
+                        chunk.extend_from_slice(event.to_string().as_bytes());
+                        chunk.push(b'\n');
+                    }
+                    return Some(chunk);
+                }
+                let now = Instant::now();
+                if now >= deadline {
+                    return None;
+                }
+                let store = cluster.store.lock().expect("store lock");
+                match store.events_since(&resource.key(), namespace.as_deref(), since) {
+                    Err(err) => {
+                        ended = true;
+                        pending.push(json!({"type": "ERROR", "object": err.status()}));
+                        continue;
+                    }
+                    Ok(events) if !events.is_empty() => {
+                        for event in events {
+                            since = event.revision;
+                            if selector.matches(&event.object) {
+                                pending.push(
+                                    json!({"type": event.kind.as_str(), "object": event.object}),
+                                );
+                            }
+                        }
+                        continue;
+                    }
+                    Ok(_) => {}
+                }
+                if bookmarks && last_bookmark.elapsed() >= Duration::from_secs(1) {
+                    last_bookmark = Instant::now();
+                    pending.push(bookmark(resource, store.revision(), false));
+                    continue;
+                }
+                let wait = deadline
+                    .saturating_duration_since(now)
+                    .min(Duration::from_millis(500));
+                drop(
+                    cluster
+                        .changed
+                        .wait_timeout(store, wait)
+                        .expect("store lock"),
+                );
+            }
+        })),
+    }
+}
+
+fn bookmark(resource: &ResourceType, revision: u64, initial_end: bool) -> Value {
+    let mut metadata = json!({"resourceVersion": revision.to_string()});
+    if initial_end {
+        metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+    }
+    json!({"type": "BOOKMARK", "object": {"kind": resource.kind, "apiVersion": resource.api_version(), "metadata": metadata}})
+}
+
+/// Label and field selectors, as far as kubectl and controllers use them.
+#[derive(Debug, Default)]
+pub struct Selector {
+    labels: Vec<(String, Op)>,
+    fields: Vec<(String, String, bool)>,
+}
+
+#[derive(Debug)]
+enum Op {
+    Equals(String),
+    NotEquals(String),
+    Exists,
+    NotExists,
+}
+
+impl Selector {
+    pub fn parse(labels: Option<&str>, fields: Option<&str>) -> Result<Selector, ApiError> {
+        let mut selector = Selector::default();
+        for term in labels
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let parsed = if let Some((key, value)) = term.split_once("!=") {
+                (
+                    key.trim().to_string(),
+                    Op::NotEquals(value.trim().to_string()),
+                )
+            } else if let Some((key, value)) =
+                term.split_once("==").or_else(|| term.split_once('='))
+            {
+                (key.trim().to_string(), Op::Equals(value.trim().to_string()))
+            } else if let Some(key) = term.strip_prefix('!') {
+                (key.trim().to_string(), Op::NotExists)
+            } else if term.contains(' ') {
+                return Err(bad_request(format!(
+                    "unsupported label selector term '{term}'"
+                )));
+            } else {
+                (term.to_string(), Op::Exists)
+            };
+            selector.labels.push(parsed);
+        }
+        for term in fields
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let (path, value, equal) = if let Some((path, value)) = term.split_once("!=") {
+                (path, value, false)
+            } else if let Some((path, value)) =
+                term.split_once("==").or_else(|| term.split_once('='))
+            {
+                (path, value, true)
+            } else {
+                return Err(bad_request(format!("invalid field selector '{term}'")));
+            };
+            selector.fields.push((
+                format!("/{}", path.trim().replace('.', "/")),
+                value.trim().to_string(),
+                equal,
+            ));
+        }
+        Ok(selector)
+    }
+
+    pub fn matches(&self, object: &Value) -> bool {
+        let labels = object.pointer("/metadata/labels");
+        let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
+        self.labels.iter().all(|(key, op)| match op {
+            Op::Equals(value) => label(key) == Some(value.as_str()),
+            Op::NotEquals(value) => label(key) != Some(value.as_str()),
+            Op::Exists => label(key).is_some(),
+            Op::NotExists => label(key).is_none(),
+        }) && self.fields.iter().all(|(pointer, value, equal)| {
+            let actual = object
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            (actual == value) == *equal
+        })
+    }
+}
+
+/// What the sandbox's `kind`/`apiVersion` lookup needs to store an applied manifest.
+pub fn key_for(object: &Value, default_namespace: &str) -> Option<(Key, &'static ResourceType)> {
+    let resource = resources::by_kind(
+        object.get("apiVersion")?.as_str()?,
+        object.get("kind")?.as_str()?,
+    )?;
+    let name = object.pointer("/metadata/name")?.as_str()?.to_string();
+    let namespace = if resource.namespaced {
+        object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or(default_namespace)
+            .to_string()
+    } else {
+        String::new()
+    };
+    Some((
+        Key {
+            resource: resource.key(),
+            namespace,
+            name,
+        },
+        resource,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_match_labels_and_fields() {
+        let object = json!({"metadata": {"name": "web", "namespace": "demo", "labels": {"app": "web", "tier": "front"}}});
+        let matches = |labels: &str, fields: &str| {
+            Selector::parse(Some(labels), Some(fields))
+                .unwrap()
+                .matches(&object)
+        };
+        assert!(matches("app=web", ""));
+        assert!(matches("app==web,tier", "metadata.name=web"));
+        assert!(!matches("app!=web", ""));
+        assert!(matches("!missing", "metadata.namespace!=other"));
+        assert!(!matches("", "metadata.name=api"));
+        assert!(Selector::parse(Some("app in (a,b)"), None).is_err());
+    }
+}

@@ -1,0 +1,253 @@
+//! `forge sandbox up` judged by the real kubectl: discovery, get, list with selectors, create,
+//! merge patch (generation moves only with spec), annotate, the status subresource, and
+//! `kubectl wait`, which watches.
+
+use crate::{TestEnv, require_tool, stderr};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct RunningSandbox {
+    child: Child,
+    dir: PathBuf,
+    home: PathBuf,
+}
+
+impl RunningSandbox {
+    fn start(env: &TestEnv) -> RunningSandbox {
+        let dir = env.path().join("sandbox");
+        let child = Command::new(env!("CARGO_BIN_EXE_forge"))
+            .args(["sandbox", "up", "--dir"])
+            .arg(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !dir.join("sandbox.json").exists() {
+            assert!(
+                Instant::now() < deadline,
+                "the sandbox never wrote sandbox.json"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        RunningSandbox {
+            child,
+            dir,
+            home: env.path().join("home"),
+        }
+    }
+
+    /// Real kubectl against the sandbox, with a private HOME (kubectl caches discovery).
+    fn kubectl(&self, args: &[&str]) -> std::process::Output {
+        Command::new("kubectl")
+            .args(args)
+            .env("KUBECONFIG", self.dir.join("kubeconfig"))
+            .env("HOME", &self.home)
+            .output()
+            .unwrap()
+    }
+
+    fn kubectl_ok(&self, args: &[&str]) -> String {
+        let output = self.kubectl(args);
+        assert!(
+            output.status.success(),
+            "kubectl {args:?}: {}",
+            stderr(&output)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn apply(&self, manifest: &str) {
+        let path = self.dir.join("manifest.yaml");
+        std::fs::write(&path, manifest).unwrap();
+        self.kubectl_ok(&["create", "--validate=false", "-f", path.to_str().unwrap()]);
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+";
+
+#[test]
+fn kubectl_reads_and_writes_built_in_resources() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start(&env);
+    let namespaces = sandbox.kubectl_ok(&["get", "namespaces", "-o", "name"]);
+    for ns in ["default", "flux-system", "argocd", "kube-system"] {
+        assert!(
+            namespaces.contains(&format!("namespace/{ns}")),
+            "{namespaces}"
+        );
+    }
+    sandbox.apply(DEPLOYMENT);
+    let field = |path: &str| {
+        sandbox.kubectl_ok(&[
+            "get",
+            "deployment",
+            "web",
+            "-o",
+            &format!("jsonpath={{{path}}}"),
+        ])
+    };
+    assert_eq!(field(".metadata.generation"), "1");
+    sandbox.kubectl_ok(&["annotate", "deployment", "web", "team=platform"]);
+    assert_eq!(
+        field(".metadata.generation"),
+        "1",
+        "metadata changes keep the generation"
+    );
+    assert_eq!(field(".metadata.annotations.team"), "platform");
+    sandbox.kubectl_ok(&[
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"spec":{"replicas":3}}"#,
+    ]);
+    assert_eq!(field(".metadata.generation"), "2");
+    assert_eq!(field(".spec.replicas"), "3");
+    assert_eq!(
+        sandbox
+            .kubectl_ok(&["get", "deploy", "-l", "app=web", "-o", "name"])
+            .trim(),
+        "deployment.apps/web"
+    );
+    assert_eq!(
+        sandbox
+            .kubectl_ok(&["get", "deploy", "-l", "app!=web", "-o", "name"])
+            .trim(),
+        ""
+    );
+    let missing = sandbox.kubectl(&["get", "deployment", "nope"]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("deployments.apps \"nope\" not found"),
+        "{}",
+        stderr(&missing)
+    );
+    sandbox.kubectl_ok(&["delete", "deployment", "web", "--wait=false"]);
+    assert_eq!(
+        sandbox.kubectl_ok(&["get", "deploy", "-o", "name"]).trim(),
+        ""
+    );
+}
+
+#[test]
+fn kubectl_waits_on_a_flux_kustomization_condition() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start(&env);
+    sandbox.apply(
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: hello-dev, namespace: flux-system}
+spec: {interval: 1m, path: ./apps/hello/dev, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+",
+    );
+    let mut wait = Command::new("kubectl")
+        .args([
+            "wait",
+            "--for=condition=Ready",
+            "kustomization/hello-dev",
+            "-n",
+            "flux-system",
+            "--timeout=20s",
+        ])
+        .env("KUBECONFIG", sandbox.dir.join("kubeconfig"))
+        .env("HOME", &sandbox.home)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        wait.try_wait().unwrap().is_none(),
+        "kubectl wait must still be waiting"
+    );
+    let ready = r#"{"status":{"observedGeneration":1,"conditions":[{"type":"Ready","status":"True","reason":"ReconciliationSucceeded","message":"Applied revision: main@sha1:0123","lastTransitionTime":"2026-11-24T08:00:00Z"}]}}"#;
+    sandbox.kubectl_ok(&[
+        "patch",
+        "kustomization",
+        "hello-dev",
+        "-n",
+        "flux-system",
+        "--subresource=status",
+        "--type",
+        "merge",
+        "-p",
+        ready,
+    ]);
+    let output = wait.wait_with_output().unwrap();
+    assert!(output.status.success(), "kubectl wait: {}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("condition met"));
+
+    // Custom resources take merge patches only, as on a real API server.
+    let strategic = sandbox.kubectl(&[
+        "patch",
+        "kustomization",
+        "hello-dev",
+        "-n",
+        "flux-system",
+        "--type",
+        "strategic",
+        "-p",
+        r#"{"metadata":{"labels":{"a":"b"}}}"#,
+    ]);
+    assert!(!strategic.status.success());
+    assert!(
+        stderr(&strategic).contains("strategic-merge-patch+json is not supported"),
+        "{}",
+        stderr(&strategic)
+    );
+}
+
+#[test]
+fn sigterm_stops_the_sandbox_cleanly() {
+    let env = TestEnv::new();
+    let mut sandbox = RunningSandbox::start(&env);
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.dir.join("sandbox.json")).unwrap()).unwrap();
+    assert_eq!(info["pid"], sandbox.child.id());
+    let kubeconfig = std::fs::read_to_string(sandbox.dir.join("kubeconfig")).unwrap();
+    assert!(
+        kubeconfig.contains(&format!("server: {}", info["url"].as_str().unwrap())),
+        "{kubeconfig}"
+    );
+    assert!(kubeconfig.contains("current-context: forge-sandbox"));
+    let status = Command::new("kill")
+        .args(["-TERM", &sandbox.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = sandbox.child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0));
+    assert!(
+        !Path::new(&sandbox.dir.join("sandbox.json")).exists(),
+        "sandbox.json is removed on exit"
+    );
+}
