@@ -46,6 +46,9 @@ _forge() {
             forge,render)
                 cmd="forge__subcmd__render"
                 ;;
+            forge,sandbox)
+                cmd="forge__subcmd__sandbox"
+                ;;
             forge__subcmd__bundle,build)
                 cmd="forge__subcmd__bundle__subcmd__build"
                 ;;
@@ -124,6 +127,9 @@ _forge() {
             forge__subcmd__help,render)
                 cmd="forge__subcmd__help__subcmd__render"
                 ;;
+            forge__subcmd__help,sandbox)
+                cmd="forge__subcmd__help__subcmd__sandbox"
+                ;;
             forge__subcmd__help__subcmd__bundle,build)
                 cmd="forge__subcmd__help__subcmd__bundle__subcmd__build"
                 ;;
@@ -142,6 +148,21 @@ _forge() {
             forge__subcmd__help__subcmd__config,validate)
                 cmd="forge__subcmd__help__subcmd__config__subcmd__validate"
                 ;;
+            forge__subcmd__help__subcmd__sandbox,up)
+                cmd="forge__subcmd__help__subcmd__sandbox__subcmd__up"
+                ;;
+            forge__subcmd__sandbox,help)
+                cmd="forge__subcmd__sandbox__subcmd__help"
+                ;;
+            forge__subcmd__sandbox,up)
+                cmd="forge__subcmd__sandbox__subcmd__up"
+                ;;
+            forge__subcmd__sandbox__subcmd__help,help)
+                cmd="forge__subcmd__sandbox__subcmd__help__subcmd__help"
+                ;;
+            forge__subcmd__sandbox__subcmd__help,up)
+                cmd="forge__subcmd__sandbox__subcmd__help__subcmd__up"
+                ;;
             *)
                 ;;
         esac
@@ -149,7 +170,7 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render diff deploy history keygen completions help"
+            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render diff deploy history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,7 +722,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help)
-            opts="init config bundle render diff deploy history keygen completions help"
+            opts="init config bundle render diff deploy history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,6 +959,34 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__help__subcmd__sandbox)
+            opts="up"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__sandbox__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__history)
             opts="-C -q -v -y -h --limit --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1080,6 +1129,116 @@ _forge() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__sandbox)
+            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help up help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__sandbox__subcmd__help)
+            opts="up help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__sandbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__sandbox__subcmd__help__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__sandbox__subcmd__up)
+            opts="-C -q -v -y -h --dir --port --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

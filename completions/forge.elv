@@ -40,6 +40,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
+            cand sandbox 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -306,6 +307,46 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'forge;sandbox'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand up 'Serve the sandbox''s Kubernetes API on loopback and write DIR/kubeconfig'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;sandbox;up'= {
+            cand --dir 'Directory for kubeconfig and sandbox.json'
+            cand --port 'Port on 127.0.0.1 (0: any free port)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;sandbox;help'= {
+            cand up 'Serve the sandbox''s Kubernetes API on loopback and write DIR/kubeconfig'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;sandbox;help;up'= {
+        }
+        &'forge;sandbox;help;help'= {
+        }
         &'forge;completions'= {
             cand -C 'Path to forge.yaml'
             cand --config 'Path to forge.yaml'
@@ -329,6 +370,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
+            cand sandbox 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -365,6 +407,11 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;history'= {
         }
         &'forge;help;keygen'= {
+        }
+        &'forge;help;sandbox'= {
+            cand up 'Serve the sandbox''s Kubernetes API on loopback and write DIR/kubeconfig'
+        }
+        &'forge;help;sandbox;up'= {
         }
         &'forge;help;completions'= {
         }

@@ -43,6 +43,7 @@ complete -c forge -n "__fish_forge_needs_command" -f -a "diff" -d 'Show what `fo
 complete -c forge -n "__fish_forge_needs_command" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
 complete -c forge -n "__fish_forge_needs_command" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
 complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_needs_command" -f -a "sandbox" -d 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
 complete -c forge -n "__fish_forge_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c forge -n "__fish_forge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand init" -l app -d 'Application name (lowercase letters, digits, \'-\') [default: the directory\'s name]' -r
@@ -234,6 +235,32 @@ complete -c forge -n "__fish_forge_using_subcommand keygen" -s q -l quiet -d 'Pr
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Serve the sandbox\'s Kubernetes API on loopback and write DIR/kubeconfig'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l dir -d 'Directory for kubeconfig and sandbox.json' -r -F
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l port -d 'Port on 127.0.0.1 (0: any free port)' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve the sandbox\'s Kubernetes API on loopback and write DIR/kubeconfig'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand completions" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
 json\t''"
@@ -244,19 +271,21 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "sandbox" -d 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve the sandbox\'s Kubernetes API on loopback and write DIR/kubeconfig'

@@ -76,7 +76,7 @@ pub enum Command {
     History(commands::history::HistoryArgs),
     /// Create a signing key pair (cosign-compatible).
     Keygen(commands::keygen::KeygenArgs),
-    /// Run a local cluster stand-in (hidden until it reconciles the env repo too).
+    /// Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet).
     #[command(subcommand, hide = true)]
     Sandbox(commands::sandbox::SandboxCommand),
     /// Print a shell completion script.
