@@ -12,8 +12,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(env: &TestEnv, command: &str) -> Tmux {
+        // A socket per session: a server being killed may still hold the previous one.
+        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmux = Tmux {
-            socket: env.path().join("tmux.sock"),
+            socket: env.path().join(format!("tmux-{n}.sock")),
         };
         let status = tmux
             .cmd()
