@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod http;
+pub mod kustomize;
 pub mod resources;
 pub mod store;
 

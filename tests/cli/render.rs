@@ -7,7 +7,7 @@ use std::process::Command;
 
 const DIGEST: &str = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
 
-fn render(env: &TestEnv, config: &Path, target: &str, out: &str) -> PathBuf {
+pub fn render(env: &TestEnv, config: &Path, target: &str, out: &str) -> PathBuf {
     let output = env
         .forge()
         .arg("-C")
@@ -21,7 +21,7 @@ fn render(env: &TestEnv, config: &Path, target: &str, out: &str) -> PathBuf {
 }
 
 /// The sample app with a dev env that sets everything an overlay can carry.
-fn kustomize_app(env: &TestEnv) -> PathBuf {
+pub fn kustomize_app(env: &TestEnv) -> PathBuf {
     let app = env.sample_app("sample");
     let config = std::fs::read_to_string(app.join("forge.yaml")).unwrap().replace(
         "  - name: dev\n",

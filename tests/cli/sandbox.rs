@@ -251,3 +251,41 @@ fn sigterm_stops_the_sandbox_cleanly() {
         "sandbox.json is removed on exit"
     );
 }
+
+/// The sandbox's built-in kustomize must build forge's overlays exactly as kubectl does.
+#[test]
+fn the_built_in_kustomize_agrees_with_kubectl_on_forge_overlays() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let app = crate::render::kustomize_app(&env);
+    let dir = crate::render::render(&env, &app.join("forge.yaml"), "dev", "out");
+    let by_name =
+        |objects: Vec<serde_json::Value>| -> std::collections::BTreeMap<String, serde_json::Value> {
+            objects
+                .into_iter()
+                .map(|o| {
+                    (
+                        format!(
+                            "{}/{}",
+                            o["kind"].as_str().unwrap(),
+                            o["metadata"]["name"].as_str().unwrap()
+                        ),
+                        o,
+                    )
+                })
+                .collect()
+        };
+    let files = forge::commands::steps::read_tree(&dir).unwrap();
+    let ours = by_name(forge::sandbox::kustomize::build(&files, "").unwrap());
+    let built = crate::run_ok(Command::new("kubectl").arg("kustomize").arg(&dir));
+    let theirs = by_name(serde_saphyr::from_multiple(&built).unwrap());
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>()
+    );
+    for (name, object) in &theirs {
+        assert_eq!(&ours[name], object, "{name} differs");
+    }
+}
