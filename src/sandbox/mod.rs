@@ -10,6 +10,7 @@ pub mod api;
 pub mod http;
 pub mod kustomize;
 pub mod resources;
+pub mod rollout;
 pub mod store;
 
 use api::Cluster;

@@ -1,0 +1,633 @@
+//! The sandbox's deployment controller: ReplicaSets and Pods for each Deployment, pods that
+//! become ready one after another over (real) time, old ReplicaSets scaled down once the new
+//! one is available, and the Deployment's status and conditions moved the way the Kubernetes
+//! controller moves them. A pod whose image matches a `--bad-image` pattern crash-loops, logs
+//! why, and the rollout reports `ProgressDeadlineExceeded` once the deadline passes.
+
+use super::store::{Key, Part, Store};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Glob patterns (`*` wildcard) of image references that crash-loop.
+    pub bad_images: Vec<String>,
+    /// How long a rollout may make no progress before it is failed (Kubernetes: 600s).
+    pub progress_deadline: Duration,
+    /// Time between one pod becoming ready and the next.
+    pub pod_ready_after: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bad_images: Vec::new(),
+            progress_deadline: Duration::from_secs(600),
+            pod_ready_after: Duration::from_millis(300),
+        }
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(remainder) = text.strip_prefix(head) else {
+                return false;
+            };
+            (0..=remainder.len())
+                .any(|i| remainder.is_char_boundary(i) && glob_matches(rest, &remainder[i..]))
+        }
+    }
+}
+
+/// Seconds since the epoch, as a float, for the controller's own timestamps.
+pub type Now = f64;
+
+/// Moves every Deployment one step; returns whether anything changed.
+pub fn step(store: &mut Store, now: Now, settings: &Settings) -> bool {
+    let before = store.revision();
+    let deployments: Vec<Value> = store
+        .list("deployments.apps", None)
+        .into_iter()
+        .cloned()
+        .collect();
+    for deployment in deployments {
+        reconcile(store, &deployment, now, settings);
+    }
+    store.revision() != before
+}
+
+fn time(now: Now) -> String {
+    crate::time::rfc3339(now as i64)
+}
+
+fn key(resource: &str, namespace: &str, name: &str) -> Key {
+    Key {
+        resource: resource.into(),
+        namespace: namespace.into(),
+        name: name.into(),
+    }
+}
+
+fn template_hash(template: &Value) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(template.to_string().as_bytes());
+    // Pod-template hashes are short and use the same consonant-heavy alphabet as names.
+    hex::encode(&digest[..5])
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                c
+            } else {
+                (b'b' + (c as u8 - b'a') * 3) as char
+            }
+        })
+        .collect()
+}
+
+fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Settings) {
+    let meta = &deployment["metadata"];
+    let (namespace, name) = (
+        meta["namespace"].as_str().unwrap_or_default(),
+        meta["name"].as_str().unwrap_or_default(),
+    );
+    let desired = deployment
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    let template = deployment
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(json!({}));
+    let hash = template_hash(&template);
+    let new_rs = format!("{name}-{hash}");
+    let selector = deployment
+        .pointer("/spec/selector/matchLabels")
+        .cloned()
+        .unwrap_or(json!({}));
+    let now_text = time(now);
+
+    // The new ReplicaSet, and every older one of this Deployment.
+    let owned: Vec<Value> = store
+        .list("replicasets.apps", Some(namespace))
+        .into_iter()
+        .filter(|rs| {
+            rs.pointer("/metadata/annotations/sandbox.forge.dev~1deployment")
+                .and_then(Value::as_str)
+                == Some(name)
+        })
+        .cloned()
+        .collect();
+    if !owned
+        .iter()
+        .any(|rs| rs["metadata"]["name"] == new_rs.as_str())
+    {
+        let mut labels = template
+            .pointer("/metadata/labels")
+            .cloned()
+            .unwrap_or(json!({}));
+        labels["pod-template-hash"] = hash.clone().into();
+        let rs = json!({
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {"labels": labels, "annotations": {"sandbox.forge.dev/deployment": name, "sandbox.forge.dev/started": now.to_string()}},
+            "spec": {"replicas": desired, "selector": {"matchLabels": selector}, "template": template},
+        });
+        store.put(key("replicasets.apps", namespace, &new_rs), rs, &now_text);
+        event(
+            store,
+            namespace,
+            name,
+            "Deployment",
+            "Normal",
+            "ScalingReplicaSet",
+            &format!("Scaled up replica set {new_rs} from 0 to {desired}"),
+            now,
+        );
+    }
+    let started = store
+        .get(&key("replicasets.apps", namespace, &new_rs))
+        .and_then(|rs| {
+            rs.pointer("/metadata/annotations/sandbox.forge.dev~1started")
+                .and_then(Value::as_str)
+        })
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(now);
+
+    // Pods of the new ReplicaSet: created at once, ready one after another.
+    let images: Vec<String> = template
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["image"].as_str().map(str::to_string))
+        .collect();
+    let bad = images
+        .iter()
+        .find(|image| settings.bad_images.iter().any(|p| glob_matches(p, image)))
+        .cloned();
+    let step = settings.pod_ready_after.as_secs_f64();
+    let mut ready_new = 0;
+    for i in 0..desired {
+        let pod_name = format!("{new_rs}-{}", pod_suffix(&new_rs, i));
+        let ready_at = started + step * (i + 1) as f64;
+        let crashed = bad.is_some();
+        let ready = !crashed && now >= ready_at;
+        if ready {
+            ready_new += 1;
+        }
+        let restarts = if crashed {
+            ((now - started) / 2.0).max(0.0) as i64
+        } else {
+            0
+        };
+        let pod = pod_object(
+            &template,
+            &hash,
+            &new_rs,
+            ready,
+            crashed,
+            restarts,
+            bad.as_deref(),
+            now,
+        );
+        let pod_key = key("pods", namespace, &pod_name);
+        let existing = store.get(&pod_key).cloned();
+        match existing {
+            None => {
+                store.put(pod_key, pod, &now_text);
+            }
+            Some(current) if current.get("status") != pod.get("status") => {
+                store.patch(&pod_key, &json!({"metadata": {"annotations": pod["metadata"]["annotations"].clone()}, "status": pod["status"].clone()}), Part::Whole).ok();
+                if crashed
+                    && current.pointer("/status/containerStatuses/0/restartCount")
+                        != pod.pointer("/status/containerStatuses/0/restartCount")
+                {
+                    event(
+                        store,
+                        namespace,
+                        &pod_name,
+                        "Pod",
+                        "Warning",
+                        "BackOff",
+                        "Back-off restarting failed container",
+                        now,
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    // Old ReplicaSets go once the new one is fully available.
+    let complete = ready_new == desired;
+    for rs in &owned {
+        let rs_name = rs["metadata"]["name"].as_str().unwrap_or_default();
+        if rs_name == new_rs || !complete {
+            continue;
+        }
+        for pod in store
+            .list("pods", Some(namespace))
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>()
+        {
+            if pod
+                .pointer("/metadata/annotations/sandbox.forge.dev~1replicaset")
+                .and_then(Value::as_str)
+                == Some(rs_name)
+            {
+                let _ = store.delete(&key(
+                    "pods",
+                    namespace,
+                    pod["metadata"]["name"].as_str().unwrap_or_default(),
+                ));
+            }
+        }
+        if rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(0) {
+            store.patch(&key("replicasets.apps", namespace, rs_name), &json!({"spec": {"replicas": 0}, "status": {"replicas": 0, "readyReplicas": 0, "availableReplicas": 0}}), Part::Whole).ok();
+        }
+    }
+    store
+        .patch(&key("replicasets.apps", namespace, &new_rs), &json!({"spec": {"replicas": desired}, "status": {"replicas": desired, "readyReplicas": ready_new, "availableReplicas": ready_new, "observedGeneration": 1}}), Part::Whole)
+        .ok();
+
+    // The Deployment's status, as kstatus and `kubectl rollout status` read it.
+    let old_pods: i64 = if complete {
+        0
+    } else {
+        owned
+            .iter()
+            .filter(|rs| rs["metadata"]["name"] != new_rs.as_str())
+            .map(|rs| {
+                rs.pointer("/status/readyReplicas")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+            })
+            .sum()
+    };
+    let total = desired + old_pods;
+    let available = ready_new + old_pods;
+    let deadline_passed = !complete && now - started > settings.progress_deadline.as_secs_f64();
+    let progressing = if complete {
+        condition(
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            &format!("ReplicaSet \"{new_rs}\" has successfully progressed."),
+            now,
+        )
+    } else if deadline_passed {
+        condition(
+            "Progressing",
+            "False",
+            "ProgressDeadlineExceeded",
+            &format!("ReplicaSet \"{new_rs}\" has timed out progressing."),
+            now,
+        )
+    } else {
+        condition(
+            "Progressing",
+            "True",
+            "ReplicaSetUpdated",
+            &format!("ReplicaSet \"{new_rs}\" is progressing."),
+            now,
+        )
+    };
+    let available_condition = if available >= desired {
+        condition(
+            "Available",
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.",
+            now,
+        )
+    } else {
+        condition(
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+            now,
+        )
+    };
+    let current_status = deployment.get("status").cloned().unwrap_or(json!({}));
+    let mut status = json!({
+        "observedGeneration": meta["generation"].clone(),
+        "replicas": total,
+        "updatedReplicas": desired,
+        "readyReplicas": available,
+        "availableReplicas": available,
+        "unavailableReplicas": (total - available).max(0),
+        "conditions": [keep_transition(&current_status, available_condition), keep_transition(&current_status, progressing)],
+    });
+    if available == 0 {
+        status.as_object_mut().expect("map").remove("readyReplicas");
+    }
+    if strip_times(&current_status) != strip_times(&status) {
+        store
+            .patch(
+                &key("deployments.apps", namespace, name),
+                &json!({"status": status}),
+                Part::Status,
+            )
+            .ok();
+        if deadline_passed
+            && current_status
+                .pointer("/conditions/1/reason")
+                .and_then(Value::as_str)
+                != Some("ProgressDeadlineExceeded")
+        {
+            event(
+                store,
+                namespace,
+                name,
+                "Deployment",
+                "Warning",
+                "ProgressDeadlineExceeded",
+                &format!("ReplicaSet \"{new_rs}\" has timed out progressing."),
+                now,
+            );
+        }
+    }
+}
+
+fn pod_suffix(rs: &str, index: i64) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{rs}/{index}").as_bytes());
+    hex::encode(&digest[..3])
+        .chars()
+        .take(5)
+        .map(|c| {
+            if c.is_ascii_digit() {
+                char::from(b'b' + (c as u8 - b'0'))
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pod_object(
+    template: &Value,
+    hash: &str,
+    rs: &str,
+    ready: bool,
+    crashed: bool,
+    restarts: i64,
+    bad: Option<&str>,
+    now: Now,
+) -> Value {
+    let mut labels = template
+        .pointer("/metadata/labels")
+        .cloned()
+        .unwrap_or(json!({}));
+    labels["pod-template-hash"] = hash.into();
+    let containers = template
+        .pointer("/spec/containers")
+        .cloned()
+        .unwrap_or(json!([]));
+    let container_name = containers
+        .pointer("/0/name")
+        .and_then(Value::as_str)
+        .unwrap_or("main")
+        .to_string();
+    let image = containers
+        .pointer("/0/image")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let log = match bad {
+        Some(image) => format!(
+            "starting {image}\nerror: cannot start: exec format error (image {image} is marked bad in the sandbox)\n"
+        ),
+        None => format!("starting {image}\nlistening on :8080\n"),
+    };
+    let state = if crashed {
+        json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off restarting failed container"}})
+    } else if ready {
+        json!({"running": {"startedAt": time(now)}})
+    } else {
+        json!({"waiting": {"reason": "ContainerCreating"}})
+    };
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "labels": labels,
+            "annotations": {"sandbox.forge.dev/replicaset": rs, "sandbox.forge.dev/log": log},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "controller": true}],
+        },
+        "spec": template.get("spec").cloned().unwrap_or(json!({})),
+        "status": {
+            "phase": if crashed || !ready { "Pending" } else { "Running" },
+            "conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}],
+            "containerStatuses": [{"name": container_name, "image": image, "ready": ready, "restartCount": restarts, "state": state}],
+        },
+    })
+}
+
+fn condition(kind: &str, status: &str, reason: &str, message: &str, now: Now) -> Value {
+    json!({"type": kind, "status": status, "reason": reason, "message": message, "lastUpdateTime": time(now), "lastTransitionTime": time(now)})
+}
+
+/// Keeps a condition's transition time while its status is unchanged.
+fn keep_transition(current: &Value, mut new: Value) -> Value {
+    let old = current["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["type"] == new["type"]);
+    if let Some(old) = old
+        && old["status"] == new["status"]
+        && old["reason"] == new["reason"]
+    {
+        new["lastTransitionTime"] = old["lastTransitionTime"].clone();
+        new["lastUpdateTime"] = old["lastUpdateTime"].clone();
+    }
+    new
+}
+
+fn strip_times(status: &Value) -> Value {
+    let mut copy = status.clone();
+    for condition in copy
+        .get_mut("conditions")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(map) = condition.as_object_mut() {
+            map.remove("lastUpdateTime");
+            map.remove("lastTransitionTime");
+        }
+    }
+    copy
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event(
+    store: &mut Store,
+    namespace: &str,
+    object: &str,
+    kind: &str,
+    kind_of_event: &str,
+    reason: &str,
+    message: &str,
+    now: Now,
+) {
+    let name = format!("{object}.{:x}", (now * 1000.0) as u64 ^ store.revision());
+    let event = json!({
+        "apiVersion": "v1",
+        "kind": "Event",
+        "involvedObject": {"kind": kind, "name": object, "namespace": namespace},
+        "type": kind_of_event,
+        "reason": reason,
+        "message": message,
+        "firstTimestamp": time(now),
+        "lastTimestamp": time(now),
+        "count": 1,
+        "source": {"component": "forge-sandbox"},
+    });
+    store.put(key("events", namespace, &name), event, &time(now));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(image: &str, replicas: i64) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": image}]}}}})
+    }
+
+    fn status(store: &Store) -> Value {
+        store.get(&key("deployments.apps", "demo", "web")).unwrap()["status"].clone()
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            bad_images: vec!["*:bad".into()],
+            progress_deadline: Duration::from_secs(10),
+            pod_ready_after: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn globs_match_wildcards() {
+        assert!(glob_matches("*:bad", "ghcr.io/a/web:bad"));
+        assert!(glob_matches("ghcr.io/*/web*", "ghcr.io/a/web:1"));
+        assert!(!glob_matches("*:bad", "ghcr.io/a/web:good"));
+    }
+
+    #[test]
+    fn a_good_rollout_becomes_available_pod_by_pod() {
+        let mut store = Store::default();
+        store
+            .create(
+                key("deployments.apps", "demo", "web"),
+                deployment("web:1", 2),
+                "t",
+            )
+            .unwrap();
+        step(&mut store, 1000.0, &settings());
+        assert_eq!(status(&store)["updatedReplicas"], 2);
+        assert!(status(&store).get("readyReplicas").is_none());
+        assert_eq!(
+            status(&store)["conditions"][1]["reason"],
+            "ReplicaSetUpdated"
+        );
+        step(&mut store, 1001.5, &settings());
+        assert_eq!(status(&store)["readyReplicas"], 1);
+        step(&mut store, 1002.5, &settings());
+        let done = status(&store);
+        assert_eq!(
+            (
+                done["readyReplicas"].clone(),
+                done["availableReplicas"].clone()
+            ),
+            (json!(2), json!(2))
+        );
+        assert_eq!(done["conditions"][1]["reason"], "NewReplicaSetAvailable");
+        assert_eq!(done["observedGeneration"], 1);
+        assert_eq!(store.list("pods", Some("demo")).len(), 2);
+    }
+
+    #[test]
+    fn a_new_template_replaces_the_old_pods_once_ready() {
+        let mut store = Store::default();
+        let k = key("deployments.apps", "demo", "web");
+        store
+            .create(k.clone(), deployment("web:1", 1), "t")
+            .unwrap();
+        step(&mut store, 1000.0, &settings());
+        step(&mut store, 1002.0, &settings());
+        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
+        step(&mut store, 1003.0, &settings());
+        assert_eq!(
+            status(&store)["replicas"],
+            2,
+            "old and new pods side by side"
+        );
+        assert_eq!(status(&store)["observedGeneration"], 2);
+        step(&mut store, 1004.5, &settings());
+        step(&mut store, 1004.6, &settings());
+        assert_eq!(status(&store)["replicas"], 1);
+        let pods = store.list("pods", Some("demo"));
+        assert_eq!(pods.len(), 1);
+        assert_eq!(pods[0]["spec"]["containers"][0]["image"], "web:2");
+    }
+
+    #[test]
+    fn a_bad_image_crash_loops_and_misses_the_deadline() {
+        let mut store = Store::default();
+        store
+            .create(
+                key("deployments.apps", "demo", "web"),
+                deployment("web:bad", 1),
+                "t",
+            )
+            .unwrap();
+        step(&mut store, 1000.0, &settings());
+        step(&mut store, 1005.0, &settings());
+        let pod = store.list("pods", Some("demo"))[0].clone();
+        assert_eq!(
+            pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "CrashLoopBackOff"
+        );
+        assert!(
+            pod["status"]["containerStatuses"][0]["restartCount"]
+                .as_i64()
+                .unwrap()
+                >= 2
+        );
+        assert!(
+            pod["metadata"]["annotations"]["sandbox.forge.dev/log"]
+                .as_str()
+                .unwrap()
+                .contains("marked bad")
+        );
+        assert_eq!(
+            status(&store)["conditions"][1]["reason"],
+            "ReplicaSetUpdated"
+        );
+        step(&mut store, 1011.0, &settings());
+        assert_eq!(
+            status(&store)["conditions"][1]["reason"],
+            "ProgressDeadlineExceeded"
+        );
+        let events = store.list("events", Some("demo"));
+        assert!(
+            events
+                .iter()
+                .any(|e| e["reason"] == "BackOff" && e["type"] == "Warning")
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| e["reason"] == "ProgressDeadlineExceeded")
+        );
+    }
+}
