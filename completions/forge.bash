@@ -1228,7 +1228,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__sandbox__subcmd__up)
-            opts="-C -q -v -y -h --dir --port --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --dir --port --env-repo --interval --bad-image --progress-deadline --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,6 +1239,22 @@ _forge() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bad-image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

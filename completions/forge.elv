@@ -326,6 +326,10 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;sandbox;up'= {
             cand --dir 'Directory for kubeconfig and sandbox.json'
             cand --port 'Port on 127.0.0.1 (0: any free port)'
+            cand --env-repo 'Env repo to follow as Flux would [default: envRepo.url of forge.yaml, when there is one]'
+            cand --interval 'How often the env repo is fetched'
+            cand --bad-image 'Images matching this pattern (`*` wildcard) crash-loop (repeatable)'
+            cand --progress-deadline 'How long a rollout may stall before ProgressDeadlineExceeded'
             cand -C 'Path to forge.yaml'
             cand --config 'Path to forge.yaml'
             cand --output 'Format of the data written to stdout'

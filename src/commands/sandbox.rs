@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::error::CliError;
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Options, Sandbox, flux, rollout};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -21,11 +21,62 @@ pub struct UpArgs {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Env repo to follow as Flux would [default: envRepo.url of forge.yaml, when there is one]
+    #[arg(long, value_name = "URL")]
+    pub env_repo: Option<String>,
+    /// How often the env repo is fetched.
+    #[arg(long, default_value = "5s", value_name = "DURATION")]
+    pub interval: crate::duration::Duration,
+    /// Images matching this pattern (`*` wildcard) crash-loop (repeatable).
+    #[arg(long = "bad-image", value_name = "GLOB")]
+    pub bad_images: Vec<String>,
+    /// How long a rollout may stall before ProgressDeadlineExceeded.
+    #[arg(long, default_value = "10m", value_name = "DURATION")]
+    pub progress_deadline: crate::duration::Duration,
 }
 
 pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
     let SandboxCommand::Up(args) = command;
-    let sandbox = Sandbox::start(args.port).map_err(|e| {
+    let configured = if ctx.config_path.is_file() {
+        Some(ctx.load_config()?)
+    } else {
+        None
+    };
+    let url = args.env_repo.clone().or_else(|| {
+        configured
+            .as_ref()
+            .map(|c| c.config.env_repo.url.value.clone())
+    });
+    let branch = configured
+        .as_ref()
+        .map_or("main".to_string(), |c| c.config.env_repo.branch.clone());
+    let namespaces = configured
+        .iter()
+        .flat_map(|loaded| {
+            let app = loaded.config.app.value.clone();
+            loaded.config.environments.iter().filter_map(move |env| {
+                let env = &env.value;
+                env.namespace
+                    .clone()
+                    .map(|ns| (format!("{app}/{}", env.name.value), ns))
+            })
+        })
+        .collect();
+    let options = Options {
+        flux: url.map(|url| flux::Settings {
+            url,
+            branch,
+            apps_dir: "apps".into(),
+            interval: args.interval.0,
+            namespaces,
+        }),
+        rollout: rollout::Settings {
+            bad_images: args.bad_images.clone(),
+            progress_deadline: args.progress_deadline.0,
+            ..rollout::Settings::default()
+        },
+    };
+    let sandbox = Sandbox::start(args.port, options).map_err(|e| {
         CliError::operational(format!("cannot listen on 127.0.0.1:{}: {e}", args.port))
     })?;
     let kubeconfig = args.dir.join("kubeconfig");

@@ -2,11 +2,13 @@
 //! loopback, so forge (and the real kubectl) can be exercised with no cluster. It is a server
 //! that forge talks to over HTTP, never a shortcut into forge's internals.
 //!
-//! Today it serves the API (discovery, get, list, watch, create, merge patch, status, delete)
-//! for core, apps, Flux and Argo CD resources; the reconciler that applies the env repo and
-//! rolls Deployments out comes next.
+//! It serves the API (discovery, get, list, watch, create, merge patch, status, delete) for
+//! core, apps, Flux and Argo CD resources, follows an env repo as Flux would (a Kustomization
+//! per app/env directory, built with a built-in kustomize and applied), and rolls Deployments
+//! out over time. Argo CD, HelmReleases, metrics and fault injection come next.
 
 pub mod api;
+pub mod flux;
 pub mod http;
 pub mod kustomize;
 pub mod resources;
@@ -26,9 +28,21 @@ pub struct Sandbox {
     pub cluster: Arc<Cluster>,
 }
 
+/// What the sandbox runs besides the API.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Follow an env repo as Flux would (None: serve the API only).
+    pub flux: Option<flux::Settings>,
+    pub rollout: rollout::Settings,
+}
+
+/// How often the controllers look at the cluster.
+const TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
 impl Sandbox {
-    /// Starts serving on `127.0.0.1:port` (0: any free port) in background threads.
-    pub fn start(port: u16) -> std::io::Result<Sandbox> {
+    /// Starts serving on `127.0.0.1:port` (0: any free port) and runs the controllers, all in
+    /// background threads.
+    pub fn start(port: u16, options: Options) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let address = listener.local_addr()?;
         let cluster = Arc::new(Cluster::default());
@@ -50,6 +64,24 @@ impl Sandbox {
             listener,
             Arc::new(move |request| api::handle(&served, request)),
         );
+        let mut reconciler = options
+            .flux
+            .clone()
+            .map(flux::Reconciler::new)
+            .transpose()?;
+        let controlled = Arc::clone(&cluster);
+        std::thread::spawn(move || {
+            loop {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64());
+                if let Some(reconciler) = reconciler.as_mut() {
+                    reconciler.tick(&controlled, now);
+                }
+                controlled.write(|store| rollout::step(store, now, &options.rollout));
+                std::thread::sleep(TICK);
+            }
+        });
         Ok(Sandbox { address, cluster })
     }
 

@@ -15,10 +15,16 @@ struct RunningSandbox {
 
 impl RunningSandbox {
     fn start(env: &TestEnv) -> RunningSandbox {
+        Self::start_with(env, &[])
+    }
+
+    fn start_with(env: &TestEnv, args: &[&str]) -> RunningSandbox {
         let dir = env.path().join("sandbox");
         let child = Command::new(env!("CARGO_BIN_EXE_forge"))
             .args(["sandbox", "up", "--dir"])
             .arg(&dir)
+            .args(args)
+            .current_dir(env.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -56,6 +62,15 @@ impl RunningSandbox {
             stderr(&output)
         );
         String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Polls until `kubectl get` finds the object (kubectl wait fails at once on a missing one).
+    fn wait_exists(&self, args: &[&str]) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.kubectl(&[&["get"], args].concat()).status.success() {
+            assert!(Instant::now() < deadline, "{args:?} never appeared");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn apply(&self, manifest: &str) {
@@ -288,4 +303,152 @@ fn the_built_in_kustomize_agrees_with_kubectl_on_forge_overlays() {
     for (name, object) in &theirs {
         assert_eq!(&ours[name], object, "{name} differs");
     }
+}
+
+/// The whole loop with real tools: forge commits, the sandbox's Flux applies the commit, its
+/// deployment controller rolls it out, and kubectl judges each step.
+#[test]
+fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let repo = crate::deploy::EnvRepoFixture::new();
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let sandbox = RunningSandbox::start_with(
+        &repo.env,
+        &[
+            "--env-repo",
+            &repo.url,
+            "--interval",
+            "1s",
+            "--bad-image",
+            "*:bad",
+            "--progress-deadline",
+            "3s",
+        ],
+    );
+    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
+    sandbox.kubectl_ok(&[
+        "wait",
+        "--for=condition=Ready",
+        "kustomization/hello-dev",
+        "-n",
+        "flux-system",
+        "--timeout=30s",
+    ]);
+    let applied = sandbox.kubectl_ok(&[
+        "get",
+        "kustomization",
+        "hello-dev",
+        "-n",
+        "flux-system",
+        "-o",
+        "jsonpath={.status.lastAppliedRevision}",
+    ]);
+    assert_eq!(applied, format!("main@sha1:{head}"));
+    let source = sandbox.kubectl_ok(&[
+        "get",
+        "gitrepository",
+        "flux-system",
+        "-n",
+        "flux-system",
+        "-o",
+        "jsonpath={.status.artifact.revision}",
+    ]);
+    assert_eq!(source, format!("main@sha1:{head}"));
+    sandbox.wait_exists(&["deployment/hello", "-n", "hello-dev"]);
+    let rolled = sandbox.kubectl_ok(&[
+        "rollout",
+        "status",
+        "deployment/hello",
+        "-n",
+        "hello-dev",
+        "--timeout=30s",
+    ]);
+    assert!(rolled.contains("successfully rolled out"), "{rolled}");
+    let image = sandbox.kubectl_ok(&[
+        "get",
+        "deployment",
+        "hello",
+        "-n",
+        "hello-dev",
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}",
+    ]);
+    assert!(
+        image.starts_with("ghcr.io/forge-demo/hello@sha256:"),
+        "{image}"
+    );
+
+    // A bad image: pods crash-loop, the rollout fails at the progress deadline, logs say why.
+    let bad = repo.deploy(
+        "sample",
+        &[
+            "dev",
+            "--version",
+            "1.1.0",
+            "--image",
+            "web=ghcr.io/forge-demo/hello:bad",
+            "--no-wait",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(0), "{}", stderr(&bad));
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    sandbox.kubectl_ok(&[
+        "annotate",
+        "--overwrite",
+        "kustomization",
+        "hello-dev",
+        "-n",
+        "flux-system",
+        "reconcile.fluxcd.io/requestedAt=now-1",
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let handled = sandbox.kubectl_ok(&[
+            "get",
+            "kustomization",
+            "hello-dev",
+            "-n",
+            "flux-system",
+            "-o",
+            "jsonpath={.status.lastHandledReconcileAt} {.status.lastAppliedRevision}",
+        ]);
+        if handled == format!("now-1 main@sha1:{head}") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the requested reconcile never happened: {handled}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let failed = sandbox.kubectl(&[
+        "rollout",
+        "status",
+        "deployment/hello",
+        "-n",
+        "hello-dev",
+        "--timeout=30s",
+    ]);
+    assert!(!failed.status.success());
+    assert!(
+        stderr(&failed).contains("exceeded its progress deadline"),
+        "{}",
+        stderr(&failed)
+    );
+    let pods = sandbox.kubectl_ok(&["get", "pods", "-n", "hello-dev", "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].state.waiting.reason}{\"\\n\"}{end}"]);
+    let crashing = pods
+        .lines()
+        .find(|l| l.ends_with("CrashLoopBackOff"))
+        .unwrap_or_else(|| panic!("{pods}"));
+    let pod = crashing.split(' ').next().unwrap();
+    let logs = sandbox.kubectl_ok(&["logs", pod, "-n", "hello-dev"]);
+    assert!(logs.contains("marked bad"), "{logs}");
 }

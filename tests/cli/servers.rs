@@ -106,9 +106,13 @@ auth.require = ("/git/" => ("method" => "basic", "realm" => "git", "require" => 
 pub fn daemon(root: &Path) -> Server {
     let port = free_port();
     let log = root.join("daemon.log");
-    let mut child = Command::new("git")
+    // git-daemon itself, not the `git daemon` wrapper: killing the wrapper would leave the
+    // daemon listening.
+    let exec_path = crate::run_ok(Command::new("git").arg("--exec-path"))
+        .trim()
+        .to_string();
+    let mut child = Command::new(Path::new(&exec_path).join("git-daemon"))
         .args([
-            "daemon",
             "--listen=127.0.0.1",
             "--reuseaddr",
             "--export-all",
