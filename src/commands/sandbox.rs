@@ -30,9 +30,31 @@ pub struct UpArgs {
     /// Images matching this pattern (`*` wildcard) crash-loop (repeatable).
     #[arg(long = "bad-image", value_name = "GLOB")]
     pub bad_images: Vec<String>,
+    /// Pods running a matching image fail this share of requests (repeatable), e.g. '*:1.1.0=0.2'.
+    #[arg(long = "error-rate", value_name = "GLOB=FRACTION", value_parser = parse_error_rate)]
+    pub error_rates: Vec<(String, f64)>,
+    /// Share of API requests answered 500.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub api_error_rate: f64,
+    /// Share of API requests answered 429 with Retry-After.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub api_throttle_rate: f64,
+    /// Cut every watch after this long.
+    #[arg(long, value_name = "DURATION")]
+    pub drop_watches_after: Option<crate::duration::Duration>,
     /// How long a rollout may stall before ProgressDeadlineExceeded.
     #[arg(long, default_value = "10m", value_name = "DURATION")]
     pub progress_deadline: crate::duration::Duration,
+}
+
+fn parse_error_rate(text: &str) -> Result<(String, f64), String> {
+    let (glob, share) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("'{text}' is not GLOB=FRACTION"))?;
+    match share.parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok((glob.to_string(), share)),
+        _ => Err(format!("'{share}' is not a fraction between 0 and 1")),
+    }
 }
 
 pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
@@ -74,6 +96,12 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             bad_images: args.bad_images.clone(),
             progress_deadline: args.progress_deadline.0,
             ..rollout::Settings::default()
+        },
+        error_rates: args.error_rates.clone(),
+        faults: crate::sandbox::api::Faults {
+            error_rate: args.api_error_rate,
+            throttle_rate: args.api_throttle_rate,
+            drop_watches_after: args.drop_watches_after.map(|d| d.0),
         },
     };
     let sandbox = Sandbox::start(args.port, options).map_err(|e| {

@@ -15,6 +15,54 @@ pub struct Cluster {
     pub store: Mutex<Store>,
     /// Notified after every write, so watches wake at once.
     pub changed: Condvar,
+    pub metrics: Mutex<super::metrics::Counters>,
+    pub faults: Faults,
+    /// Counts API requests, to pick which ones fail without randomness.
+    requests: std::sync::atomic::AtomicU64,
+}
+
+/// Injected API failures, for testing clients against a flaky server.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Share of resource requests answered 500.
+    pub error_rate: f64,
+    /// Share of resource requests answered 429 with `Retry-After: 1`.
+    pub throttle_rate: f64,
+    /// Watches are cut after this long (as a load balancer would).
+    pub drop_watches_after: Option<Duration>,
+}
+
+impl Cluster {
+    pub fn with_faults(faults: Faults) -> Self {
+        Cluster {
+            faults,
+            ..Cluster::default()
+        }
+    }
+
+    /// Whether request number n falls in the failing share: spread evenly, no randomness.
+    fn injected(&self) -> Option<ApiError> {
+        let n = self
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed) as f64;
+        // The fractional parts of n·φ spread evenly over [0, 1).
+        let spot = (n * 0.618_033_988_749_895).fract();
+        if spot < self.faults.error_rate {
+            Some(ApiError {
+                code: 500,
+                reason: "InternalError",
+                message: "injected fault: internal error".into(),
+            })
+        } else if spot < self.faults.error_rate + self.faults.throttle_rate {
+            Some(ApiError {
+                code: 429,
+                reason: "TooManyRequests",
+                message: "injected fault: too many requests, retry after 1s".into(),
+            })
+        } else {
+            None
+        }
+    }
 }
 
 impl Cluster {
@@ -50,6 +98,14 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         }
         ["api"] => return Response::json(200, &resources::core_versions()),
         ["apis"] => return Response::json(200, &resources::group_list()),
+        ["metrics"] => {
+            let text = cluster.metrics.lock().expect("metrics lock").render();
+            return Response {
+                status: 200,
+                content_type: "text/plain; version=0.0.4".into(),
+                body: Body::Whole(text.into_bytes()),
+            };
+        }
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => {
@@ -77,6 +133,9 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         Ok(target) => target,
         Err(err) => return error(&err),
     };
+    if let Some(fault) = cluster.injected() {
+        return error(&fault);
+    }
     let result = match (request.method.as_str(), &target.name) {
         ("GET", None) if is_true(request.query("watch")) => {
             return watch(cluster, &target, &request);
@@ -297,7 +356,11 @@ fn watch(cluster: &Arc<Cluster>, target: &Target, request: &Request) -> Response
         .query("timeoutSeconds")
         .and_then(|t| t.parse().ok())
         .unwrap_or(1800u64);
-    let deadline = Instant::now() + Duration::from_secs(timeout);
+    let mut lifetime = Duration::from_secs(timeout);
+    if let Some(drop_after) = cluster.faults.drop_watches_after {
+        lifetime = lifetime.min(drop_after);
+    }
+    let deadline = Instant::now() + lifetime;
     let mut pending: Vec<Value> = Vec::new();
     let mut since = {
         let store = cluster.store.lock().expect("store lock");

@@ -161,12 +161,16 @@ fn write_response(writer: &mut TcpStream, response: Response) -> io::Result<()> 
         415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
+        500 => "Internal Server Error",
         _ => "Error",
     };
-    let head = format!(
+    let mut head = format!(
         "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\n",
         response.status, response.content_type
     );
+    if response.status == 429 {
+        head.push_str("Retry-After: 1\r\n");
+    }
     match response.body {
         Body::Whole(bytes) => {
             writer

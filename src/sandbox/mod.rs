@@ -11,6 +11,7 @@ pub mod api;
 pub mod flux;
 pub mod http;
 pub mod kustomize;
+pub mod metrics;
 pub mod resources;
 pub mod rollout;
 pub mod store;
@@ -34,6 +35,9 @@ pub struct Options {
     /// Follow an env repo as Flux would (None: serve the API only).
     pub flux: Option<flux::Settings>,
     pub rollout: rollout::Settings,
+    /// Image glob → share of requests that fail, in the simulated traffic.
+    pub error_rates: Vec<(String, f64)>,
+    pub faults: api::Faults,
 }
 
 /// How often the controllers look at the cluster.
@@ -45,7 +49,7 @@ impl Sandbox {
     pub fn start(port: u16, options: Options) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let address = listener.local_addr()?;
-        let cluster = Arc::new(Cluster::default());
+        let cluster = Arc::new(Cluster::with_faults(options.faults.clone()));
         let now = crate::time::rfc3339(crate::time::now_epoch());
         cluster.write(|store| {
             for name in NAMESPACES {
@@ -71,6 +75,7 @@ impl Sandbox {
             .transpose()?;
         let controlled = Arc::clone(&cluster);
         std::thread::spawn(move || {
+            let mut last = None;
             loop {
                 let now = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -78,7 +83,12 @@ impl Sandbox {
                 if let Some(reconciler) = reconciler.as_mut() {
                     reconciler.tick(&controlled, now);
                 }
-                controlled.write(|store| rollout::step(store, now, &options.rollout));
+                controlled.write(|store| {
+                    rollout::step(store, now, &options.rollout);
+                    let mut metrics = controlled.metrics.lock().expect("metrics lock");
+                    metrics.record(store, now - last.unwrap_or(now), &options.error_rates);
+                });
+                last = Some(now);
                 std::thread::sleep(TICK);
             }
         });

@@ -452,3 +452,235 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
     let logs = sandbox.kubectl_ok(&["logs", pod, "-n", "hello-dev"]);
     assert!(logs.contains("marked bad"), "{logs}");
 }
+
+/// A raw HTTP/1.1 GET against the sandbox: status line, headers and body as one string.
+fn raw_get(sandbox: &RunningSandbox, path: &str) -> String {
+    use std::io::{Read, Write};
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.dir.join("sandbox.json")).unwrap()).unwrap();
+    let port = info["port"].as_u64().unwrap() as u16;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn injected_api_faults_and_dropped_watches() {
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start_with(
+        &env,
+        &[
+            "--api-error-rate",
+            "0.2",
+            "--api-throttle-rate",
+            "0.1",
+            "--drop-watches-after",
+            "1s",
+        ],
+    );
+    let statuses: Vec<String> = (0..50)
+        .map(|_| {
+            raw_get(&sandbox, "/api/v1/namespaces/default/configmaps")
+                .lines()
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let count = |code: &str| statuses.iter().filter(|s| s.contains(code)).count();
+    // The failing share is spread evenly, not drawn at random: close to 20% and 10% at once.
+    assert!((8..=12).contains(&count(" 500 ")), "{statuses:?}");
+    assert!((3..=7).contains(&count(" 429 ")), "{statuses:?}");
+    assert_eq!(
+        count(" 200 ") + count(" 500 ") + count(" 429 "),
+        50,
+        "{statuses:?}"
+    );
+    let throttled = (0..20)
+        .map(|_| raw_get(&sandbox, "/api/v1/namespaces/default/configmaps"))
+        .find(|r| r.contains(" 429 "))
+        .unwrap();
+    assert!(throttled.contains("Retry-After: 1"), "{throttled}");
+    assert!(
+        throttled.contains(r#""reason":"TooManyRequests""#),
+        "{throttled}"
+    );
+    // Discovery is never failed: clients must be able to find the API to retry against it.
+    assert!((0..20).all(|_| raw_get(&sandbox, "/apis").starts_with("HTTP/1.1 200")));
+
+    // A watch is cut after a second even though it asked for an hour.
+    let started = Instant::now();
+    let watched = (0..20)
+        .map(|_| {
+            raw_get(
+                &sandbox,
+                "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=3600",
+            )
+        })
+        .find(|r| r.starts_with("HTTP/1.1 200"))
+        .unwrap();
+    assert!(
+        watched.ends_with("0\r\n\r\n"),
+        "the chunked stream ends cleanly: {watched}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn pods_serve_metrics_per_version_with_injected_errors() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let repo = crate::deploy::EnvRepoFixture::new();
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let sandbox = RunningSandbox::start_with(
+        &repo.env,
+        &[
+            "--env-repo",
+            &repo.url,
+            "--interval",
+            "1s",
+            "--error-rate",
+            "ghcr.io/forge-demo/*=0.25",
+        ],
+    );
+    sandbox.wait_exists(&["deployment/hello", "-n", "hello-dev"]);
+    sandbox.kubectl_ok(&[
+        "rollout",
+        "status",
+        "deployment/hello",
+        "-n",
+        "hello-dev",
+        "--timeout=30s",
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (ok, failed) = loop {
+        let metrics = sandbox.kubectl_ok(&["get", "--raw", "/metrics"]);
+        let value = |code: &str| -> f64 {
+            let series = format!(
+                r#"http_requests_total{{namespace="hello-dev",app="hello",version="1.0.0",code="{code}"}} "#
+            );
+            metrics
+                .lines()
+                .find_map(|l| l.strip_prefix(&series))
+                .map_or(0.0, |v| v.parse().unwrap())
+        };
+        if value("200") >= 30.0 || Instant::now() > deadline {
+            break (value("200"), value("500"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(ok >= 30.0, "ready pods serve traffic: {ok}");
+    let share = failed / (ok + failed);
+    assert!(
+        (0.2..0.3).contains(&share),
+        "a quarter fails: {failed} of {}",
+        ok + failed
+    );
+    // A real Prometheus scrapes the sandbox and computes the error ratio from its counters.
+    if !require_tool("prometheus") {
+        return;
+    }
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.dir.join("sandbox.json")).unwrap()).unwrap();
+    let prometheus = Prometheus::start(
+        &repo.env.path().join("prometheus"),
+        info["port"].as_u64().unwrap(),
+    );
+    let query = r#"sum(rate(http_requests_total{app="hello",code="500"}[5s])) / sum(rate(http_requests_total{app="hello"}[5s]))"#;
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let ratio = loop {
+        if let Some(value) = prometheus.query(query) {
+            break value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus never answered {query}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(
+        (0.2..0.3).contains(&ratio),
+        "Prometheus sees a quarter failing: {ratio}"
+    );
+}
+
+/// A real Prometheus on loopback scraping the sandbox every second.
+struct Prometheus {
+    child: Child,
+    port: u16,
+}
+
+impl Prometheus {
+    fn start(dir: &Path, target_port: u64) -> Prometheus {
+        std::fs::create_dir_all(dir).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let config = format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: sandbox\n    static_configs:\n      - targets: ['127.0.0.1:{target_port}']\n"
+        );
+        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+        let child = Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                dir.join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
+            .spawn()
+            .unwrap();
+        Prometheus { child, port }
+    }
+
+    /// The instant query's single value, once Prometheus has data for it.
+    fn query(&self, query: &str) -> Option<f64> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        let encoded: String = query
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        write!(stream, "GET /api/v1/query?query={encoded} HTTP/1.1\r\nHost: prometheus\r\nConnection: close\r\n\r\n").ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        let body = response.split("\r\n\r\n").nth(1)?;
+        let json: serde_json::Value = serde_json::from_str(body.trim()).ok()?;
+        json.pointer("/data/result/0/value/1")?
+            .as_str()?
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

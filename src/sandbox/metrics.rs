@@ -1,0 +1,145 @@
+//! Simulated request traffic: every ready pod serves requests, a share of them failing when its
+//! image matches an `--error-rate` pattern, counted per namespace, app, version and status code
+//! and served as Prometheus text on `/metrics` (so a real Prometheus can scrape the sandbox).
+
+use super::rollout::glob_matches;
+use super::store::Store;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Requests per second each ready pod serves.
+pub const REQUESTS_PER_POD: f64 = 10.0;
+
+/// namespace, app, version, code.
+pub type Series = (String, String, String, u16);
+
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub requests: BTreeMap<Series, f64>,
+}
+
+impl Counters {
+    /// Adds `seconds` of traffic from every ready pod in `store`.
+    pub fn record(&mut self, store: &Store, seconds: f64, error_rates: &[(String, f64)]) {
+        for pod in store.list("pods", None) {
+            let ready = pod
+                .pointer("/status/conditions/0/status")
+                .and_then(Value::as_str)
+                == Some("True");
+            if !ready {
+                continue;
+            }
+            let labels = &pod["metadata"]["labels"];
+            let label = |key: &str| labels.get(key).and_then(Value::as_str);
+            let image = pod
+                .pointer("/spec/containers/0/image")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let app = label("app.kubernetes.io/name")
+                .or(label("app"))
+                .unwrap_or("unknown")
+                .to_string();
+            let version = label("app.kubernetes.io/version")
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    crate::render::overlay::split_reference(image)
+                        .tag
+                        .unwrap_or_default()
+                });
+            let namespace = pod["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let failing = error_rates
+                .iter()
+                .find(|(glob, _)| glob_matches(glob, image))
+                .map_or(0.0, |(_, share)| *share);
+            let total = REQUESTS_PER_POD * seconds;
+            *self
+                .requests
+                .entry((namespace.clone(), app.clone(), version.clone(), 500))
+                .or_default() += total * failing;
+            *self
+                .requests
+                .entry((namespace, app, version, 200))
+                .or_default() += total * (1.0 - failing);
+        }
+    }
+
+    /// Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let mut text = String::from(
+            "# HELP http_requests_total Requests served by the sandbox's pods.\n# TYPE http_requests_total counter\n",
+        );
+        for ((namespace, app, version, code), value) in &self.requests {
+            let _ = writeln!(
+                text,
+                "http_requests_total{{namespace=\"{namespace}\",app=\"{app}\",version=\"{version}\",code=\"{code}\"}} {}",
+                value.floor()
+            );
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::store::Key;
+    use serde_json::json;
+
+    #[test]
+    fn ready_pods_serve_and_bad_versions_fail_their_share() {
+        let mut store = Store::default();
+        for (name, image, version, ready) in [
+            ("a", "web:1", "1", "True"),
+            ("b", "web:2", "2", "True"),
+            ("c", "web:2", "2", "False"),
+        ] {
+            let pod = json!({
+                "metadata": {"labels": {"app.kubernetes.io/name": "web", "app.kubernetes.io/version": version}},
+                "spec": {"containers": [{"image": image}]},
+                "status": {"conditions": [{"type": "Ready", "status": ready}]},
+            });
+            store
+                .create(
+                    Key {
+                        resource: "pods".into(),
+                        namespace: "demo".into(),
+                        name: name.into(),
+                    },
+                    pod,
+                    "t",
+                )
+                .unwrap();
+        }
+        let mut counters = Counters::default();
+        counters.record(&store, 10.0, &[("web:2".into(), 0.2)]);
+        let text = counters.render();
+        assert!(
+            text.contains(
+                r#"http_requests_total{namespace="demo",app="web",version="1",code="200"} 100"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"http_requests_total{namespace="demo",app="web",version="1",code="500"} 0"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"http_requests_total{namespace="demo",app="web",version="2",code="500"} 20"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"http_requests_total{namespace="demo",app="web",version="2",code="200"} 80"#
+            ),
+            "{text}"
+        );
+    }
+}
