@@ -1228,7 +1228,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__sandbox__subcmd__up)
-            opts="-C -q -v -y -h --dir --port --env-repo --interval --bad-image --progress-deadline --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --error-rate --api-error-rate --api-throttle-rate --drop-watches-after --progress-deadline --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1246,11 +1246,31 @@ _forge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "flux argocd" -- "${cur}"))
+                    return 0
+                    ;;
                 --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --bad-image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-error-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-throttle-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drop-watches-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

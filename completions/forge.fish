@@ -250,8 +250,14 @@ complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l dir -d 'Directory for kubeconfig and sandbox.json' -r -F
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l port -d 'Port on 127.0.0.1 (0: any free port)' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l env-repo -d 'Env repo to follow as Flux would [default: envRepo.url of forge.yaml, when there is one]' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l engine -d 'GitOps engine for every app/env [default: per env from forge.yaml, else flux]' -r -f -a "flux\t''
+argocd\t''"
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l interval -d 'How often the env repo is fetched' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l bad-image -d 'Images matching this pattern (`*` wildcard) crash-loop (repeatable)' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l error-rate -d 'Pods running a matching image fail this share of requests (repeatable), e.g. \'*:1.1.0=0.2\'' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l api-error-rate -d 'Share of API requests answered 500' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l api-throttle-rate -d 'Share of API requests answered 429 with Retry-After' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l drop-watches-after -d 'Cut every watch after this long' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l progress-deadline -d 'How long a rollout may stall before ProgressDeadlineExceeded' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''

@@ -24,6 +24,9 @@ pub struct UpArgs {
     /// Env repo to follow as Flux would [default: envRepo.url of forge.yaml, when there is one]
     #[arg(long, value_name = "URL")]
     pub env_repo: Option<String>,
+    /// GitOps engine for every app/env [default: per env from forge.yaml, else flux]
+    #[arg(long, value_enum)]
+    pub engine: Option<crate::config::Engine>,
     /// How often the env repo is fetched.
     #[arg(long, default_value = "5s", value_name = "DURATION")]
     pub interval: crate::duration::Duration,
@@ -84,6 +87,17 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             })
         })
         .collect();
+    // Which app/env directories Argo CD applies: forge.yaml's per-env engine, else --engine.
+    let argocd = match &configured {
+        Some(loaded) => loaded
+            .config
+            .environments
+            .iter()
+            .filter(|env| loaded.config.engine_for(&env.value) == crate::config::Engine::Argocd)
+            .map(|env| format!("{}/{}", loaded.config.app.value, env.value.name.value))
+            .collect(),
+        None => std::collections::BTreeSet::new(),
+    };
     let options = Options {
         flux: url.map(|url| flux::Settings {
             url,
@@ -91,6 +105,8 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             apps_dir: "apps".into(),
             interval: args.interval.0,
             namespaces,
+            argocd,
+            argocd_everywhere: args.engine == Some(crate::config::Engine::Argocd),
         }),
         rollout: rollout::Settings {
             bad_images: args.bad_images.clone(),

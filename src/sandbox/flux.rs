@@ -27,6 +27,10 @@ pub struct Settings {
     /// Namespace per `<app>/<env>` (from forge.yaml); others get `<app>-<env>`, so that
     /// environments sharing one sandbox never overwrite each other.
     pub namespaces: std::collections::BTreeMap<String, String>,
+    /// `<app>/<env>` directories that Argo CD applies (an Application each); Flux has the rest.
+    pub argocd: BTreeSet<String>,
+    /// Every directory goes to Argo CD (`--engine argocd`).
+    pub argocd_everywhere: bool,
 }
 
 pub struct Reconciler {
@@ -125,11 +129,20 @@ impl Reconciler {
         cluster.write(|store| {
             self.update_source(store, revision.as_deref(), now);
             for dir in &dirs {
-                ensure_kustomization(store, dir, &self.target_namespace(dir), now);
+                let namespace = self.target_namespace(dir);
+                if self.is_argocd(dir) {
+                    super::argocd::ensure_application(store, dir, &namespace, &self.settings, now);
+                } else {
+                    ensure_kustomization(store, dir, &namespace, now);
+                }
             }
-            if let Some(revision) = &revision {
+            if let (Some(revision), Some(tip)) = (&revision, &tip) {
                 for (dir, built) in &builds {
-                    reconcile(store, dir, built, revision, now);
+                    if self.is_argocd(dir) {
+                        super::argocd::reconcile(store, dir, built, tip, now);
+                    } else {
+                        reconcile(store, dir, built, revision, now);
+                    }
                 }
             }
         });
@@ -150,6 +163,13 @@ impl Reconciler {
             }
         }
         dirs
+    }
+
+    fn is_argocd(&self, dir: &str) -> bool {
+        let relative = dir
+            .strip_prefix(&format!("{}/", self.settings.apps_dir))
+            .unwrap_or(dir);
+        self.settings.argocd_everywhere || self.settings.argocd.contains(relative)
     }
 
     fn target_namespace(&self, dir: &str) -> String {
@@ -221,7 +241,7 @@ impl Reconciler {
     }
 }
 
-type Built = Result<Vec<Value>, String>;
+pub(super) type Built = Result<Vec<Value>, String>;
 
 fn build(files: &Files) -> Built {
     if files.contains_key("kustomization.yaml") {
@@ -240,7 +260,7 @@ fn build(files: &Files) -> Built {
     kustomize::build(&files, "").map_err(|e| e.to_string())
 }
 
-fn name_for(dir: &str) -> String {
+pub(super) fn name_for(dir: &str) -> String {
     let mut parts = dir.rsplit('/');
     let env = parts.next().unwrap_or_default();
     let app = parts.next().unwrap_or_default();
@@ -279,6 +299,10 @@ fn requested_at(object: &Value) -> Value {
 }
 
 fn reconcile_requested(store: &Store) -> bool {
+    super::argocd::refresh_requested(store) || flux_reconcile_requested(store)
+}
+
+fn flux_reconcile_requested(store: &Store) -> bool {
     store
         .list(
             "kustomizations.kustomize.toolkit.fluxcd.io",
@@ -321,7 +345,16 @@ fn reconcile(store: &mut Store, dir: &str, built: &Built, revision: &str, now: f
                 .pointer("/spec/targetNamespace")
                 .and_then(Value::as_str);
             let applied = apply(store, objects, target, &now_text);
-            prune(store, status, &applied);
+            let previous = status
+                .pointer("/inventory/entries")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            prune(
+                store,
+                previous.filter_map(|entry| entry["id"].as_str()),
+                &applied,
+            );
             json!({
                 "observedGeneration": generation,
                 "lastAttemptedRevision": revision,
@@ -340,7 +373,7 @@ fn reconcile(store: &mut Store, dir: &str, built: &Built, revision: &str, now: f
 /// Applies objects (creating their namespaces), keeping what controllers wrote in `status`.
 /// `target` overrides every object's namespace, as Flux's `spec.targetNamespace` does.
 /// Returns each object's inventory id (`<namespace>_<name>_<group>_<Kind>`) with its key.
-fn apply(
+pub(super) fn apply(
     store: &mut Store,
     objects: &[Value],
     target: Option<&str>,
@@ -402,21 +435,14 @@ fn apply(
     applied
 }
 
-/// Deletes what the previous apply created and this one no longer has.
-fn prune(store: &mut Store, status: &Value, applied: &[(String, Key)]) {
+/// Deletes what the previous apply created (inventory ids) and this one no longer has.
+pub(super) fn prune<'a>(
+    store: &mut Store,
+    previous: impl Iterator<Item = &'a str>,
+    applied: &[(String, Key)],
+) {
     let keep: BTreeSet<&str> = applied.iter().map(|(id, _)| id.as_str()).collect();
-    for entry in status
-        .pointer("/inventory/entries")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let Some(id) = entry["id"].as_str() else {
-            continue;
-        };
-        if keep.contains(id) {
-            continue;
-        }
+    for id in previous.filter(|id| !keep.contains(id)) {
         let parts: Vec<&str> = id.splitn(4, '_').collect();
         if let [namespace, name, group, kind] = parts[..]
             && let Some(resource) = super::resources::RESOURCES

@@ -8,6 +8,7 @@
 //! out over time. Argo CD, HelmReleases, metrics and fault injection come next.
 
 pub mod api;
+pub mod argocd;
 pub mod flux;
 pub mod http;
 pub mod kustomize;

@@ -684,3 +684,132 @@ impl Drop for Prometheus {
         let _ = self.child.wait();
     }
 }
+
+/// Polls `kubectl get … -o jsonpath=…` until it prints `expected`.
+fn wait_for_output(sandbox: &RunningSandbox, args: &[&str], expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let output = sandbox.kubectl(args);
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        if text == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{args:?} printed {text:?}, never {expected:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn as_argo_cd_the_sandbox_syncs_applications_and_reports_health() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let repo = crate::deploy::EnvRepoFixture::new();
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let sandbox = RunningSandbox::start_with(
+        &repo.env,
+        &[
+            "--env-repo",
+            &repo.url,
+            "--engine",
+            "argocd",
+            "--interval",
+            "1s",
+            "--bad-image",
+            "*:bad",
+            "--progress-deadline",
+            "3s",
+        ],
+    );
+    let app = ["get", "application", "hello-dev", "-n", "argocd", "-o"];
+    let state = "jsonpath={.status.sync.status} {.status.sync.revision} {.status.health.status} {.status.operationState.phase}";
+    wait_for_output(
+        &sandbox,
+        &[&app[..], &[state]].concat(),
+        &format!("Synced {head} Healthy Succeeded"),
+    );
+    let destination = sandbox.kubectl_ok(
+        &[
+            &app[..],
+            &["jsonpath={.spec.destination.namespace} {.spec.source.path}"],
+        ]
+        .concat(),
+    );
+    assert_eq!(destination, "hello-dev apps/hello/dev");
+    sandbox.kubectl_ok(&[
+        "rollout",
+        "status",
+        "deployment/hello",
+        "-n",
+        "hello-dev",
+        "--timeout=30s",
+    ]);
+
+    // A refresh is handled and its annotation cleared; a sync operation runs and is removed.
+    sandbox.kubectl_ok(&[
+        "annotate",
+        "application",
+        "hello-dev",
+        "-n",
+        "argocd",
+        "argocd.argoproj.io/refresh=normal",
+    ]);
+    wait_for_output(
+        &sandbox,
+        &[
+            &app[..],
+            &["jsonpath={.metadata.annotations.argocd\\.argoproj\\.io/refresh}"],
+        ]
+        .concat(),
+        "",
+    );
+    let operation = format!(r#"{{"operation":{{"sync":{{"revision":"{head}"}}}}}}"#);
+    sandbox.kubectl_ok(&[
+        "patch",
+        "application",
+        "hello-dev",
+        "-n",
+        "argocd",
+        "--type",
+        "merge",
+        "-p",
+        &operation,
+    ]);
+    wait_for_output(
+        &sandbox,
+        &[&app[..], &["jsonpath={.operation}"]].concat(),
+        "",
+    );
+    let history =
+        sandbox.kubectl_ok(&[&app[..], &["jsonpath={.status.history[*].revision}"]].concat());
+    assert_eq!(history, format!("{head} {head}"));
+
+    // A bad image makes the application Degraded once the rollout misses its deadline.
+    let bad = repo.deploy(
+        "sample",
+        &[
+            "dev",
+            "--version",
+            "1.1.0",
+            "--image",
+            "web=ghcr.io/forge-demo/hello:bad",
+            "--no-wait",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(0), "{}", stderr(&bad));
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    wait_for_output(
+        &sandbox,
+        &[&app[..], &[state]].concat(),
+        &format!("Synced {head} Degraded Succeeded"),
+    );
+}

@@ -1,0 +1,199 @@
+//! The sandbox's Argo CD: an Application per app/env directory (automated sync), synced to the
+//! env repo's tip or to the revision a pending `.operation` names, with status where Argo CD
+//! writes it: `sync.{status,revision}`, `health.status`, `operationState`, `reconciledAt`,
+//! `history`, and the `argocd.argoproj.io/refresh` annotation cleared once handled.
+
+use super::flux::{self, Built};
+use super::store::{Key, Part, Store};
+use serde_json::{Value, json};
+
+pub const NAMESPACE: &str = "argocd";
+const REFRESH: &str = "argocd.argoproj.io/refresh";
+
+fn key(dir: &str) -> Key {
+    Key {
+        resource: "applications.argoproj.io".into(),
+        namespace: NAMESPACE.into(),
+        name: flux::name_for(dir),
+    }
+}
+
+pub fn ensure_application(
+    store: &mut Store,
+    dir: &str,
+    namespace: &str,
+    settings: &flux::Settings,
+    now: f64,
+) {
+    let key = key(dir);
+    if store.get(&key).is_some() {
+        return;
+    }
+    let application = json!({
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "spec": {
+            "project": "default",
+            "source": {"repoURL": crate::git::strip_credentials(&settings.url), "targetRevision": settings.branch, "path": dir},
+            "destination": {"server": "https://kubernetes.default.svc", "namespace": namespace},
+            "syncPolicy": {"automated": {"prune": true, "selfHeal": true}},
+        },
+    });
+    store
+        .create(key, application, &crate::time::rfc3339(now as i64))
+        .ok();
+}
+
+/// Someone asked Argo CD to look again: a refresh annotation or a pending operation.
+pub fn refresh_requested(store: &Store) -> bool {
+    store
+        .list("applications.argoproj.io", Some(NAMESPACE))
+        .into_iter()
+        .any(|app| {
+            app.pointer("/metadata/annotations")
+                .and_then(|a| a.get(REFRESH))
+                .is_some()
+                || app.get("operation").is_some()
+        })
+}
+
+/// Syncs on a new tip (automated policy) or a requested operation, then writes health.
+pub fn reconcile(store: &mut Store, dir: &str, built: &Built, tip: &str, now: f64) {
+    let key = key(dir);
+    let Some(current) = store.get(&key).cloned() else {
+        return;
+    };
+    let now_text = crate::time::rfc3339(now as i64);
+    let status = current.get("status").cloned().unwrap_or(json!({}));
+    let operation = current.get("operation").cloned();
+    let requested = operation
+        .as_ref()
+        .and_then(|op| op.pointer("/sync/revision"))
+        .and_then(Value::as_str);
+    let target = requested.unwrap_or(tip);
+    let needs_sync = operation.is_some()
+        || status.pointer("/sync/revision").and_then(Value::as_str) != Some(target);
+    let mut new_status = status.clone();
+    let mut patch = json!({});
+    if needs_sync {
+        // Only the tip's build is at hand; an operation for another revision syncs the tip.
+        let namespace = current
+            .pointer("/spec/destination/namespace")
+            .and_then(Value::as_str);
+        let started = now_text.clone();
+        match built {
+            Ok(objects) => {
+                let applied = flux::apply(store, objects, namespace, &now_text);
+                let previous = status
+                    .get("resources")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let ids: Vec<String> = previous
+                    .iter()
+                    .filter_map(|r| r.get("id").and_then(Value::as_str).map(str::to_string))
+                    .collect();
+                flux::prune(store, ids.iter().map(String::as_str), &applied);
+                let resources: Vec<Value> = applied
+                    .iter()
+                    .map(|(id, key)| json!({"id": id, "kind": id.rsplit('_').next(), "name": key.name, "namespace": key.namespace, "status": "Synced"}))
+                    .collect();
+                let mut history = status
+                    .get("history")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                history.push(json!({"id": history.len(), "revision": tip, "deployedAt": now_text, "source": current["spec"]["source"]}));
+                new_status["resources"] = resources.into();
+                new_status["history"] = history.into();
+                new_status["sync"] = json!({"status": "Synced", "revision": tip, "comparedTo": {"source": current["spec"]["source"]}});
+                new_status["operationState"] = json!({
+                    "operation": {"sync": {"revision": tip}},
+                    "phase": "Succeeded",
+                    "message": "successfully synced (all tasks run)",
+                    "startedAt": started,
+                    "finishedAt": now_text,
+                    "syncResult": {"revision": tip},
+                });
+            }
+            Err(message) => {
+                new_status["sync"] = json!({"status": "OutOfSync", "revision": tip});
+                new_status["operationState"] = json!({
+                    "operation": {"sync": {"revision": tip}},
+                    "phase": "Failed",
+                    "message": format!("ComparisonError: {message}"),
+                    "startedAt": started,
+                    "finishedAt": now_text,
+                });
+            }
+        }
+        new_status["reconciledAt"] = now_text.clone().into();
+        patch["operation"] = Value::Null;
+    }
+    new_status["health"] = json!({"status": health(store, &new_status)});
+    if current
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(REFRESH))
+        .is_some()
+    {
+        new_status["reconciledAt"] = now_text.into();
+        patch["metadata"] = json!({"annotations": {REFRESH: null}});
+    }
+    if new_status != status {
+        store
+            .patch(&key, &json!({"status": new_status}), Part::Status)
+            .ok();
+    }
+    if patch.as_object().is_some_and(|p| !p.is_empty()) {
+        store.patch(&key, &patch, Part::Main).ok();
+    }
+}
+
+/// Argo CD's health for the Deployments an Application synced: Degraded when one missed its
+/// progress deadline, Progressing while one is not fully available, Healthy otherwise.
+fn health(store: &Store, status: &Value) -> &'static str {
+    let mut state = "Healthy";
+    for resource in status
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if resource["kind"] != "Deployment" {
+            continue;
+        }
+        let key = Key {
+            resource: "deployments.apps".into(),
+            namespace: resource["namespace"].as_str().unwrap_or_default().into(),
+            name: resource["name"].as_str().unwrap_or_default().into(),
+        };
+        let Some(deployment) = store.get(&key) else {
+            continue;
+        };
+        let deployment_status = &deployment["status"];
+        let progressing = deployment_status["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["type"] == "Progressing");
+        if progressing.is_some_and(|c| c["reason"] == "ProgressDeadlineExceeded") {
+            return "Degraded";
+        }
+        let wanted = deployment
+            .pointer("/spec/replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        let available = deployment_status["availableReplicas"].as_i64().unwrap_or(0);
+        let updated = deployment_status["updatedReplicas"].as_i64().unwrap_or(0);
+        let observed =
+            deployment_status["observedGeneration"] == deployment["metadata"]["generation"];
+        if !observed
+            || available < wanted
+            || updated < wanted
+            || deployment_status["replicas"].as_i64().unwrap_or(0) > wanted
+        {
+            state = "Progressing";
+        }
+    }
+    state
+}
