@@ -130,6 +130,7 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
         "port": sandbox.address.port(),
         "pid": std::process::id(),
         "kubeconfig": kubeconfig,
+        "argocdToken": sandbox.cluster.argocd_token,
     });
     let write = |path: &PathBuf, bytes: &[u8]| {
         crate::fs::write_atomic(path, bytes, 0o600)

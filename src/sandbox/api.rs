@@ -17,6 +17,8 @@ pub struct Cluster {
     pub changed: Condvar,
     pub metrics: Mutex<super::metrics::Counters>,
     pub faults: Faults,
+    /// Bearer token of the Argo CD REST API.
+    pub argocd_token: String,
     /// Counts API requests, to pick which ones fail without randomness.
     requests: std::sync::atomic::AtomicU64,
 }
@@ -33,9 +35,10 @@ pub struct Faults {
 }
 
 impl Cluster {
-    pub fn with_faults(faults: Faults) -> Self {
+    pub fn new(faults: Faults, argocd_token: String) -> Self {
         Cluster {
             faults,
+            argocd_token,
             ..Cluster::default()
         }
     }
@@ -106,6 +109,9 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
                 body: Body::Whole(text.into_bytes()),
             };
         }
+        ["api", "v1", "session"] | ["api", "v1", "applications", ..] => {
+            return super::argocd::rest(cluster, &segments[2..], &request);
+        }
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => {
@@ -160,7 +166,7 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
     }
 }
 
-fn error(err: &ApiError) -> Response {
+pub fn error(err: &ApiError) -> Response {
     Response::json(err.code, &err.status())
 }
 

@@ -197,3 +197,86 @@ fn health(store: &Store, status: &Value) -> &'static str {
     }
     state
 }
+
+/// Argo CD's REST API, as forge uses it: `POST /api/v1/session`, `GET
+/// /api/v1/applications/{name}[?refresh=normal|hard]`, `POST …/{name}/sync` and
+/// `POST …/{name}/rollback`, with a bearer token (the sandbox's, from sandbox.json).
+pub fn rest(
+    cluster: &super::api::Cluster,
+    path: &[&str],
+    request: &super::http::Request,
+) -> super::http::Response {
+    use super::api::error;
+    use super::http::Response;
+    use super::store::ApiError;
+    let token = &cluster.argocd_token;
+    if path == ["session"] {
+        return match request.method.as_str() {
+            "POST" => Response::json(200, &json!({"token": token})),
+            _ => error(&ApiError {
+                code: 405,
+                reason: "MethodNotAllowed",
+                message: "POST a session".into(),
+            }),
+        };
+    }
+    let authorized = request
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        == Some(token.as_str());
+    if !authorized {
+        return Response::json(
+            401,
+            &json!({"error": "invalid session: token is missing or wrong", "code": 16}),
+        );
+    }
+    let (name, action) = match path {
+        ["applications", name] => (*name, None),
+        ["applications", name, action] => (*name, Some(*action)),
+        _ => return Response::json(404, &json!({"error": "not found", "code": 5})),
+    };
+    let key = Key {
+        resource: "applications.argoproj.io".into(),
+        namespace: NAMESPACE.into(),
+        name: name.into(),
+    };
+    let not_found = || {
+        Response::json(
+            404,
+            &json!({"error": format!("applications.argoproj.io \"{name}\" not found"), "code": 5}),
+        )
+    };
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or(json!({}));
+    let result = cluster.write(|store| {
+        let current = store.get(&key).cloned()?;
+        let patch = match (request.method.as_str(), action) {
+            ("GET", None) => match request.query("refresh") {
+                Some(kind @ ("normal" | "hard")) => json!({"metadata": {"annotations": {REFRESH: kind}}}),
+                _ => return Some(Ok(current)),
+            },
+            ("POST", Some("sync")) => {
+                let revision = body.get("revision").and_then(Value::as_str).filter(|r| !r.is_empty());
+                let revision = revision.or(current.pointer("/spec/source/targetRevision").and_then(Value::as_str)).unwrap_or("HEAD");
+                json!({"operation": {"sync": {"revision": revision}, "initiatedBy": {"username": "admin"}}})
+            }
+            ("POST", Some("rollback")) => {
+                let id = body.get("id").and_then(Value::as_u64);
+                let entry = current
+                    .pointer("/status/history")
+                    .and_then(Value::as_array)
+                    .and_then(|history| history.iter().find(|h| h["id"].as_u64() == id));
+                let Some(revision) = entry.and_then(|h| h["revision"].as_str()) else {
+                    return Some(Err(Response::json(400, &json!({"error": format!("history id {id:?} not found"), "code": 3}))));
+                };
+                json!({"operation": {"sync": {"revision": revision}, "initiatedBy": {"username": "admin"}}})
+            }
+            _ => return Some(Err(Response::json(405, &json!({"error": "method not allowed", "code": 12})))),
+        };
+        Some(store.patch(&key, &patch, Part::Main).map_err(|e| error(&e)))
+    });
+    match result {
+        None => not_found(),
+        Some(Ok(application)) => Response::json(200, &application),
+        Some(Err(response)) => response,
+    }
+}

@@ -50,7 +50,9 @@ impl Sandbox {
     pub fn start(port: u16, options: Options) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let address = listener.local_addr()?;
-        let cluster = Arc::new(Cluster::with_faults(options.faults.clone()));
+        let mut token = [0u8; 16];
+        getrandom::fill(&mut token).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let cluster = Arc::new(Cluster::new(options.faults.clone(), hex::encode(token)));
         let now = crate::time::rfc3339(crate::time::now_epoch());
         cluster.write(|store| {
             for name in NAMESPACES {

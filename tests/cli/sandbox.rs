@@ -813,3 +813,129 @@ fn as_argo_cd_the_sandbox_syncs_applications_and_reports_health() {
         &format!("Synced {head} Degraded Succeeded"),
     );
 }
+
+/// A raw HTTP/1.1 request with a bearer token and a JSON body; returns (status, body).
+fn argocd_request(
+    sandbox: &RunningSandbox,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.dir.join("sandbox.json")).unwrap()).unwrap();
+    let mut stream =
+        std::net::TcpStream::connect(("127.0.0.1", info["port"].as_u64().unwrap() as u16)).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: argocd\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let json = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    (status, json)
+}
+
+#[test]
+fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
+    let repo = crate::deploy::EnvRepoFixture::new();
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let first = repo.remote_git(&["rev-parse", "main"]);
+    let sandbox = RunningSandbox::start_with(
+        &repo.env,
+        &[
+            "--env-repo",
+            &repo.url,
+            "--engine",
+            "argocd",
+            "--interval",
+            "1s",
+        ],
+    );
+    let (status, _) = argocd_request(&sandbox, "GET", "/api/v1/applications/hello-dev", None, "");
+    assert_eq!(status, 401, "the token is required");
+    let (status, session) = argocd_request(
+        &sandbox,
+        "POST",
+        "/api/v1/session",
+        None,
+        r#"{"username":"admin","password":"x"}"#,
+    );
+    assert_eq!(status, 200);
+    let token = session["token"].as_str().unwrap().to_string();
+    let get = |path: &str| argocd_request(&sandbox, "GET", path, Some(&token), "");
+    let synced_to = |revision: &str| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (status, app) = get("/api/v1/applications/hello-dev");
+            if status == 200
+                && app
+                    .pointer("/status/sync/revision")
+                    .and_then(|r| r.as_str())
+                    == Some(revision)
+                && app.get("operation").is_none()
+            {
+                return app;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never synced to {revision}: {app}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    synced_to(&first);
+    assert_eq!(get("/api/v1/applications/nope").0, 404);
+
+    // A new deploy, then a hard refresh: the application follows the new commit.
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.1.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let second = repo.remote_git(&["rev-parse", "main"]);
+    assert_eq!(get("/api/v1/applications/hello-dev?refresh=hard").0, 200);
+    let app = synced_to(&second);
+    assert_eq!(app["status"]["history"].as_array().unwrap().len(), 2);
+
+    // An explicit sync runs an operation; a rollback to history id 0 asks for the first revision.
+    let (status, app) = argocd_request(
+        &sandbox,
+        "POST",
+        "/api/v1/applications/hello-dev/sync",
+        Some(&token),
+        "{}",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(app["operation"]["sync"]["revision"], "main");
+    let (status, app) = argocd_request(
+        &sandbox,
+        "POST",
+        "/api/v1/applications/hello-dev/rollback",
+        Some(&token),
+        r#"{"id":0}"#,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(app["operation"]["sync"]["revision"], first.as_str());
+    let (status, _) = argocd_request(
+        &sandbox,
+        "POST",
+        "/api/v1/applications/hello-dev/rollback",
+        Some(&token),
+        r#"{"id":99}"#,
+    );
+    assert_eq!(status, 400);
+}
