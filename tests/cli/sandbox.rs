@@ -305,6 +305,20 @@ fn the_built_in_kustomize_agrees_with_kubectl_on_forge_overlays() {
     }
 }
 
+/// The sample app deployed at 1.0.0 to a fresh env repo, and a sandbox following that repo
+/// with `args`; returns both and the commit deployed.
+fn deployed_and_followed(args: &[&str]) -> (crate::deploy::EnvRepoFixture, RunningSandbox, String) {
+    let repo = crate::deploy::EnvRepoFixture::new();
+    let deployed = repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"]);
+    assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let sandbox = RunningSandbox::start_with(
+        &repo.env,
+        &[&["--env-repo", &repo.url, "--interval", "1s"], args].concat(),
+    );
+    (repo, sandbox, head)
+}
+
 /// The whole loop with real tools: forge commits, the sandbox's Flux applies the commit, its
 /// deployment controller rolls it out, and kubectl judges each step.
 #[test]
@@ -312,27 +326,8 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
     if !require_tool("kubectl") {
         return;
     }
-    let repo = crate::deploy::EnvRepoFixture::new();
-    assert_eq!(
-        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
-            .status
-            .code(),
-        Some(0)
-    );
-    let head = repo.remote_git(&["rev-parse", "main"]);
-    let sandbox = RunningSandbox::start_with(
-        &repo.env,
-        &[
-            "--env-repo",
-            &repo.url,
-            "--interval",
-            "1s",
-            "--bad-image",
-            "*:bad",
-            "--progress-deadline",
-            "3s",
-        ],
-    );
+    let (repo, sandbox, head) =
+        deployed_and_followed(&["--bad-image", "*:bad", "--progress-deadline", "3s"]);
     sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
     sandbox.kubectl_ok(&[
         "wait",
@@ -537,24 +532,7 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
     if !require_tool("kubectl") {
         return;
     }
-    let repo = crate::deploy::EnvRepoFixture::new();
-    assert_eq!(
-        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
-            .status
-            .code(),
-        Some(0)
-    );
-    let sandbox = RunningSandbox::start_with(
-        &repo.env,
-        &[
-            "--env-repo",
-            &repo.url,
-            "--interval",
-            "1s",
-            "--error-rate",
-            "ghcr.io/forge-demo/*=0.25",
-        ],
-    );
+    let (repo, sandbox, _) = deployed_and_followed(&["--error-rate", "ghcr.io/forge-demo/*=0.25"]);
     sandbox.wait_exists(&["deployment/hello", "-n", "hello-dev"]);
     sandbox.kubectl_ok(&[
         "rollout",
@@ -707,29 +685,14 @@ fn as_argo_cd_the_sandbox_syncs_applications_and_reports_health() {
     if !require_tool("kubectl") {
         return;
     }
-    let repo = crate::deploy::EnvRepoFixture::new();
-    assert_eq!(
-        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
-            .status
-            .code(),
-        Some(0)
-    );
-    let head = repo.remote_git(&["rev-parse", "main"]);
-    let sandbox = RunningSandbox::start_with(
-        &repo.env,
-        &[
-            "--env-repo",
-            &repo.url,
-            "--engine",
-            "argocd",
-            "--interval",
-            "1s",
-            "--bad-image",
-            "*:bad",
-            "--progress-deadline",
-            "3s",
-        ],
-    );
+    let (repo, sandbox, head) = deployed_and_followed(&[
+        "--engine",
+        "argocd",
+        "--bad-image",
+        "*:bad",
+        "--progress-deadline",
+        "3s",
+    ]);
     let app = ["get", "application", "hello-dev", "-n", "argocd", "-o"];
     let state = "jsonpath={.status.sync.status} {.status.sync.revision} {.status.health.status} {.status.operationState.phase}";
     wait_for_output(
@@ -845,25 +808,7 @@ fn argocd_request(
 
 #[test]
 fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
-    let repo = crate::deploy::EnvRepoFixture::new();
-    assert_eq!(
-        repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"])
-            .status
-            .code(),
-        Some(0)
-    );
-    let first = repo.remote_git(&["rev-parse", "main"]);
-    let sandbox = RunningSandbox::start_with(
-        &repo.env,
-        &[
-            "--env-repo",
-            &repo.url,
-            "--engine",
-            "argocd",
-            "--interval",
-            "1s",
-        ],
-    );
+    let (repo, sandbox, first) = deployed_and_followed(&["--engine", "argocd"]);
     let (status, _) = argocd_request(&sandbox, "GET", "/api/v1/applications/hello-dev", None, "");
     assert_eq!(status, 401, "the token is required");
     let (status, session) = argocd_request(
