@@ -142,6 +142,13 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
     if let Some(fault) = cluster.injected() {
         return error(&fault);
     }
+    if request.header("content-type").is_some_and(|t| t.starts_with("application/vnd.kubernetes.protobuf")) {
+        return error(&ApiError {
+            code: 415,
+            reason: "UnsupportedMediaType",
+            message: "the forge sandbox speaks JSON only (kubectl create -f sends JSON; generators such as `kubectl create configmap` send protobuf)".into(),
+        });
+    }
     let result = match (request.method.as_str(), &target.name) {
         ("GET", None) if is_true(request.query("watch")) => {
             return watch(cluster, &target, &request);
@@ -229,19 +236,42 @@ fn list(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         request.query("labelSelector"),
         request.query("fieldSelector"),
     )?;
+    // Paging: `continue` is the offset of the next item (in sorted order) from the last page.
+    let offset: usize = match request.query("continue").filter(|c| !c.is_empty()) {
+        Some(token) => token
+            .parse()
+            .map_err(|_| bad_request(format!("invalid continue token '{token}'")))?,
+        None => 0,
+    };
+    let limit: usize = request
+        .query("limit")
+        .and_then(|l| l.parse().ok())
+        .filter(|l| *l > 0)
+        .unwrap_or(usize::MAX);
     let store = cluster.store.lock().expect("store lock");
-    let items: Vec<Value> = store
+    let matching: Vec<&Value> = store
         .list(&target.resource.key(), target.namespace.as_deref())
         .into_iter()
         .filter(|object| selector.matches(object))
-        .cloned()
         .collect();
+    let items: Vec<Value> = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|o| (*o).clone())
+        .collect();
+    let next = offset + items.len();
+    let mut metadata = json!({"resourceVersion": store.revision().to_string()});
+    if next < matching.len() {
+        metadata["continue"] = next.to_string().into();
+        metadata["remainingItemCount"] = (matching.len() - next).into();
+    }
     Ok((
         200,
         json!({
             "kind": format!("{}List", target.resource.kind),
             "apiVersion": target.resource.api_version(),
-            "metadata": {"resourceVersion": store.revision().to_string()},
+            "metadata": metadata,
             "items": items,
         }),
     ))

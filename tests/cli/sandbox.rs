@@ -163,6 +163,23 @@ fn kubectl_reads_and_writes_built_in_resources() {
         "{}",
         stderr(&missing)
     );
+    // kubectl pages through long lists with limit/continue.
+    let config_maps: String = (0..7)
+        .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: page-{i}}}\ndata: {{a: b}}\n---\n"))
+        .collect();
+    sandbox.apply(&config_maps);
+    let paged = sandbox.kubectl_ok(&["get", "configmaps", "--chunk-size=3", "-o", "name"]);
+    let names: Vec<&str> = paged.lines().filter(|l| l.contains("page-")).collect();
+    assert_eq!(names.len(), 7, "{paged}");
+    let raw = sandbox.kubectl_ok(&[
+        "get",
+        "--raw",
+        "/api/v1/namespaces/default/configmaps?limit=3",
+    ]);
+    let first_page: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(first_page["items"].as_array().unwrap().len(), 3);
+    assert_eq!(first_page["metadata"]["continue"], "3");
+    assert_eq!(first_page["metadata"]["remainingItemCount"], 4);
     sandbox.kubectl_ok(&["delete", "deployment", "web", "--wait=false"]);
     assert_eq!(
         sandbox.kubectl_ok(&["get", "deploy", "-o", "name"]).trim(),
