@@ -99,6 +99,14 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
                 &json!({"major": "1", "minor": "33", "gitVersion": "v1.33.0-forge-sandbox", "platform": "linux/amd64"}),
             );
         }
+        ["api"] | ["apis"] if wants_aggregated(&request) => {
+            let core = segments == ["api"];
+            return Response {
+                status: 200,
+                content_type: resources::AGGREGATED.into(),
+                body: Body::Whole(resources::aggregated(core).to_string().into_bytes()),
+            };
+        }
         ["api"] => return Response::json(200, &resources::core_versions()),
         ["apis"] => return Response::json(200, &resources::group_list()),
         ["metrics"] => {
@@ -142,7 +150,10 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
     if let Some(fault) = cluster.injected() {
         return error(&fault);
     }
-    if request.header("content-type").is_some_and(|t| t.starts_with("application/vnd.kubernetes.protobuf")) {
+    if request
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/vnd.kubernetes.protobuf"))
+    {
         return error(&ApiError {
             code: 415,
             reason: "UnsupportedMediaType",
@@ -171,6 +182,17 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         Ok((status, value)) => Response::json(status, &value),
         Err(err) => error(&err),
     }
+}
+
+/// Whether the client accepts aggregated discovery (apidiscovery.k8s.io/v2).
+fn wants_aggregated(request: &Request) -> bool {
+    request.header("accept").is_some_and(|accept| {
+        accept.split(',').any(|t| {
+            t.contains("g=apidiscovery.k8s.io")
+                && t.contains("v=v2;")
+                && t.contains("as=APIGroupDiscoveryList")
+        })
+    })
 }
 
 pub fn error(err: &ApiError) -> Response {

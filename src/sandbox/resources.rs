@@ -250,6 +250,57 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
     )
 }
 
+/// The content type of aggregated discovery (what kubectl asks for first).
+pub const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// `GET /api` or `/apis` as one aggregated document: every group, version and resource.
+pub fn aggregated(core: bool) -> Value {
+    let mut groups: Vec<(&str, &str)> = RESOURCES
+        .iter()
+        .filter(|r| r.group.is_empty() == core)
+        .map(|r| (r.group, r.version))
+        .collect();
+    groups.dedup();
+    let items: Vec<Value> = groups
+        .into_iter()
+        .map(|(group, version)| {
+            let resources: Vec<Value> = RESOURCES
+                .iter()
+                .filter(|r| r.group == group && r.version == version)
+                .map(|r| {
+                    let kind = json!({"group": group, "version": version, "kind": r.kind});
+                    let subresources: Vec<Value> = r
+                        .subresources
+                        .iter()
+                        .map(|sub| {
+                            let verbs: &[&str] = if *sub == "log" {
+                                &["get"]
+                            } else {
+                                &["get", "patch", "update"]
+                            };
+                            json!({"subresource": sub, "responseKind": kind, "verbs": verbs})
+                        })
+                        .collect();
+                    json!({
+                        "resource": r.plural,
+                        "responseKind": kind,
+                        "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
+                        "singularResource": r.singular,
+                        "verbs": VERBS,
+                        "shortNames": r.short_names,
+                        "subresources": subresources,
+                    })
+                })
+                .collect();
+            json!({
+                "metadata": if group.is_empty() { json!({}) } else { json!({"name": group}) },
+                "versions": [{"version": version, "resources": resources, "freshness": "Current"}],
+            })
+        })
+        .collect();
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,6 +108,21 @@ fn kubectl_reads_and_writes_built_in_resources() {
     }
     let env = TestEnv::new();
     let sandbox = RunningSandbox::start(&env);
+    // kubectl takes the aggregated discovery document: two requests, no per-group lists.
+    let cache = sandbox.dir.join("discovery-cache");
+    let discovery = sandbox.kubectl(&[
+        "get",
+        "deployments",
+        "-v=6",
+        "--cache-dir",
+        cache.to_str().unwrap(),
+    ]);
+    assert!(discovery.status.success(), "{}", stderr(&discovery));
+    let log = stderr(&discovery);
+    assert!(
+        log.contains("/apis?timeout") && !log.contains("/apis/apps/v1?timeout"),
+        "{log}"
+    );
     let namespaces = sandbox.kubectl_ok(&["get", "namespaces", "-o", "name"]);
     for ns in ["default", "flux-system", "argocd", "kube-system"] {
         assert!(
