@@ -168,7 +168,7 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         ("GET", Some(_)) if target.subresource.as_deref() == Some("log") => {
             return log(cluster, &target);
         }
-        ("GET", Some(_)) => get(cluster, &target),
+        ("GET", Some(_)) => get(cluster, &target, request.header("accept")),
         ("POST", None) => create(cluster, &target, &request),
         ("PATCH", Some(_)) => patch(cluster, &target, &request),
         ("DELETE", Some(_)) => delete(cluster, &target),
@@ -243,14 +243,21 @@ fn key(target: &Target) -> Key {
 
 type Answer = Result<(u16, Value), ApiError>;
 
-fn get(cluster: &Cluster, target: &Target) -> Answer {
+fn get(cluster: &Cluster, target: &Target, accept: Option<&str>) -> Answer {
     let store = cluster.store.lock().expect("store lock");
     let key = key(target);
-    store
+    let object = store
         .get(&key)
         .cloned()
-        .map(|object| (200, object))
-        .ok_or_else(|| ApiError::not_found(&key))
+        .ok_or_else(|| ApiError::not_found(&key))?;
+    if super::table::wanted(accept) && target.subresource.is_none() {
+        let now = crate::time::now_epoch();
+        return Ok((
+            200,
+            super::table::table(target.resource, &[object], store.revision(), now),
+        ));
+    }
+    Ok((200, object))
 }
 
 fn list(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
@@ -282,6 +289,16 @@ fn list(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         .take(limit)
         .map(|o| (*o).clone())
         .collect();
+    if super::table::wanted(request.header("accept"))
+        && offset == 0
+        && items.len() == matching.len()
+    {
+        let now = crate::time::now_epoch();
+        return Ok((
+            200,
+            super::table::table(target.resource, &items, store.revision(), now),
+        ));
+    }
     let next = offset + items.len();
     let mut metadata = json!({"resourceVersion": store.revision().to_string()});
     if next < matching.len() {
@@ -375,7 +392,7 @@ fn delete(cluster: &Cluster, target: &Target) -> Answer {
 
 /// `pods/{name}/log`: the lines the sandbox recorded for the pod.
 fn log(cluster: &Cluster, target: &Target) -> Response {
-    match get(cluster, target) {
+    match get(cluster, target, None) {
         Ok((_, pod)) => {
             let text = pod
                 .pointer("/metadata/annotations/sandbox.forge.dev~1log")

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod resources;
 pub mod rollout;
 pub mod store;
+pub mod table;
 
 use api::Cluster;
 use serde_json::json;

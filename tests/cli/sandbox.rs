@@ -171,6 +171,14 @@ fn kubectl_reads_and_writes_built_in_resources() {
             .trim(),
         ""
     );
+    // Server-side printing gives kubectl the columns a real cluster shows.
+    let table = sandbox.kubectl_ok(&["get", "deployment", "web"]);
+    let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        "{table}"
+    );
     let missing = sandbox.kubectl(&["get", "deployment", "nope"]);
     assert!(!missing.status.success());
     assert!(
