@@ -146,6 +146,38 @@ impl Reconciler {
                 }
             }
         });
+        if let (Some(revision), Some(tip)) = (&revision, &tip) {
+            self.reconcile_helm_releases(cluster, tip, revision, now);
+        }
+    }
+
+    /// Renders the HelmReleases that need it with `helm template` (outside the store lock: it
+    /// runs a program) and applies the results.
+    fn reconcile_helm_releases(&self, cluster: &Cluster, tip: &str, revision: &str, now: f64) {
+        let pending = super::helm::pending(&cluster.store.lock().expect("store lock"), revision);
+        for release in pending {
+            let chart_files = match &release.chart_path {
+                Some(path) => self.read_dir(tip, path),
+                None => Err("charts from Helm repositories are not served by the sandbox".into()),
+            };
+            let chart: Value = chart_files
+                .as_ref()
+                .ok()
+                .and_then(|files| files.get("Chart.yaml"))
+                .and_then(|bytes| serde_saphyr::from_str(&String::from_utf8_lossy(bytes)).ok())
+                .unwrap_or(json!({}));
+            let rendered = chart_files.and_then(|files| {
+                let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+                for (path, bytes) in &files {
+                    crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644)
+                        .map_err(|e| e.to_string())?;
+                }
+                super::helm::template(dir.path(), &release)
+            });
+            cluster.write(|store| {
+                super::helm::record(store, &release, &chart, rendered, revision, now)
+            });
+        }
     }
 
     /// `<apps_dir>/<app>/<env>` directories at `tip`.

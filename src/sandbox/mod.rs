@@ -10,6 +10,7 @@
 pub mod api;
 pub mod argocd;
 pub mod flux;
+pub mod helm;
 pub mod http;
 pub mod kustomize;
 pub mod metrics;

@@ -924,3 +924,58 @@ fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
     );
     assert_eq!(status, 400);
 }
+
+#[test]
+fn helm_releases_are_rendered_with_helm_and_rolled_out() {
+    if !require_tool("kubectl") || !require_tool("helm") {
+        return;
+    }
+    let repo = crate::deploy::EnvRepoFixture::new();
+    crate::copy_dir(
+        &crate::fixture("sample-helm"),
+        &repo.env.path().join("shop"),
+    );
+    let config = repo.env.path().join("shop/forge.yaml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "https://deployer:s3cret@git.example.com/platform/envs.git",
+        &repo.url,
+    );
+    std::fs::write(&config, text).unwrap();
+    let deployed = repo.deploy("shop", &["dev", "--version", "1.4.0", "--no-wait"]);
+    assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
+    let sandbox =
+        RunningSandbox::start_with(&repo.env, &["--env-repo", &repo.url, "--interval", "1s"]);
+    sandbox.wait_exists(&["helmrelease/shop", "-n", "shop-dev"]);
+    sandbox.kubectl_ok(&[
+        "wait",
+        "--for=condition=Ready",
+        "helmrelease/shop",
+        "-n",
+        "shop-dev",
+        "--timeout=30s",
+    ]);
+    let status = sandbox.kubectl_ok(&["get", "helmrelease", "shop", "-n", "shop-dev", "-o", "jsonpath={.status.lastAttemptedRevision} {.status.history[0].chartName} {.status.history[0].status}"]);
+    assert_eq!(status, "0.1.0 shop deployed");
+    sandbox.wait_exists(&["deployment/shop", "-n", "shop-dev"]);
+    sandbox.kubectl_ok(&[
+        "rollout",
+        "status",
+        "deployment/shop",
+        "-n",
+        "shop-dev",
+        "--timeout=30s",
+    ]);
+    let deployment = sandbox.kubectl_ok(&[
+        "get",
+        "deployment",
+        "shop",
+        "-n",
+        "shop-dev",
+        "-o",
+        "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}",
+    ]);
+    assert_eq!(
+        deployment,
+        "2 ghcr.io/forge-demo/shop@sha256:4f8a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+    );
+}
