@@ -42,6 +42,9 @@ pub struct UpArgs {
     /// Share of API requests answered 429 with Retry-After.
     #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
     pub api_throttle_rate: f64,
+    /// Report a new revision as in progress this long before applying it.
+    #[arg(long, default_value = "0s", value_name = "DURATION")]
+    pub reconcile_delay: crate::duration::Duration,
     /// Cut every watch after this long.
     #[arg(long, value_name = "DURATION")]
     pub drop_watches_after: Option<crate::duration::Duration>,
@@ -107,6 +110,7 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             namespaces,
             argocd,
             argocd_everywhere: args.engine == Some(crate::config::Engine::Argocd),
+            reconcile_delay: args.reconcile_delay.0,
         }),
         rollout: rollout::Settings {
             bad_images: args.bad_images.clone(),

@@ -31,6 +31,8 @@ pub struct Settings {
     pub argocd: BTreeSet<String>,
     /// Every directory goes to Argo CD (`--engine argocd`).
     pub argocd_everywhere: bool,
+    /// Fault: a new revision is reported as in progress this long before it is applied.
+    pub reconcile_delay: Duration,
 }
 
 pub struct Reconciler {
@@ -38,6 +40,8 @@ pub struct Reconciler {
     git_dir: PathBuf,
     _scratch: tempfile::TempDir,
     last_fetch: Option<Instant>,
+    /// When each Kustomization first saw the work it is doing now (for `reconcile_delay`).
+    started: std::collections::HashMap<String, f64>,
 }
 
 impl Reconciler {
@@ -58,6 +62,7 @@ impl Reconciler {
             git_dir,
             _scratch: scratch,
             last_fetch: None,
+            started: std::collections::HashMap::new(),
         })
     }
 
@@ -141,7 +146,10 @@ impl Reconciler {
                     if self.is_argocd(dir) {
                         super::argocd::reconcile(store, dir, built, tip, now);
                     } else {
-                        reconcile(store, dir, built, revision, now);
+                        let work = format!("{dir}@{revision}");
+                        let since = *self.started.entry(work).or_insert(now);
+                        let ready = now - since >= self.settings.reconcile_delay.as_secs_f64();
+                        reconcile(store, dir, built, revision, ready, now);
                     }
                 }
             }
@@ -348,7 +356,9 @@ fn flux_reconcile_requested(store: &Store) -> bool {
         })
 }
 
-fn reconcile(store: &mut Store, dir: &str, built: &Built, revision: &str, now: f64) {
+/// Builds and applies one Kustomization's directory; until `ready` (the slow-reconcile fault)
+/// it only reports that reconciliation is in progress, as Flux does while it works.
+fn reconcile(store: &mut Store, dir: &str, built: &Built, revision: &str, ready: bool, now: f64) {
     let key = kustomization_key(dir);
     let Some(current) = store.get(&key).cloned() else {
         return;
@@ -363,6 +373,34 @@ fn reconcile(store: &mut Store, dir: &str, built: &Built, revision: &str, now: f
         return;
     }
     let now_text = crate::time::rfc3339(now as i64);
+    if !ready {
+        let mut in_progress = status.clone();
+        if !in_progress.is_object() {
+            in_progress = json!({});
+        }
+        in_progress["conditions"] = json!([
+            condition(
+                "Ready",
+                "Unknown",
+                "Progressing",
+                "Reconciliation in progress",
+                &now_text
+            ),
+            condition(
+                "Reconciling",
+                "True",
+                "Progressing",
+                &format!("Reconciliation in progress for revision {revision}"),
+                &now_text
+            ),
+        ]);
+        if differs(status, &in_progress) {
+            store
+                .patch(&key, &json!({"status": in_progress}), Part::Status)
+                .ok();
+        }
+        return;
+    }
     let new_status = match built {
         Err(message) => json!({
             "observedGeneration": generation,

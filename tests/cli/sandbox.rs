@@ -171,6 +171,22 @@ fn kubectl_reads_and_writes_built_in_resources() {
             .trim(),
         ""
     );
+    // A write naming a stale resourceVersion is a conflict.
+    let stale = sandbox.kubectl(&[
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"metadata":{"resourceVersion":"1"},"spec":{"replicas":5}}"#,
+    ]);
+    assert!(!stale.status.success());
+    assert!(
+        stderr(&stale).contains("the object has been modified"),
+        "{}",
+        stderr(&stale)
+    );
     // Server-side printing gives kubectl the columns a real cluster shows.
     let table = sandbox.kubectl_ok(&["get", "deployment", "web"]);
     let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
@@ -978,4 +994,34 @@ fn helm_releases_are_rendered_with_helm_and_rolled_out() {
         deployment,
         "2 ghcr.io/forge-demo/shop@sha256:4f8a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
     );
+}
+
+#[test]
+fn a_slow_reconcile_reports_progress_before_it_applies() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let (_repo, sandbox, head) = deployed_and_followed(&["--reconcile-delay", "2s"]);
+    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
+    let ks = [
+        "get",
+        "kustomization",
+        "hello-dev",
+        "-n",
+        "flux-system",
+        "-o",
+    ];
+    wait_for_output(
+        &sandbox,
+        &[&ks[..], &["jsonpath={.status.conditions[?(@.type==\"Reconciling\")].status} {.status.conditions[?(@.type==\"Ready\")].status}"]].concat(),
+        "True Unknown",
+    );
+    assert!(
+        !sandbox
+            .kubectl(&["get", "deployment/hello", "-n", "hello-dev"])
+            .status
+            .success(),
+        "nothing is applied yet"
+    );
+    wait_for_output(&sandbox, &[&ks[..], &["jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.lastAppliedRevision}"]].concat(), &format!("True main@sha1:{head}"));
 }
