@@ -362,6 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--error-rate', '--error-rate', [CompletionResultType]::ParameterName, 'Pods running a matching image fail this share of requests (repeatable), e.g. ''*:1.1.0=0.2''')
             [CompletionResult]::new('--api-error-rate', '--api-error-rate', [CompletionResultType]::ParameterName, 'Share of API requests answered 500')
             [CompletionResult]::new('--api-throttle-rate', '--api-throttle-rate', [CompletionResultType]::ParameterName, 'Share of API requests answered 429 with Retry-After')
+            [CompletionResult]::new('--reconcile-delay', '--reconcile-delay', [CompletionResultType]::ParameterName, 'Report a new revision as in progress this long before applying it')
             [CompletionResult]::new('--drop-watches-after', '--drop-watches-after', [CompletionResultType]::ParameterName, 'Cut every watch after this long')
             [CompletionResult]::new('--progress-deadline', '--progress-deadline', [CompletionResultType]::ParameterName, 'How long a rollout may stall before ProgressDeadlineExceeded')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')

@@ -1228,7 +1228,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__sandbox__subcmd__up)
-            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --error-rate --api-error-rate --api-throttle-rate --drop-watches-after --progress-deadline --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --error-rate --api-error-rate --api-throttle-rate --reconcile-delay --drop-watches-after --progress-deadline --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1267,6 +1267,10 @@ _forge() {
                     return 0
                     ;;
                 --api-throttle-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reconcile-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

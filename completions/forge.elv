@@ -333,6 +333,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --error-rate 'Pods running a matching image fail this share of requests (repeatable), e.g. ''*:1.1.0=0.2'''
             cand --api-error-rate 'Share of API requests answered 500'
             cand --api-throttle-rate 'Share of API requests answered 429 with Retry-After'
+            cand --reconcile-delay 'Report a new revision as in progress this long before applying it'
             cand --drop-watches-after 'Cut every watch after this long'
             cand --progress-deadline 'How long a rollout may stall before ProgressDeadlineExceeded'
             cand -C 'Path to forge.yaml'

@@ -257,6 +257,7 @@ complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_sub
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l error-rate -d 'Pods running a matching image fail this share of requests (repeatable), e.g. \'*:1.1.0=0.2\'' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l api-error-rate -d 'Share of API requests answered 500' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l api-throttle-rate -d 'Share of API requests answered 429 with Retry-After' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l reconcile-delay -d 'Report a new revision as in progress this long before applying it' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l drop-watches-after -d 'Cut every watch after this long' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l progress-deadline -d 'How long a rollout may stall before ProgressDeadlineExceeded' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s C -l config -d 'Path to forge.yaml' -r -F
