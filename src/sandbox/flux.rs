@@ -534,22 +534,5 @@ fn condition(kind: &str, status: &str, reason: &str, message: &str, now: &str) -
 
 /// Whether a status changed beyond its timestamps.
 fn differs(current: &Value, new: &Value) -> bool {
-    let strip = |value: &Value| {
-        let mut copy = value.clone();
-        for condition in copy
-            .get_mut("conditions")
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(map) = condition.as_object_mut() {
-                map.remove("lastTransitionTime");
-            }
-        }
-        if let Some(artifact) = copy.get_mut("artifact").and_then(Value::as_object_mut) {
-            artifact.remove("lastUpdateTime");
-        }
-        copy
-    };
-    strip(current) != strip(new)
+    super::store::without_timestamps(current) != super::store::without_timestamps(new)
 }

@@ -117,29 +117,19 @@ mod tests {
         let mut counters = Counters::default();
         counters.record(&store, 10.0, &[("web:2".into(), 0.2)]);
         let text = counters.render();
-        assert!(
-            text.contains(
-                r#"http_requests_total{namespace="demo",app="web",version="1",code="200"} 100"#
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                r#"http_requests_total{namespace="demo",app="web",version="1",code="500"} 0"#
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                r#"http_requests_total{namespace="demo",app="web",version="2",code="500"} 20"#
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                r#"http_requests_total{namespace="demo",app="web",version="2",code="200"} 80"#
-            ),
-            "{text}"
-        );
+        for (version, code, count) in [
+            ("1", 200, 100),
+            ("1", 500, 0),
+            ("2", 500, 20),
+            ("2", 200, 80),
+        ] {
+            let line = format!(
+                r#"http_requests_total{{namespace="demo",app="web",version="{version}",code="{code}"}} {count}"#
+            );
+            assert!(
+                text.lines().any(|l| l == line),
+                "{line} missing from:\n{text}"
+            );
+        }
     }
 }

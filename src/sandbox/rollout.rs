@@ -326,7 +326,9 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
     if available == 0 {
         status.as_object_mut().expect("map").remove("readyReplicas");
     }
-    if strip_times(&current_status) != strip_times(&status) {
+    if super::store::without_timestamps(&current_status)
+        != super::store::without_timestamps(&status)
+    {
         store
             .patch(
                 &key("deployments.apps", namespace, name),
@@ -449,22 +451,6 @@ fn keep_transition(current: &Value, mut new: Value) -> Value {
         new["lastUpdateTime"] = old["lastUpdateTime"].clone();
     }
     new
-}
-
-fn strip_times(status: &Value) -> Value {
-    let mut copy = status.clone();
-    for condition in copy
-        .get_mut("conditions")
-        .and_then(Value::as_array_mut)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(map) = condition.as_object_mut() {
-            map.remove("lastUpdateTime");
-            map.remove("lastTransitionTime");
-        }
-    }
-    copy
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -313,6 +313,27 @@ fn spec_of(object: &Value) -> Value {
     copy
 }
 
+/// A status without the times controllers refresh on every write (condition transition and
+/// update times, the artifact's update time): what "did the status change?" compares.
+pub fn without_timestamps(status: &Value) -> Value {
+    let mut copy = status.clone();
+    for condition in copy
+        .get_mut("conditions")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(map) = condition.as_object_mut() {
+            map.remove("lastUpdateTime");
+            map.remove("lastTransitionTime");
+        }
+    }
+    if let Some(artifact) = copy.get_mut("artifact").and_then(Value::as_object_mut) {
+        artifact.remove("lastUpdateTime");
+    }
+    copy
+}
+
 /// RFC 7386: maps merge, `null` deletes, anything else replaces.
 pub fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
