@@ -58,7 +58,20 @@ pub fn refresh_requested(store: &Store) -> bool {
 }
 
 /// Syncs on a new tip (automated policy) or a requested operation, then writes health.
-pub fn reconcile(store: &mut Store, dir: &str, built: &Built, tip: &str, now: f64) {
+/// The commit a pending sync operation asks for, when it names one (not a branch).
+pub fn requested_commit(store: &Store, dir: &str) -> Option<String> {
+    let revision = store
+        .get(&key(dir))?
+        .pointer("/operation/sync/revision")?
+        .as_str()?
+        .to_string();
+    (revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit())).then_some(revision)
+}
+
+/// Syncs to `revision` (built as `built`) on a pending operation, or to a new tip under the
+/// automated policy; then writes health.
+pub fn reconcile(store: &mut Store, dir: &str, built: &Built, revision: &str, now: f64) {
+    let tip = revision;
     let key = key(dir);
     let Some(current) = store.get(&key).cloned() else {
         return;
@@ -66,17 +79,12 @@ pub fn reconcile(store: &mut Store, dir: &str, built: &Built, tip: &str, now: f6
     let now_text = crate::time::rfc3339(now as i64);
     let status = current.get("status").cloned().unwrap_or(json!({}));
     let operation = current.get("operation").cloned();
-    let requested = operation
-        .as_ref()
-        .and_then(|op| op.pointer("/sync/revision"))
-        .and_then(Value::as_str);
-    let target = requested.unwrap_or(tip);
-    let needs_sync = operation.is_some()
-        || status.pointer("/sync/revision").and_then(Value::as_str) != Some(target);
+    let synced = status.pointer("/sync/revision").and_then(Value::as_str);
+    let automated = current.pointer("/spec/syncPolicy/automated").is_some();
+    let needs_sync = operation.is_some() || (automated && synced != Some(tip));
     let mut new_status = status.clone();
     let mut patch = json!({});
     if needs_sync {
-        // Only the tip's build is at hand; an operation for another revision syncs the tip.
         let namespace = current
             .pointer("/spec/destination/namespace")
             .and_then(Value::as_str);
@@ -129,6 +137,9 @@ pub fn reconcile(store: &mut Store, dir: &str, built: &Built, tip: &str, now: f6
         }
         new_status["reconciledAt"] = now_text.clone().into();
         patch["operation"] = Value::Null;
+    }
+    if !needs_sync && !automated && synced.is_some() && synced != Some(tip) {
+        new_status["sync"]["status"] = "OutOfSync".into();
     }
     new_status["health"] = json!({"status": health(store, &new_status)});
     if current
@@ -258,6 +269,10 @@ pub fn rest(
                 let revision = body.get("revision").and_then(Value::as_str).filter(|r| !r.is_empty());
                 let revision = revision.or(current.pointer("/spec/source/targetRevision").and_then(Value::as_str)).unwrap_or("HEAD");
                 json!({"operation": {"sync": {"revision": revision}, "initiatedBy": {"username": "admin"}}})
+            }
+            ("POST", Some("rollback")) if current.pointer("/spec/syncPolicy/automated").is_some() => {
+                let message = "rollback cannot be initiated when auto-sync is enabled";
+                return Some(Err(Response::json(400, &json!({"error": message, "code": 9}))));
             }
             ("POST", Some("rollback")) => {
                 let id = body.get("id").and_then(Value::as_u64);

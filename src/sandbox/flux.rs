@@ -123,13 +123,27 @@ impl Reconciler {
             .as_ref()
             .map(|tip| self.env_dirs(tip))
             .unwrap_or_default();
+        // Argo CD builds the commit a pending operation names; everything else builds the tip.
+        let requested: Vec<Option<String>> = {
+            let store = cluster.store.lock().expect("store lock");
+            dirs.iter()
+                .map(|dir| {
+                    if self.is_argocd(dir) {
+                        super::argocd::requested_commit(&store, dir)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        };
         let mut builds = Vec::new();
-        for dir in &dirs {
-            let built = match &tip {
-                Some(tip) => self.read_dir(tip, dir).and_then(|files| build(&files)),
+        for (dir, requested) in dirs.iter().zip(requested) {
+            let commit = requested.or(tip.clone());
+            let built = match &commit {
+                Some(commit) => self.read_dir(commit, dir).and_then(|files| build(&files)),
                 None => Err("no revision".into()),
             };
-            builds.push((dir.clone(), built));
+            builds.push((dir.clone(), commit, built));
         }
         cluster.write(|store| {
             self.update_source(store, revision.as_deref(), now);
@@ -142,9 +156,15 @@ impl Reconciler {
                 }
             }
             if let (Some(revision), Some(tip)) = (&revision, &tip) {
-                for (dir, built) in &builds {
+                for (dir, commit, built) in &builds {
                     if self.is_argocd(dir) {
-                        super::argocd::reconcile(store, dir, built, tip, now);
+                        super::argocd::reconcile(
+                            store,
+                            dir,
+                            built,
+                            commit.as_deref().unwrap_or(tip),
+                            now,
+                        );
                     } else {
                         let work = format!("{dir}@{revision}");
                         let since = *self.started.entry(work).or_insert(now);

@@ -75,8 +75,8 @@ impl Counters {
         for ((namespace, app, version, code), value) in &self.requests {
             let _ = writeln!(
                 text,
-                "http_requests_total{{namespace=\"{namespace}\",app=\"{app}\",version=\"{version}\",code=\"{code}\"}} {}",
-                value.floor()
+                "http_requests_total{{namespace=\"{namespace}\",app=\"{app}\",version=\"{version}\",code=\"{code}\"}} {:.3}",
+                value
             );
         }
         text
@@ -117,11 +117,12 @@ mod tests {
         let mut counters = Counters::default();
         counters.record(&store, 10.0, &[("web:2".into(), 0.2)]);
         let text = counters.render();
+        // Fractional counts are kept (3 decimals), so rates over short windows stay exact.
         for (version, code, count) in [
-            ("1", 200, 100),
-            ("1", 500, 0),
-            ("2", 500, 20),
-            ("2", 200, 80),
+            ("1", 200, "100.000"),
+            ("1", 500, "0.000"),
+            ("2", 500, "20.000"),
+            ("2", 200, "80.000"),
         ] {
             let line = format!(
                 r#"http_requests_total{{namespace="demo",app="web",version="{version}",code="{code}"}} {count}"#

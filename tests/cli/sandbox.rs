@@ -632,7 +632,7 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
         &repo.env.path().join("prometheus"),
         info["port"].as_u64().unwrap(),
     );
-    let query = r#"sum(rate(http_requests_total{app="hello",code="500"}[5s])) / sum(rate(http_requests_total{app="hello"}[5s]))"#;
+    let query = r#"sum(rate(http_requests_total{app="hello",code="500"}[10s])) / sum(rate(http_requests_total{app="hello"}[10s]))"#;
     let deadline = Instant::now() + Duration::from_secs(40);
     let ratio = loop {
         if let Some(value) = prometheus.query(query) {
@@ -864,6 +864,9 @@ fn argocd_request(
 
 #[test]
 fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
+    if !require_tool("kubectl") {
+        return;
+    }
     let (repo, sandbox, first) = deployed_and_followed(&["--engine", "argocd"]);
     let (status, _) = argocd_request(&sandbox, "GET", "/api/v1/applications/hello-dev", None, "");
     assert_eq!(status, 401, "the token is required");
@@ -912,7 +915,58 @@ fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
     let app = synced_to(&second);
     assert_eq!(app["status"]["history"].as_array().unwrap().len(), 2);
 
-    // An explicit sync runs an operation; a rollback to history id 0 asks for the first revision.
+    // With automated sync, Argo CD refuses a rollback.
+    let rollback = |id: u64| {
+        let body = format!(r#"{{"id":{id}}}"#);
+        argocd_request(
+            &sandbox,
+            "POST",
+            "/api/v1/applications/hello-dev/rollback",
+            Some(&token),
+            &body,
+        )
+    };
+    let (status, refused) = rollback(0);
+    assert_eq!(status, 400);
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("auto-sync is enabled"),
+        "{refused}"
+    );
+
+    // Without it, a new commit leaves the application OutOfSync until someone syncs.
+    let manual = r#"{"spec":{"syncPolicy":null}}"#;
+    sandbox.kubectl_ok(&[
+        "patch",
+        "application",
+        "hello-dev",
+        "-n",
+        "argocd",
+        "--type",
+        "merge",
+        "-p",
+        manual,
+    ]);
+    assert_eq!(
+        repo.deploy("sample", &["dev", "--version", "1.2.0", "--no-wait"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let third = repo.remote_git(&["rev-parse", "main"]);
+    assert_eq!(get("/api/v1/applications/hello-dev?refresh=normal").0, 200);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get("/api/v1/applications/hello-dev")
+        .1
+        .pointer("/status/sync/status")
+        .and_then(|s| s.as_str())
+        != Some("OutOfSync")
+    {
+        assert!(Instant::now() < deadline, "never OutOfSync");
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let (status, app) = argocd_request(
         &sandbox,
         "POST",
@@ -922,23 +976,22 @@ fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
     );
     assert_eq!(status, 200);
     assert_eq!(app["operation"]["sync"]["revision"], "main");
-    let (status, app) = argocd_request(
-        &sandbox,
-        "POST",
-        "/api/v1/applications/hello-dev/rollback",
-        Some(&token),
-        r#"{"id":0}"#,
-    );
-    assert_eq!(status, 200);
-    assert_eq!(app["operation"]["sync"]["revision"], first.as_str());
-    let (status, _) = argocd_request(
-        &sandbox,
-        "POST",
-        "/api/v1/applications/hello-dev/rollback",
-        Some(&token),
-        r#"{"id":99}"#,
-    );
-    assert_eq!(status, 400);
+    synced_to(&third);
+
+    // A rollback to history id 0 applies the first commit's manifests again.
+    assert_eq!(rollback(0).0, 200);
+    synced_to(&first);
+    let image = sandbox.kubectl_ok(&[
+        "get",
+        "deployment",
+        "hello",
+        "-n",
+        "hello-dev",
+        "-o",
+        "jsonpath={.metadata.labels.app\\.kubernetes\\.io/version}",
+    ]);
+    assert_eq!(image, "1.0.0", "the first release's manifests are back");
+    assert_eq!(rollback(99).0, 400);
 }
 
 #[test]
