@@ -117,6 +117,24 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
                 body: Body::Whole(text.into_bytes()),
             };
         }
+        ["api", "v1", "query"] => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64());
+            let text = request.query("query").unwrap_or_default().to_string();
+            return match cluster
+                .metrics
+                .lock()
+                .expect("metrics lock")
+                .query(&text, now)
+            {
+                Ok(answer) => Response::json(200, &answer),
+                Err(message) => Response::json(
+                    400,
+                    &json!({"status": "error", "errorType": "bad_data", "error": message}),
+                ),
+            };
+        }
         ["api", "v1", "session"] | ["api", "v1", "applications", ..] => {
             return super::argocd::rest(cluster, &segments[2..], &request);
         }

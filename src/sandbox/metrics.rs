@@ -17,7 +17,13 @@ pub type Series = (String, String, String, u16);
 #[derive(Debug, Default)]
 pub struct Counters {
     pub requests: BTreeMap<Series, f64>,
+    /// Samples of each counter, about one a second for the last 15 minutes (for rate()).
+    samples: BTreeMap<Series, std::collections::VecDeque<(f64, f64)>>,
 }
+
+/// How long samples are kept, and how far apart they are taken.
+const SAMPLE_WINDOW: f64 = 900.0;
+const SAMPLE_EVERY: f64 = 1.0;
 
 impl Counters {
     /// Adds `seconds` of traffic from every ready pod in `store`.
@@ -65,6 +71,51 @@ impl Counters {
                 .entry((namespace, app, version, 200))
                 .or_default() += total * (1.0 - failing);
         }
+    }
+
+    /// Remembers every counter's value at `now` (at most once per SAMPLE_EVERY).
+    pub fn sample(&mut self, now: f64) {
+        for (series, value) in &self.requests {
+            let samples = self.samples.entry(series.clone()).or_default();
+            if samples.back().is_some_and(|(t, _)| now - t < SAMPLE_EVERY) {
+                continue;
+            }
+            samples.push_back((now, *value));
+            while samples
+                .front()
+                .is_some_and(|(t, _)| now - t > SAMPLE_WINDOW)
+            {
+                samples.pop_front();
+            }
+        }
+    }
+
+    /// Answers a PromQL query over the sampled counters, in Prometheus's JSON shape.
+    pub fn query(&mut self, text: &str, now: f64) -> Result<serde_json::Value, String> {
+        let series = self
+            .samples
+            .iter_mut()
+            .map(|((namespace, app, version, code), samples)| {
+                let labels: super::promql::Labels = [
+                    ("namespace", namespace.clone()),
+                    ("app", app.clone()),
+                    ("version", version.clone()),
+                    ("code", code.to_string()),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+                (labels, &samples.make_contiguous()[..])
+            })
+            .collect();
+        super::promql::query(
+            text,
+            &super::promql::History {
+                name: "http_requests_total",
+                series,
+            },
+            now,
+        )
     }
 
     /// Prometheus text exposition format.

@@ -14,6 +14,7 @@ pub mod helm;
 pub mod http;
 pub mod kustomize;
 pub mod metrics;
+pub mod promql;
 pub mod resources;
 pub mod rollout;
 pub mod store;
@@ -92,6 +93,7 @@ impl Sandbox {
                     rollout::step(store, now, &options.rollout);
                     let mut metrics = controlled.metrics.lock().expect("metrics lock");
                     metrics.record(store, now - last.unwrap_or(now), &options.error_rates);
+                    metrics.sample(now);
                 });
                 last = Some(now);
                 std::thread::sleep(TICK);

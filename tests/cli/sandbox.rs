@@ -622,6 +622,22 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
         "a quarter fails: {failed} of {}",
         ok + failed
     );
+    // The sandbox answers the same PromQL itself, for analysis with no Prometheus installed.
+    let query = r#"sum(rate(http_requests_total{app="hello",code=~"5.."}[10s])) / sum(rate(http_requests_total{app="hello"}[10s]))"#;
+    let encoded = url_encode(query);
+    let answer = sandbox.kubectl_ok(&["get", "--raw", &format!("/api/v1/query?query={encoded}")]);
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["status"], "success", "{answer}");
+    let own: f64 = answer["data"]["result"][0]["value"][1]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (own - 0.25).abs() < 0.01,
+        "the sandbox computes a quarter failing: {own}"
+    );
+
     // A real Prometheus scrapes the sandbox and computes the error ratio from its counters.
     if !require_tool("prometheus") {
         return;
@@ -689,16 +705,7 @@ impl Prometheus {
     fn query(&self, query: &str) -> Option<f64> {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
-        let encoded: String = query
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let encoded = url_encode(query);
         write!(stream, "GET /api/v1/query?query={encoded} HTTP/1.1\r\nHost: prometheus\r\nConnection: close\r\n\r\n").ok()?;
         let mut response = String::new();
         stream.read_to_string(&mut response).ok()?;
@@ -1077,4 +1084,17 @@ fn a_slow_reconcile_reports_progress_before_it_applies() {
         "nothing is applied yet"
     );
     wait_for_output(&sandbox, &[&ks[..], &["jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.lastAppliedRevision}"]].concat(), &format!("True main@sha1:{head}"));
+}
+
+/// Percent-encodes everything but letters and digits (for PromQL in a query string).
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
