@@ -368,6 +368,9 @@ fn create(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
 
 fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     let content_type = request.header("content-type").unwrap_or_default();
+    if content_type.starts_with("application/apply-patch+yaml") {
+        return server_side_apply(cluster, target, request);
+    }
     let accepted = content_type.starts_with("application/merge-patch+json")
         // Built-in types also take strategic merge patches, which for the maps kubectl sends
         // (labels, annotations, scalars) are merge patches; lists are replaced whole.
@@ -399,6 +402,37 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     cluster
         .write(|store| store.patch(&key, &patch, part))
         .map(|object| (200, object))
+}
+
+/// Server-side apply, where it is cheap: the applied configuration is created when the
+/// object is missing and merged into it otherwise (no field ownership is tracked).
+fn server_side_apply(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
+    let text = std::str::from_utf8(&request.body)
+        .map_err(|_| bad_request("apply body is not UTF-8".into()))?;
+    let mut applied: Value = serde_saphyr::from_str(text)
+        .map_err(|e| bad_request(format!("invalid apply body: {}", e.without_snippet())))?;
+    applied["apiVersion"] = target.resource.api_version().into();
+    applied["kind"] = target.resource.kind.into();
+    let key = key(target);
+    let part = if target.subresource.as_deref() == Some("status") {
+        Part::Status
+    } else if target.resource.has_status() {
+        Part::Main
+    } else {
+        Part::Whole
+    };
+    let now = crate::time::rfc3339(crate::time::now_epoch());
+    cluster.write(|store| {
+        if store.get(&key).is_some() {
+            store
+                .patch(&key, &applied, part)
+                .map(|object| (200, object))
+        } else {
+            store
+                .create(key.clone(), applied, &now)
+                .map(|object| (201, object))
+        }
+    })
 }
 
 fn delete(cluster: &Cluster, target: &Target) -> Answer {

@@ -171,6 +171,33 @@ fn kubectl_reads_and_writes_built_in_resources() {
             .trim(),
         ""
     );
+    // Server-side apply creates, then merges the applied configuration.
+    let applied = sandbox.dir.join("applied.yaml");
+    std::fs::write(&applied, DEPLOYMENT.replace("name: web", "name: api")).unwrap();
+    let apply = [
+        "apply",
+        "--server-side",
+        "--validate=false",
+        "-f",
+        applied.to_str().unwrap(),
+    ];
+    assert!(sandbox.kubectl_ok(&apply).contains("serverside-applied"));
+    std::fs::write(
+        &applied,
+        DEPLOYMENT
+            .replace("name: web", "name: api")
+            .replace("replicas: 2", "replicas: 4"),
+    )
+    .unwrap();
+    sandbox.kubectl_ok(&apply);
+    let api = sandbox.kubectl_ok(&[
+        "get",
+        "deployment",
+        "api",
+        "-o",
+        "jsonpath={.spec.replicas} {.metadata.generation}",
+    ]);
+    assert_eq!(api, "4 2");
     // A write naming a stale resourceVersion is a conflict.
     let stale = sandbox.kubectl(&[
         "patch",
@@ -219,7 +246,7 @@ fn kubectl_reads_and_writes_built_in_resources() {
     assert_eq!(first_page["items"].as_array().unwrap().len(), 3);
     assert_eq!(first_page["metadata"]["continue"], "3");
     assert_eq!(first_page["metadata"]["remainingItemCount"], 4);
-    sandbox.kubectl_ok(&["delete", "deployment", "web", "--wait=false"]);
+    sandbox.kubectl_ok(&["delete", "deployment", "web", "api", "--wait=false"]);
     assert_eq!(
         sandbox.kubectl_ok(&["get", "deploy", "-o", "name"]).trim(),
         ""
