@@ -15,10 +15,14 @@ pub fn rfc3339(epoch_secs: i64) -> String {
 
 /// The current time in seconds since the Unix epoch.
 pub fn now_epoch() -> i64 {
+    now_precise() as i64
+}
+
+/// The current time in seconds since the Unix epoch, with its fraction (for simulated time).
+pub fn now_precise() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 // Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).

@@ -118,9 +118,7 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
             };
         }
         ["api", "v1", "query"] => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64());
+            let now = crate::time::now_precise();
             let text = request.query("query").unwrap_or_default().to_string();
             return match cluster
                 .metrics

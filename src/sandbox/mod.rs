@@ -83,9 +83,7 @@ impl Sandbox {
         std::thread::spawn(move || {
             let mut last = None;
             loop {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0.0, |d| d.as_secs_f64());
+                let now = crate::time::now_precise();
                 if let Some(reconciler) = reconciler.as_mut() {
                     reconciler.tick(&controlled, now);
                 }

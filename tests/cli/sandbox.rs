@@ -402,6 +402,22 @@ fn deployed_and_followed(args: &[&str]) -> (crate::deploy::EnvRepoFixture, Runni
     (repo, sandbox, head)
 }
 
+/// Deploys version 1.1.0 of the sample app with an image the sandbox crash-loops
+/// (`--bad-image '*:bad'`); returns the new head of the env repo.
+fn deploy_bad_image(repo: &crate::deploy::EnvRepoFixture) -> String {
+    let args = [
+        "dev",
+        "--version",
+        "1.1.0",
+        "--image",
+        "web=ghcr.io/forge-demo/hello:bad",
+        "--no-wait",
+    ];
+    let bad = repo.deploy("sample", &args);
+    assert_eq!(bad.status.code(), Some(0), "{}", stderr(&bad));
+    repo.remote_git(&["rev-parse", "main"])
+}
+
 /// The whole loop with real tools: forge commits, the sandbox's Flux applies the commit, its
 /// deployment controller rolls it out, and kubectl judges each step.
 #[test]
@@ -465,19 +481,7 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
     );
 
     // A bad image: pods crash-loop, the rollout fails at the progress deadline, logs say why.
-    let bad = repo.deploy(
-        "sample",
-        &[
-            "dev",
-            "--version",
-            "1.1.0",
-            "--image",
-            "web=ghcr.io/forge-demo/hello:bad",
-            "--no-wait",
-        ],
-    );
-    assert_eq!(bad.status.code(), Some(0), "{}", stderr(&bad));
-    let head = repo.remote_git(&["rev-parse", "main"]);
+    let head = deploy_bad_image(&repo);
     sandbox.kubectl_ok(&[
         "annotate",
         "--overwrite",
@@ -847,19 +851,7 @@ fn as_argo_cd_the_sandbox_syncs_applications_and_reports_health() {
     assert_eq!(history, format!("{head} {head}"));
 
     // A bad image makes the application Degraded once the rollout misses its deadline.
-    let bad = repo.deploy(
-        "sample",
-        &[
-            "dev",
-            "--version",
-            "1.1.0",
-            "--image",
-            "web=ghcr.io/forge-demo/hello:bad",
-            "--no-wait",
-        ],
-    );
-    assert_eq!(bad.status.code(), Some(0), "{}", stderr(&bad));
-    let head = repo.remote_git(&["rev-parse", "main"]);
+    let head = deploy_bad_image(&repo);
     wait_for_output(
         &sandbox,
         &[&app[..], &[state]].concat(),
