@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod decide;
 pub mod digest;
 pub mod duration;
 pub mod envrepo;
