@@ -87,6 +87,10 @@ pub struct ArgocdSettings {
     /// Cluster API server the Applications deploy to.
     #[serde(default = "argocd_destination")]
     pub destination: String,
+    /// Argo CD's API server URL; with a token in ARGOCD_AUTH_TOKEN, forge refreshes and syncs
+    /// through it (else through the Application object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
 }
 
 fn argocd_namespace() -> String {
@@ -105,6 +109,7 @@ impl Default for ArgocdSettings {
             namespace: argocd_namespace(),
             project: argocd_project(),
             destination: argocd_destination(),
+            server: None,
         }
     }
 }

@@ -3,11 +3,13 @@
 
 pub mod bundle;
 pub mod cli;
+pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod decide;
 pub mod digest;
 pub mod duration;
+pub mod engine;
 pub mod envrepo;
 pub mod error;
 pub mod fs;

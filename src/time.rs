@@ -13,6 +13,15 @@ pub fn rfc3339(epoch_secs: i64) -> String {
     )
 }
 
+/// Formats fractional epoch seconds with nanoseconds, as Go's `time.RFC3339Nano` (the format
+/// `flux reconcile` writes into `reconcile.fluxcd.io/requestedAt`).
+pub fn rfc3339_nanos(epoch: f64) -> String {
+    let secs = epoch.floor();
+    let nanos = ((epoch - secs) * 1e9).round().min(999_999_999.0) as u32;
+    let whole = rfc3339(secs as i64);
+    format!("{}.{nanos:09}Z", whole.trim_end_matches('Z'))
+}
+
 /// The current time in seconds since the Unix epoch.
 pub fn now_epoch() -> i64 {
     now_precise() as i64
@@ -49,5 +58,9 @@ mod tests {
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_500_000), "2026-11-24T06:00:00Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(
+            super::rfc3339_nanos(1_795_500_000.25),
+            "2026-11-24T06:00:00.250000000Z"
+        );
     }
 }

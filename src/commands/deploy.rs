@@ -1,8 +1,11 @@
 //! `forge deploy ENV`: verify the bundle against the env's policy, render the env dir, commit
-//! it to the env repo and push (compare-and-swap, retried on a lost race).
+//! it to the env repo and push (compare-and-swap, retried on a lost race), then wait until
+//! Flux or Argo CD applied that commit and its workloads are Current; a failed rollout is
+//! rolled back with a new commit (`rollback: auto`).
 
 use super::Context;
 use super::steps::{BundleChoice, check_signature, environment, open_bundle, render_env};
+use super::wait::{Settling, WaitArgs, settle, wait_for};
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{PublishRequest, Published, publish};
 use crate::envrepo::trailers::Action;
@@ -18,6 +21,8 @@ pub struct DeployArgs {
     /// Stop once the commit is pushed.
     #[arg(long)]
     pub no_wait: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
     /// Replace what someone else deployed to this env while forge was working.
     #[arg(long)]
     pub force: bool,
@@ -56,6 +61,7 @@ pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
             action: Action::Deploy,
             force: args.force,
             create_branch: args.create_branch,
+            expect: None,
         },
     )?;
     let (commit, changed) = match &published {
@@ -90,18 +96,37 @@ pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
             (commit, false)
         }
     };
-    if !args.no_wait {
-        ctx.ui.warn("waiting for Flux or Argo CD to apply the commit is not available yet (use --no-wait to silence this)");
-    }
+    let wait = if args.no_wait {
+        None
+    } else {
+        let outcome = wait_for(ctx, &loaded, env, &repo, commit, &args.wait)?;
+        Some(settle(
+            ctx,
+            &loaded,
+            env,
+            &repo,
+            Settling {
+                commit,
+                version: &release.version,
+                changed,
+                wait: &args.wait,
+            },
+            outcome,
+        )?)
+    };
     if ctx.json() {
-        crate::ui::emit_json(&serde_json::json!({
+        let mut report = serde_json::json!({
             "env": args.env,
             "app": app,
             "version": release.version,
             "commit": commit,
             "changed": changed,
             "dir": dir,
-        }))
+        });
+        if let Some(revision) = wait {
+            report["applied"] = revision.into();
+        }
+        crate::ui::emit_json(&report)
     } else {
         crate::ui::emit(&format!("{commit}\n"))
     }

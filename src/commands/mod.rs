@@ -12,6 +12,7 @@ pub mod keygen;
 pub mod render;
 pub mod sandbox;
 pub mod steps;
+pub mod wait;
 
 use crate::cli::{Cli, Command};
 use crate::config::Loaded;
@@ -30,6 +31,12 @@ pub struct ProcessEnv {
     pub git_token: Option<(String, String)>,
     /// `FORGE_GIT_AUTHOR`: `Name <email>` for commits.
     pub git_author: Option<String>,
+    /// `ARGOCD_SERVER` and `ARGOCD_AUTH_TOKEN`, as the argocd CLI reads them.
+    pub argocd_server: Option<String>,
+    pub argocd_token: Option<String>,
+    /// `GITHUB_ACTIONS=true`: annotate errors and write `$GITHUB_STEP_SUMMARY`.
+    pub github_summary: Option<PathBuf>,
+    pub github_actions: bool,
 }
 
 impl ProcessEnv {
@@ -49,6 +56,10 @@ impl ProcessEnv {
                 (user, token)
             }),
             git_author: var("FORGE_GIT_AUTHOR"),
+            argocd_server: var("ARGOCD_SERVER"),
+            argocd_token: var("ARGOCD_AUTH_TOKEN"),
+            github_summary: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            github_actions: var("GITHUB_ACTIONS").as_deref() == Some("true"),
         }
     }
 }

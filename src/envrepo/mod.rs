@@ -419,6 +419,22 @@ impl EnvRepo {
             .unwrap_or(newest)
     }
 
+    /// Whether `descendant` contains `ancestor` (history is deepened a little to tell).
+    pub fn contains(&self, descendant: &str, ancestor: &str) -> bool {
+        let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
+        let _ = self.git.run(&[
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--filter=blob:none",
+            "--deepen=50",
+            "origin",
+            &refspec,
+        ]);
+        self.git
+            .succeeds(&["merge-base", "--is-ancestor", ancestor, descendant])
+    }
+
     /// `git log` of the branch in [`trailers::LOG_FORMAT`], commits only (trees and blobs are
     /// not fetched).
     pub fn log(&self) -> Result<String, EnvRepoError> {

@@ -22,6 +22,9 @@ pub struct PublishRequest<'a> {
     pub force: bool,
     /// Start the branch when the remote does not have it.
     pub create_branch: bool,
+    /// The env dir's tree id this change was decided against (a rollback restores what was
+    /// there before one commit): any other content is a conflict, even on the first attempt.
+    pub expect: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -114,13 +117,15 @@ pub fn publish(repo: &EnvRepo, request: &PublishRequest) -> Result<Published, Pu
         let files = keep_deploy_time(&request.files, request.release, existing.as_ref());
         let new_subtree = repo.write_dir(&files)?;
         let tip_subtree = tip_commit.and_then(|c| repo.subtree(c, request.dir));
-        let base_subtree = base.get_or_insert_with(|| tip_subtree.clone()).clone();
+        let base_subtree = base
+            .get_or_insert_with(|| request.expect.clone().or(tip_subtree.clone()))
+            .clone();
         base_commit.get_or_insert_with(|| tip_commit.unwrap_or_default().to_string());
         match decide(
             base_subtree.as_deref(),
             tip_subtree.as_deref(),
             &new_subtree,
-            attempt == 0,
+            attempt == 0 && request.expect.is_none(),
             request.force,
         ) {
             Step::AlreadyThere => {

@@ -1,0 +1,299 @@
+//! The step shared by deploy, promote and rollback: wait until the engine has applied a
+//! commit and its workloads are Current, within the env's timeout.
+
+use super::Context;
+use crate::cluster::Cluster;
+use crate::config::{Environment, Loaded};
+use crate::engine::{ArgocdApi, Lineage, Outcome, Pending, Relation, Reporter, Target};
+use crate::envrepo::EnvRepo;
+use crate::error::{CliError, ExitCode};
+use crate::ui::Ui;
+use clap::Args;
+use std::time::Duration;
+
+/// How long a deploy waits when neither the env nor `--timeout` says.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Args, Clone)]
+pub struct WaitArgs {
+    /// How long to wait for the rollout (e.g. 90s, 5m); default: the env's `timeout`, else 5m.
+    #[arg(long)]
+    pub timeout: Option<crate::duration::Duration>,
+    /// kubeconfig context to watch (default: the env's `context`, else the current one).
+    #[arg(long)]
+    pub context: Option<String>,
+}
+
+impl WaitArgs {
+    pub fn timeout(&self, env: &Environment) -> Duration {
+        self.timeout
+            .or(env.timeout)
+            .map_or(DEFAULT_TIMEOUT, |d| d.0)
+    }
+}
+
+/// Runs the async cluster code on a small runtime of its own: only waiting commands pay for it.
+pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::operational(format!("cannot start the async runtime: {e}")))?;
+    Ok(runtime.block_on(future))
+}
+
+pub async fn connect(args: &WaitArgs, env: &Environment) -> Result<Cluster, CliError> {
+    Ok(Cluster::connect(args.context.as_deref().or(env.context.as_deref())).await?)
+}
+
+/// What the engine must do for one env at one commit.
+pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -> Target {
+    let config = &loaded.config;
+    let argocd_api = config
+        .argocd
+        .server
+        .clone()
+        .or_else(|| ctx.env.argocd_server.clone())
+        .zip(ctx.env.argocd_token.clone())
+        .map(|(server, token)| ArgocdApi { server, token });
+    Target {
+        app: config.app.value.clone(),
+        env: env.name.value.clone(),
+        commit: commit.to_string(),
+        engine: config.engine_for(env),
+        source: config.source.kind,
+        flux: config.flux.clone(),
+        argocd: config.argocd.clone(),
+        argocd_api,
+        crash: Default::default(),
+    }
+}
+
+/// The env repo answers how a revision the engine applied relates to our commit.
+struct RepoLineage<'a> {
+    repo: &'a EnvRepo,
+    commit: &'a str,
+    dir: &'a str,
+}
+
+impl Lineage for RepoLineage<'_> {
+    fn relation(&self, revision: &str) -> Relation {
+        if !self.repo.contains(revision, self.commit) {
+            Relation::Unrelated
+        } else if self.repo.subtree(revision, self.dir) == self.repo.subtree(self.commit, self.dir)
+        {
+            Relation::Includes
+        } else {
+            Relation::Supersedes
+        }
+    }
+}
+
+pub struct UiReporter<'a>(pub &'a Ui);
+
+impl Reporter for UiReporter<'_> {
+    fn step(&self, verb: &str, what: &str) {
+        self.0.status(verb, what);
+    }
+}
+
+/// Waits for `commit` in `env`; a timeout is exit 4 naming what was still pending.
+pub fn wait_for(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    commit: &str,
+    args: &WaitArgs,
+) -> Result<Outcome, CliError> {
+    let target = target(ctx, loaded, env, commit);
+    let dir = loaded.config.env_path(&env.name.value);
+    let lineage = RepoLineage {
+        repo,
+        commit,
+        dir: &dir,
+    };
+    let pending = Pending::default();
+    let timeout = args.timeout(env);
+    let reporter = UiReporter(&ctx.ui);
+    block_on(async {
+        let cluster = connect(args, env).await?;
+        let waited = tokio::time::timeout(
+            timeout,
+            crate::engine::wait(&cluster, &target, &lineage, &reporter, &pending),
+        )
+        .await;
+        match waited {
+            Ok(outcome) => Ok(outcome?),
+            Err(_) => Err(CliError::new(
+                ExitCode::Timeout,
+                format!(
+                    "{} in {} was not healthy within {}: {}",
+                    &commit[..12.min(commit.len())],
+                    env.name.value,
+                    crate::duration::Duration(timeout),
+                    pending.get()
+                ),
+            )
+            .with_hint("raise --timeout (or the env's `timeout`), or look with `forge status`")),
+        }
+    })?
+}
+
+/// What `settle` needs to know about the commit it judges.
+pub struct Settling<'a> {
+    pub commit: &'a str,
+    pub version: &'a str,
+    /// False when the env already held this release (nothing to roll back).
+    pub changed: bool,
+    pub wait: &'a WaitArgs,
+}
+
+/// Turns an outcome into the command's result: the applied revision when healthy; on a
+/// failed rollout, the report, a rollback commit (`rollback: auto`) and exit 3; exit 5 when
+/// someone else deployed over us meanwhile.
+pub fn settle(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    settling: Settling,
+    outcome: Outcome,
+) -> Result<String, CliError> {
+    let name = &env.name.value;
+    let Settling {
+        commit, version, ..
+    } = settling;
+    match outcome {
+        Outcome::Healthy {
+            revision,
+            workloads,
+        } => {
+            ctx.ui.status(
+                "Healthy",
+                format!(
+                    "{version} in {name} at {} ({} workload{} Current)",
+                    crate::engine::short(&revision),
+                    workloads.len(),
+                    if workloads.len() == 1 { "" } else { "s" }
+                ),
+            );
+            Ok(revision)
+        }
+        Outcome::Superseded { by } => Err(CliError::new(
+            ExitCode::Conflict,
+            format!(
+                "{name} was deployed again by {} while forge waited for {}",
+                crate::engine::short(&by),
+                crate::engine::short(commit)
+            ),
+        )
+        .with_hint(format!("see who with `forge history {name}`"))),
+        Outcome::Failed(failure) => {
+            print_failure(&ctx.ui, &failure);
+            let mut message = format!("{version} failed in {name}: {}", failure.cause);
+            if env.rollback == crate::config::RollbackMode::Auto && settling.changed {
+                message.push_str(&roll_back_after(
+                    ctx,
+                    loaded,
+                    env,
+                    repo,
+                    commit,
+                    settling.wait,
+                )?);
+            }
+            Err(
+                CliError::new(ExitCode::GateFailed, message).with_hint(format!(
+                    "fix the release and deploy again; `forge status {name}` shows where it stands"
+                )),
+            )
+        }
+    }
+}
+
+fn print_failure(ui: &Ui, failure: &crate::engine::Failure) {
+    ui.status("Failed", &failure.cause);
+    for pod in &failure.pods {
+        ui.status(
+            "Pod",
+            format!(
+                "{} ({}, {} restarts), last log lines of {}:",
+                pod.name, pod.reason, pod.restarts, pod.container
+            ),
+        );
+        for line in pod.log.lines() {
+            eprintln!("    | {line}");
+        }
+    }
+    for event in &failure.events {
+        ui.status("Event", event);
+    }
+}
+
+/// Commits the env dir as it was before `failed` (Forge-Action: rollback) and waits for it.
+/// Returns what to add to the failure message.
+fn roll_back_after(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    failed: &str,
+    wait: &WaitArgs,
+) -> Result<String, CliError> {
+    let dir = loaded.config.env_path(&env.name.value);
+    let before = format!("{failed}^");
+    let files = repo.read_dir(&before, &dir)?;
+    let Some(previous) = crate::envrepo::publish::read_release(repo, &before, &dir)? else {
+        ctx.ui
+            .warn("nothing to roll back to: this was the env's first release");
+        return Ok("; nothing to roll back to".into());
+    };
+    ctx.ui.status(
+        "Rolling back",
+        format!("{} to {}", env.name.value, previous.version),
+    );
+    let published = crate::envrepo::publish::publish(
+        repo,
+        &crate::envrepo::publish::PublishRequest {
+            dir: &dir,
+            files,
+            release: &previous,
+            action: crate::envrepo::trailers::Action::Rollback,
+            force: false,
+            create_branch: false,
+            expect: repo.subtree(failed, &dir),
+        },
+    )?;
+    let commit = match published {
+        crate::envrepo::publish::Published::Committed { commit, .. } => commit,
+        crate::envrepo::publish::Published::AlreadyDeployed { commit } => commit,
+    };
+    ctx.ui.status(
+        "Pushed",
+        format!(
+            "rollback {} to {}",
+            crate::engine::short(&commit),
+            env.name.value
+        ),
+    );
+    match wait_for(ctx, loaded, env, repo, &commit, wait)? {
+        Outcome::Healthy { .. } => {
+            ctx.ui.status(
+                "Rolled back",
+                format!("{} runs {} again", env.name.value, previous.version),
+            );
+            Ok(format!(
+                "; rolled back to {} ({})",
+                previous.version,
+                crate::engine::short(&commit)
+            ))
+        }
+        Outcome::Failed(failure) => Ok(format!(
+            "; the rollback to {} failed too: {}",
+            previous.version, failure.cause
+        )),
+        Outcome::Superseded { by } => Ok(format!(
+            "; the rollback was superseded by {}",
+            crate::engine::short(&by)
+        )),
+    }
+}

@@ -1,0 +1,208 @@
+//! Flux: request a reconcile as `flux reconcile` does (the `reconcile.fluxcd.io/requestedAt`
+//! annotation on the source and the Kustomization), then follow the Kustomization — and for a
+//! Helm source, the HelmRelease it applies — until our commit is applied.
+
+use super::{Failure, Lineage, Pending, Relations, Reporter, Step, Synced, Target, Watch, follow};
+use crate::cluster::{
+    Cluster, ClusterError, GIT_REPOSITORY, HELM_RELEASE, KUSTOMIZATION, Kind, ObjectRef,
+};
+use crate::config::SourceKind;
+use crate::decide::{self, Verdict};
+use serde_json::Value;
+
+const REQUESTED_AT: &str = "reconcile.fluxcd.io/requestedAt";
+
+pub(super) async fn sync(
+    cluster: &Cluster,
+    target: &Target,
+    token: &str,
+    lineage: &dyn Lineage,
+    reporter: &dyn Reporter,
+    pending: &Pending,
+) -> Result<Step<Synced>, ClusterError> {
+    let namespace = &target.flux.namespace;
+    let source = ObjectRef {
+        kind: GIT_REPOSITORY,
+        namespace: namespace.clone(),
+        name: target.flux.git_repository.clone(),
+    };
+    let kustomization = ObjectRef {
+        kind: KUSTOMIZATION,
+        namespace: namespace.clone(),
+        name: target.object_name(),
+    };
+    // A first deploy's Kustomization may not exist yet; it reconciles when created, so the
+    // token is only required of one that was there to be annotated.
+    let _ = request_reconcile(cluster, &source, token).await?;
+    let requested = request_reconcile(cluster, &kustomization, token).await?;
+    reporter.step(
+        "Reconciling",
+        &format!("asked Flux to reconcile {kustomization}"),
+    );
+    let mut relations = Relations::new(lineage, &target.commit);
+    let watches = [Watch {
+        kind: KUSTOMIZATION,
+        namespace: namespace.clone(),
+        name: Some(kustomization.name.clone()),
+    }];
+    let step = follow(cluster, &watches, pending, reporter, |seen| {
+        let Some(object) = seen.get(&kustomization) else {
+            return Step::Pending(format!("{kustomization} does not exist yet"));
+        };
+        let attempted = object
+            .pointer("/status/lastAttemptedRevision")
+            .and_then(Value::as_str);
+        let commit = match relations.effective(attempted) {
+            Ok(commit) => commit,
+            Err(by) => return Step::Superseded(by),
+        };
+        match decide::flux::kustomization(object, &commit, requested.then_some(token)) {
+            Verdict::Done => Step::Done(Synced {
+                revision: commit,
+                workloads: inventory(object),
+            }),
+            Verdict::Pending(text) => Step::Pending(text),
+            Verdict::Failed(cause) => {
+                Step::Failed(Failure::new(format!("{kustomization}: {cause}")))
+            }
+        }
+    })
+    .await?;
+    match (step, target.source) {
+        (Step::Done(synced), SourceKind::Helm) => {
+            helm_release(cluster, &synced, reporter, pending).await
+        }
+        (step, _) => Ok(step),
+    }
+}
+
+/// Sets the reconcile request; false when the object does not exist (yet).
+async fn request_reconcile(
+    cluster: &Cluster,
+    object: &ObjectRef,
+    token: &str,
+) -> Result<bool, ClusterError> {
+    if cluster.get(object).await?.is_none() {
+        return Ok(false);
+    }
+    cluster.annotate(object, &[(REQUESTED_AT, token)]).await?;
+    Ok(true)
+}
+
+/// The HelmRelease the Kustomization applied: its revisions are chart versions, so it is
+/// tied to our commit through the Kustomization (which applied our spec) and judged on its
+/// own generation and the values it released.
+async fn helm_release(
+    cluster: &Cluster,
+    synced: &Synced,
+    reporter: &dyn Reporter,
+    pending: &Pending,
+) -> Result<Step<Synced>, ClusterError> {
+    let Some(release) = synced
+        .workloads
+        .iter()
+        .find(|o| o.kind == HELM_RELEASE)
+        .cloned()
+    else {
+        return Ok(Step::Failed(Failure::new(
+            "the Kustomization applied no HelmRelease".to_string(),
+        )));
+    };
+    let token = crate::time::rfc3339_nanos(crate::time::now_precise());
+    let requested = request_reconcile(cluster, &release, &token).await?;
+    let watches = [Watch {
+        kind: HELM_RELEASE,
+        namespace: release.namespace.clone(),
+        name: Some(release.name.clone()),
+    }];
+    let mut target_namespace = release.namespace.clone();
+    let step = follow(cluster, &watches, pending, reporter, |seen| {
+        let Some(object) = seen.get(&release) else {
+            return Step::Pending(format!("{release} does not exist yet"));
+        };
+        if let Some(namespace) = object
+            .pointer("/spec/targetNamespace")
+            .and_then(Value::as_str)
+        {
+            target_namespace = namespace.to_string();
+        }
+        match decide::flux::helm_release(object, requested.then_some(token.as_str())) {
+            Verdict::Done => Step::Done(()),
+            Verdict::Pending(text) => Step::Pending(text),
+            Verdict::Failed(cause) => Step::Failed(Failure::new(format!("{release}: {cause}"))),
+        }
+    })
+    .await?;
+    match step {
+        Step::Done(()) => {
+            // A HelmRelease reports no inventory: its workloads are those in its namespace.
+            let mut workloads = Vec::new();
+            for kind in [
+                crate::cluster::DEPLOYMENT,
+                crate::cluster::STATEFUL_SET,
+                crate::cluster::DAEMON_SET,
+            ] {
+                for object in cluster.list(kind, &target_namespace, None).await? {
+                    if let Some(reference) = super::object_ref(kind, &object) {
+                        workloads.push(reference);
+                    }
+                }
+            }
+            Ok(Step::Done(Synced {
+                revision: synced.revision.clone(),
+                workloads,
+            }))
+        }
+        Step::Pending(text) => Ok(Step::Pending(text)),
+        Step::Failed(failure) => Ok(Step::Failed(failure)),
+        Step::Superseded(by) => Ok(Step::Superseded(by)),
+    }
+}
+
+/// The objects a Kustomization applied, from its inventory (`<ns>_<name>_<group>_<Kind>`),
+/// keeping workloads and HelmReleases.
+fn inventory(object: &Value) -> Vec<ObjectRef> {
+    let entries = object
+        .pointer("/status/inventory/entries")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let id = entry.get("id")?.as_str()?;
+            let mut parts = id.rsplitn(3, '_');
+            let kind = parts.next()?;
+            let _group = parts.next()?;
+            let (namespace, name) = parts.next()?.split_once('_')?;
+            let kind: Kind =
+                Kind::workload(kind).or((kind == HELM_RELEASE.kind).then_some(HELM_RELEASE))?;
+            Some(ObjectRef {
+                kind,
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inventory_keeps_workloads_and_helm_releases() {
+        let object = json!({"status": {"inventory": {"entries": [
+            {"id": "hello-dev_hello_apps_Deployment", "v": "v1"},
+            {"id": "hello-dev_hello__Service", "v": "v1"},
+            {"id": "flux-system_shop_helm.toolkit.fluxcd.io_HelmRelease", "v": "v2"},
+            {"id": "_hello-dev__Namespace", "v": "v1"},
+        ]}}});
+        let found: Vec<String> = inventory(&object).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            ["Deployment hello-dev/hello", "HelmRelease flux-system/shop"]
+        );
+    }
+}

@@ -1,0 +1,391 @@
+//! Waiting for a commit: ask Flux or Argo CD to pick it up, follow their objects until the
+//! exact commit is applied, then follow the workloads it produced until they are Current.
+//! Everything is watched (no poll loop); the rules that judge what is seen live in
+//! [`crate::decide`], the cluster I/O in [`crate::cluster`].
+
+mod argocd;
+mod flux;
+mod report;
+
+pub use argocd::ArgocdApi;
+pub use report::{Failure, PodReport};
+
+use crate::cluster::{
+    Change, Cluster, ClusterError, DEPLOYMENT, Kind, ObjectRef, POD, REPLICA_SET,
+};
+use crate::config::{ArgocdSettings, Engine, FluxSettings, SourceKind};
+use crate::decide::Verdict;
+use crate::decide::workload::{CrashPolicy, new_replica_set, stuck_pods, workload};
+use futures::StreamExt;
+use futures::stream::{BoxStream, SelectAll};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// What forge waits for: one app's env dir at one commit.
+pub struct Target {
+    pub app: String,
+    pub env: String,
+    pub commit: String,
+    pub engine: Engine,
+    pub source: SourceKind,
+    pub flux: FluxSettings,
+    pub argocd: ArgocdSettings,
+    /// Argo CD's REST API, when a server and token are configured.
+    pub argocd_api: Option<ArgocdApi>,
+    pub crash: CrashPolicy,
+}
+
+impl Target {
+    /// The GitOps object for this app/env: `<app>-<env>`, as `forge sandbox` and a
+    /// bootstrap per app/env name them.
+    pub fn object_name(&self) -> String {
+        format!("{}-{}", self.app, self.env)
+    }
+}
+
+/// How a later commit on the branch relates to the one forge waits for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// It contains our commit and this env dir is as we left it: applying it applies ours.
+    Includes,
+    /// It contains our commit but changed this env dir again: someone deployed over us.
+    Supersedes,
+    /// It does not contain our commit (an older one, or unknown yet).
+    Unrelated,
+}
+
+/// Answers how an applied revision relates to ours (the env repo adapter implements it).
+pub trait Lineage {
+    fn relation(&self, revision: &str) -> Relation;
+}
+
+/// Progress as the wait goes, for the terminal or CI log.
+pub trait Reporter {
+    fn step(&self, verb: &str, what: &str);
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// Applied and every workload Current.
+    Healthy {
+        revision: String,
+        workloads: Vec<String>,
+    },
+    Failed(Failure),
+    /// Someone else deployed to this env while forge was waiting.
+    Superseded {
+        by: String,
+    },
+}
+
+/// The last thing still pending, kept for the timeout message.
+#[derive(Default)]
+pub struct Pending(Mutex<String>);
+
+impl Pending {
+    fn set(&self, text: &str) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = text.to_string();
+    }
+
+    pub fn get(&self) -> String {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Triggers the engine and waits (unbounded: the caller applies the timeout, and reads
+/// `pending` when it strikes).
+pub async fn wait(
+    cluster: &Cluster,
+    target: &Target,
+    lineage: &dyn Lineage,
+    reporter: &dyn Reporter,
+    pending: &Pending,
+) -> Result<Outcome, ClusterError> {
+    let token = crate::time::rfc3339_nanos(crate::time::now_precise());
+    let synced = match target.engine {
+        Engine::Flux => flux::sync(cluster, target, &token, lineage, reporter, pending).await?,
+        Engine::Argocd => argocd::sync(cluster, target, lineage, reporter, pending).await?,
+    };
+    let Synced {
+        revision,
+        workloads,
+    } = match synced {
+        Step::Done(synced) => synced,
+        Step::Failed(failure) => return Ok(Outcome::Failed(failure)),
+        Step::Superseded(by) => return Ok(Outcome::Superseded { by }),
+        Step::Pending(_) => unreachable!("sync returns when settled"),
+    };
+    reporter.step(
+        "Applied",
+        &format!("{} at {}", target.object_name(), short(&revision)),
+    );
+    match roll_out(cluster, target, &workloads, reporter, pending).await? {
+        Step::Done(()) => Ok(Outcome::Healthy {
+            revision,
+            workloads: workloads.iter().map(ToString::to_string).collect(),
+        }),
+        Step::Failed(failure) => Ok(Outcome::Failed(failure)),
+        Step::Superseded(by) => Ok(Outcome::Superseded { by }),
+        Step::Pending(_) => unreachable!("roll_out returns when settled"),
+    }
+}
+
+/// Where the engine stands after applying: the revision and the workloads it produced.
+pub struct Synced {
+    revision: String,
+    workloads: Vec<ObjectRef>,
+}
+
+enum Step<T> {
+    Done(T),
+    Pending(String),
+    Failed(Failure),
+    Superseded(String),
+}
+
+/// The objects the watches have delivered so far.
+type Seen = BTreeMap<ObjectRef, Value>;
+
+/// A watch on one kind in one namespace (one name, or all).
+struct Watch {
+    kind: Kind,
+    namespace: String,
+    name: Option<String>,
+}
+
+/// Runs watches and re-judges after every change until `judge` settles. The safety net
+/// re-reads named objects now and then, in case a watch missed an update.
+async fn follow<T>(
+    cluster: &Cluster,
+    watches: &[Watch],
+    pending: &Pending,
+    reporter: &dyn Reporter,
+    mut judge: impl FnMut(&Seen) -> Step<T>,
+) -> Result<Step<T>, ClusterError> {
+    let mut streams: SelectAll<BoxStream<'static, (usize, Kind, Change)>> = SelectAll::new();
+    for (index, watch) in watches.iter().enumerate() {
+        let kind = watch.kind;
+        streams.push(
+            cluster
+                .watch(kind, &watch.namespace, watch.name.as_deref())
+                .map(move |change| (index, kind, change))
+                .boxed(),
+        );
+    }
+    // Judging waits until every watch has listed once, so nothing is "missing" that simply
+    // has not arrived yet.
+    let mut listed = vec![false; watches.len()];
+    let mut seen = Seen::new();
+    let mut safety_net = tokio::time::interval(SAFETY_NET);
+    let mut last_pending = String::new();
+    let mut broken_since: HashMap<Kind, String> = HashMap::new();
+    loop {
+        tokio::select! {
+            change = streams.next() => {
+                let Some((index, kind, change)) = change else { break };
+                match change {
+                    Change::Applied(object) => {
+                        broken_since.remove(&kind);
+                        if let Some(key) = object_ref(kind, &object) {
+                            seen.insert(key, object);
+                        }
+                    }
+                    Change::Deleted(object) => {
+                        if let Some(key) = object_ref(kind, &object) {
+                            seen.remove(&key);
+                        }
+                    }
+                    Change::Restarted => continue,
+                    Change::Listed => listed[index] = true,
+                    Change::Broken(error) => {
+                        if broken_since.insert(kind, error.clone()).is_none() {
+                            tracing::info!(%kind, %error, "watch broke; resuming");
+                        }
+                        continue;
+                    }
+                }
+            }
+            _ = safety_net.tick() => {
+                for watch in watches {
+                    if let Some(name) = &watch.name {
+                        let key = ObjectRef { kind: watch.kind, namespace: watch.namespace.clone(), name: name.clone() };
+                        match cluster.get(&key).await {
+                            Ok(Some(object)) => { seen.insert(key, object); }
+                            Ok(None) => { seen.remove(&key); }
+                            Err(err) => tracing::info!(%err, "safety-net read failed"),
+                        }
+                    }
+                }
+            }
+        }
+        if listed.contains(&false) {
+            continue;
+        }
+        match judge(&seen) {
+            Step::Pending(text) => {
+                if text != last_pending {
+                    reporter.step("Waiting", &text);
+                    pending.set(&text);
+                    last_pending = text;
+                }
+            }
+            settled => return Ok(settled),
+        }
+    }
+    Ok(Step::Pending("the watches ended".into()))
+}
+
+/// How often named objects are re-read, in case a watch missed an update.
+const SAFETY_NET: Duration = Duration::from_secs(5);
+
+fn object_ref(kind: Kind, object: &Value) -> Option<ObjectRef> {
+    Some(ObjectRef {
+        kind,
+        namespace: object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        name: object.pointer("/metadata/name")?.as_str()?.to_string(),
+    })
+}
+
+/// Waits until every workload is Current; fails fast on a Failed one or on pods of the new
+/// ReplicaSet that keep crashing or cannot pull their image.
+async fn roll_out(
+    cluster: &Cluster,
+    target: &Target,
+    workloads: &[ObjectRef],
+    reporter: &dyn Reporter,
+    pending: &Pending,
+) -> Result<Step<()>, ClusterError> {
+    if workloads.is_empty() {
+        return Ok(Step::Done(()));
+    }
+    let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();
+    let kinds: BTreeSet<Kind> = workloads.iter().map(|w| w.kind).collect();
+    let mut watches = Vec::new();
+    for namespace in &namespaces {
+        for kind in kinds.iter().copied().chain([REPLICA_SET, POD]) {
+            watches.push(Watch {
+                kind,
+                namespace: namespace.to_string(),
+                name: None,
+            });
+        }
+    }
+    let mut stuck = Vec::new();
+    let step = follow(cluster, &watches, pending, reporter, |seen| {
+        let mut waiting = Vec::new();
+        for reference in workloads {
+            let Some(object) = seen.get(reference) else {
+                waiting.push(format!("{reference} not found yet"));
+                continue;
+            };
+            match workload(object) {
+                Verdict::Done => {}
+                Verdict::Failed(cause) => {
+                    return Step::Failed(Failure::new(format!("{reference}: {cause}")));
+                }
+                Verdict::Pending(text) => {
+                    if reference.kind == DEPLOYMENT {
+                        stuck = crashing_pods(seen, reference, object, &target.crash);
+                        if let Some(first) = stuck.first() {
+                            return Step::Failed(Failure::new(format!(
+                                "{reference}: pod {} container {} is {} ({} restarts)",
+                                first.name, first.container, first.reason, first.restarts
+                            )));
+                        }
+                    }
+                    waiting.push(format!("{}: {text}", reference.name));
+                }
+            }
+        }
+        if waiting.is_empty() {
+            Step::Done(())
+        } else {
+            Step::Pending(waiting.join("; "))
+        }
+    })
+    .await?;
+    Ok(match step {
+        Step::Failed(failure) => {
+            Step::Failed(report::gather(cluster, failure, workloads, &stuck).await)
+        }
+        other => other,
+    })
+}
+
+fn crashing_pods(
+    seen: &Seen,
+    deployment: &ObjectRef,
+    object: &Value,
+    policy: &CrashPolicy,
+) -> Vec<crate::decide::workload::StuckPod> {
+    let in_namespace = |kind: Kind| -> Vec<Value> {
+        seen.iter()
+            .filter(|(k, _)| k.kind == kind && k.namespace == deployment.namespace)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let replica_sets = in_namespace(REPLICA_SET);
+    let Some(replica_set) = new_replica_set(object, &replica_sets) else {
+        return Vec::new();
+    };
+    stuck_pods(
+        replica_set,
+        &in_namespace(POD),
+        policy,
+        crate::time::now_precise(),
+    )
+}
+
+pub fn short(revision: &str) -> &str {
+    let sha = revision.rsplit(':').next().unwrap_or(revision);
+    &sha[..sha.len().min(12)]
+}
+
+/// The commit sha in a revision such as `main@sha1:<sha>` (or a bare sha).
+fn revision_sha(revision: &str) -> &str {
+    revision.rsplit(':').next().unwrap_or(revision)
+}
+
+/// Remembers how each revision seen relates to ours (git is asked once per revision).
+struct Relations<'a> {
+    lineage: &'a dyn Lineage,
+    commit: &'a str,
+    known: HashMap<String, Relation>,
+}
+
+impl<'a> Relations<'a> {
+    fn new(lineage: &'a dyn Lineage, commit: &'a str) -> Self {
+        Relations {
+            lineage,
+            commit,
+            known: HashMap::new(),
+        }
+    }
+
+    /// The commit to judge the engine's object by: a later revision that includes ours
+    /// counts as ours (Flux applies the branch head, not necessarily our commit).
+    fn effective(&mut self, revision: Option<&str>) -> Result<String, String> {
+        let Some(sha) = revision.map(revision_sha).filter(|s| !s.is_empty()) else {
+            return Ok(self.commit.to_string());
+        };
+        if sha == self.commit {
+            return Ok(sha.to_string());
+        }
+        let relation = self
+            .known
+            .entry(sha.to_string())
+            .or_insert_with(|| self.lineage.relation(sha))
+            .clone();
+        match relation {
+            Relation::Includes => Ok(sha.to_string()),
+            Relation::Supersedes => Err(sha.to_string()),
+            Relation::Unrelated => Ok(self.commit.to_string()),
+        }
+    }
+}

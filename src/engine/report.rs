@@ -1,0 +1,93 @@
+//! What a failed rollout report carries: the cause, the failing pods' last log lines and the
+//! warning events of the objects involved.
+
+use crate::cluster::{Cluster, EVENT, ObjectRef};
+use crate::decide::workload::StuckPod;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    pub cause: String,
+    pub pods: Vec<PodReport>,
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PodReport {
+    pub name: String,
+    pub container: String,
+    pub reason: String,
+    pub restarts: u32,
+    pub log: String,
+}
+
+impl Failure {
+    pub fn new(cause: String) -> Failure {
+        Failure {
+            cause,
+            pods: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+/// How many pods' logs a report fetches, and how many events it keeps.
+const MAX_PODS: usize = 3;
+const MAX_EVENTS: usize = 10;
+
+/// Adds the stuck pods' logs and the warning events in the workloads' namespaces. Reading them
+/// is best effort: a report without logs beats no report.
+pub(super) async fn gather(
+    cluster: &Cluster,
+    mut failure: Failure,
+    workloads: &[ObjectRef],
+    stuck: &[StuckPod],
+) -> Failure {
+    let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();
+    for pod in stuck.iter().take(MAX_PODS) {
+        let namespace = workloads
+            .first()
+            .map(|w| w.namespace.as_str())
+            .unwrap_or_default();
+        failure.pods.push(PodReport {
+            name: pod.name.clone(),
+            container: pod.container.clone(),
+            reason: pod.reason.clone(),
+            restarts: pod.restarts,
+            log: cluster.pod_log(namespace, &pod.name, &pod.container).await,
+        });
+    }
+    for namespace in namespaces {
+        let Ok(events) = cluster.list(EVENT, namespace, None).await else {
+            continue;
+        };
+        failure.events.extend(
+            events
+                .iter()
+                .filter(|e| e.get("type").and_then(Value::as_str) == Some("Warning"))
+                .map(event_line),
+        );
+    }
+    let skip = failure.events.len().saturating_sub(MAX_EVENTS);
+    failure.events.drain(..skip);
+    failure
+}
+
+/// `Warning BackOff pod/web-abc: Back-off restarting failed container`
+fn event_line(event: &Value) -> String {
+    let text = |pointer: &str| {
+        event
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    format!(
+        "{} {}/{}: {}",
+        text("/reason"),
+        text("/involvedObject/kind").to_lowercase(),
+        text("/involvedObject/name"),
+        text("/message")
+    )
+}
