@@ -70,8 +70,10 @@ pub enum Command {
     Render(commands::render::RenderArgs),
     /// Show what `forge deploy` would change in the env repo.
     Diff(commands::diff::DiffArgs),
-    /// Commit an environment's rendered overlay to the env repo and push it.
+    /// Commit an environment's release to the env repo, wait until it is applied and healthy.
     Deploy(commands::deploy::DeployArgs),
+    /// Show each environment: version in git, what is applied, health, drift, blocking gates.
+    Status(commands::status::StatusArgs),
     /// List the deploys of an environment, from the env repo's commit trailers.
     History(commands::history::HistoryArgs),
     /// Create a signing key pair (cosign-compatible).

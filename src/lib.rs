@@ -13,6 +13,7 @@ pub mod engine;
 pub mod envrepo;
 pub mod error;
 pub mod fs;
+pub mod gate;
 pub mod git;
 pub mod render;
 pub mod sandbox;

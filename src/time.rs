@@ -34,6 +34,48 @@ pub fn now_precise() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Parses an RFC 3339 timestamp (`2026-11-24T06:00:00Z`, optional fraction and offset) into
+/// epoch seconds; None when it is not one.
+pub fn parse_rfc3339(text: &str) -> Option<f64> {
+    let (date, rest) = text.split_once(['T', 't', ' '])?;
+    let mut date_parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (
+        date_parts.next()??,
+        date_parts.next()??,
+        date_parts.next()??,
+    );
+    let zone_at = rest.find(['Z', 'z', '+']).or_else(|| rest.rfind('-'))?;
+    let (clock, zone) = rest.split_at(zone_at);
+    let mut clock_parts = clock.splitn(3, ':');
+    let hour: i64 = clock_parts.next()?.parse().ok()?;
+    let minute: i64 = clock_parts.next()?.parse().ok()?;
+    let seconds: f64 = clock_parts.next()?.parse().ok()?;
+    let offset = match zone {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let (h, m) = zone[1..].split_once(':')?;
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+        }
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 + hour * 3600 + minute * 60 - offset) as f64 + seconds)
+}
+
+// Howard Hinnant's civil-to-days algorithm, the inverse of `civil_from_days`.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 // Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -62,5 +104,19 @@ mod tests {
             super::rfc3339_nanos(1_795_500_000.25),
             "2026-11-24T06:00:00.250000000Z"
         );
+    }
+
+    #[test]
+    fn parses_what_it_formats_and_offsets() {
+        use super::parse_rfc3339;
+        for epoch in [0, 951_782_400, 1_795_500_000, -1] {
+            assert_eq!(parse_rfc3339(&rfc3339(epoch)), Some(epoch as f64));
+        }
+        assert_eq!(
+            parse_rfc3339("2026-11-24T07:00:00.5+01:00"),
+            Some(1_795_500_000.5)
+        );
+        assert_eq!(parse_rfc3339("2026-11-24"), None);
+        assert_eq!(parse_rfc3339("2026-13-24T00:00:00Z"), None);
     }
 }

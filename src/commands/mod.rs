@@ -11,6 +11,7 @@ pub mod init;
 pub mod keygen;
 pub mod render;
 pub mod sandbox;
+pub mod status;
 pub mod steps;
 pub mod wait;
 
@@ -140,6 +141,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
         Command::Diff(args) => diff::run(ctx, args),
         Command::Deploy(args) => deploy::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -69,10 +69,10 @@ pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -
 }
 
 /// The env repo answers how a revision the engine applied relates to our commit.
-struct RepoLineage<'a> {
-    repo: &'a EnvRepo,
-    commit: &'a str,
-    dir: &'a str,
+pub struct RepoLineage<'a> {
+    pub repo: &'a EnvRepo,
+    pub commit: &'a str,
+    pub dir: &'a str,
 }
 
 impl Lineage for RepoLineage<'_> {

@@ -144,7 +144,7 @@ async fn trigger(
 }
 
 /// The workloads an Application manages, from `status.resources`.
-fn resources(object: &Value) -> Vec<super::ObjectRef> {
+pub(super) fn resources(object: &Value) -> Vec<super::ObjectRef> {
     let entries = object
         .pointer("/status/resources")
         .and_then(Value::as_array)

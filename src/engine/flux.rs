@@ -161,7 +161,7 @@ async fn helm_release(
 
 /// The objects a Kustomization applied, from its inventory (`<ns>_<name>_<group>_<Kind>`),
 /// keeping workloads and HelmReleases.
-fn inventory(object: &Value) -> Vec<ObjectRef> {
+pub(super) fn inventory(object: &Value) -> Vec<ObjectRef> {
     let entries = object
         .pointer("/status/inventory/entries")
         .and_then(Value::as_array)

@@ -5,9 +5,11 @@
 
 mod argocd;
 mod flux;
+mod observe;
 mod report;
 
 pub use argocd::ArgocdApi;
+pub use observe::{Observation, observe};
 pub use report::{Failure, PodReport};
 
 use crate::cluster::{

@@ -1,0 +1,150 @@
+//! A single look at where an env stands in the cluster (for `forge status` and the promotion
+//! gates): what the engine applied, its sync and health words, and the workloads' readiness.
+//! Reads once, waits for nothing.
+
+use super::{Lineage, Relations, Target};
+use crate::cluster::{APPLICATION, Cluster, ClusterError, KUSTOMIZATION, ObjectRef};
+use crate::config::Engine;
+use crate::decide::{self, Verdict};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Observation {
+    /// The commit the engine last applied.
+    pub applied: Option<String>,
+    /// Flux's Ready reason or Argo CD's sync status.
+    pub sync: String,
+    /// Healthy, Progressing, Degraded or Missing.
+    pub health: String,
+    pub ready: u64,
+    pub total: u64,
+    /// Whether the cluster runs the env dir's latest change, healthy.
+    #[serde(skip)]
+    pub verdict: Verdict,
+    /// The engine applied something other than what git holds for this env.
+    pub drift: bool,
+}
+
+pub async fn observe(
+    cluster: &Cluster,
+    target: &Target,
+    lineage: &dyn Lineage,
+) -> Result<Observation, ClusterError> {
+    let (kind, namespace) = match target.engine {
+        Engine::Flux => (KUSTOMIZATION, target.flux.namespace.clone()),
+        Engine::Argocd => (APPLICATION, target.argocd.namespace.clone()),
+    };
+    let reference = ObjectRef {
+        kind,
+        namespace,
+        name: target.object_name(),
+    };
+    let Some(object) = cluster.get(&reference).await? else {
+        return Ok(Observation {
+            applied: None,
+            sync: "NotFound".into(),
+            health: "Missing".into(),
+            ready: 0,
+            total: 0,
+            verdict: Verdict::Pending(format!("{reference} does not exist")),
+            drift: true,
+        });
+    };
+    let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str);
+    let (applied, sync, workloads) = match target.engine {
+        Engine::Flux => (
+            text("/status/lastAppliedRevision"),
+            ready_reason(&object),
+            super::flux::inventory(&object),
+        ),
+        Engine::Argocd => (
+            text("/status/sync/revision"),
+            text("/status/sync/status").unwrap_or("Unknown").to_string(),
+            super::argocd::resources(&object),
+        ),
+    };
+    let applied = applied.map(|r| super::revision_sha(r).to_string());
+    let mut relations = Relations::new(lineage, &target.commit);
+    let (engine_verdict, drift) = match relations.effective(applied.as_deref()) {
+        Ok(commit) => {
+            let verdict = match target.engine {
+                Engine::Flux => decide::flux::kustomization(&object, &commit, None),
+                Engine::Argocd => decide::argocd::application(&object, &commit),
+            };
+            // Drift: what the engine applied is not (a descendant of) git's latest change.
+            let drift = applied.as_deref() != Some(commit.as_str());
+            (verdict, drift)
+        }
+        Err(by) => (
+            Verdict::Pending(format!("applied {by}, newer than git's")),
+            true,
+        ),
+    };
+    let (mut ready, mut total) = (0, 0);
+    let mut workload_verdict = Verdict::Done;
+    for workload in workloads
+        .iter()
+        .filter(|w| w.kind != crate::cluster::HELM_RELEASE)
+    {
+        let Some(found) = cluster.get(workload).await? else {
+            workload_verdict = Verdict::Pending(format!("{workload} is missing"));
+            continue;
+        };
+        total += found
+            .pointer("/spec/replicas")
+            .and_then(Value::as_u64)
+            .unwrap_or(1);
+        ready += found
+            .pointer("/status/readyReplicas")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        match decide::workload::workload(&found) {
+            Verdict::Done => {}
+            Verdict::Failed(text) => {
+                workload_verdict = Verdict::Failed(format!("{workload}: {text}"))
+            }
+            Verdict::Pending(text) if !matches!(workload_verdict, Verdict::Failed(_)) => {
+                workload_verdict = Verdict::Pending(format!("{workload}: {text}"));
+            }
+            Verdict::Pending(_) => {}
+        }
+    }
+    let health = match target.engine {
+        Engine::Argocd => text("/status/health/status")
+            .unwrap_or("Unknown")
+            .to_string(),
+        Engine::Flux => match &workload_verdict {
+            Verdict::Done => "Healthy",
+            Verdict::Pending(_) => "Progressing",
+            Verdict::Failed(_) => "Degraded",
+        }
+        .to_string(),
+    };
+    let verdict = match (engine_verdict, workload_verdict) {
+        (Verdict::Done, workloads) => workloads,
+        (engine, _) => engine,
+    };
+    Ok(Observation {
+        applied,
+        sync,
+        health,
+        ready,
+        total,
+        verdict,
+        drift,
+    })
+}
+
+/// The Ready condition's reason (Flux's one-word sync state), or Unknown.
+fn ready_reason(object: &Value) -> String {
+    object
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|conditions| conditions.iter().find(|c| c["type"] == "Ready"))
+        .and_then(|ready| ready.get("reason"))
+        .and_then(Value::as_str)
+        .unwrap_or("Unknown")
+        .to_string()
+}
