@@ -105,9 +105,60 @@ pub fn parse_log(log: &str, app: &str, env: &str, limit: usize) -> Vec<HistoryEn
         .collect()
 }
 
+/// The release `forge rollback` restores, from an env's history (newest first): the named
+/// version's newest release, or else the newest release of another version than `current`
+/// that was not itself rolled back (a release directly followed by a rollback failed).
+pub fn rollback_target<'a>(
+    entries: &'a [HistoryEntry],
+    current: Option<&str>,
+    to: Option<&str>,
+) -> Option<&'a HistoryEntry> {
+    let failed = |index: usize| {
+        index > 0
+            && entries[index - 1].action == Action::Rollback.as_str()
+            && entries[index - 1].previous_version.as_deref() == Some(&entries[index].version)
+    };
+    entries.iter().enumerate().find_map(|(index, entry)| {
+        let wanted = match to {
+            Some(version) => entry.version == version,
+            None => Some(entry.version.as_str()) != current && !failed(index),
+        };
+        wanted.then_some(entry)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(version: &str, action: &str, previous: Option<&str>) -> HistoryEntry {
+        HistoryEntry {
+            commit: format!("{action}-{version}"),
+            version: version.into(),
+            action: action.into(),
+            author: "Ann <a@x>".into(),
+            time: "2026-11-24T12:00:00Z".into(),
+            bundle_digest: String::new(),
+            previous_version: previous.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn rollback_skips_releases_that_were_rolled_back() {
+        // Newest first: 1.2 was deployed, failed and was rolled back to 1.1.
+        let entries = [
+            entry("1.1", "rollback", Some("1.2")),
+            entry("1.2", "deploy", Some("1.1")),
+            entry("1.1", "deploy", Some("1.0")),
+            entry("1.0", "deploy", None),
+        ];
+        let target = rollback_target(&entries, Some("1.1"), None).unwrap();
+        assert_eq!(target.commit, "deploy-1.0");
+        let named = rollback_target(&entries, Some("1.1"), Some("1.2")).unwrap();
+        assert_eq!(named.commit, "deploy-1.2");
+        assert!(rollback_target(&entries, Some("1.1"), Some("0.9")).is_none());
+        assert!(rollback_target(&entries[3..], Some("1.0"), None).is_none());
+    }
 
     fn trailers() -> Trailers {
         Trailers {
