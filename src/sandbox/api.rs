@@ -19,6 +19,10 @@ pub struct Cluster {
     pub faults: Faults,
     /// Bearer token of the Argo CD REST API.
     pub argocd_token: String,
+    /// Bearer token the Kubernetes API demands (with `--tls`); None: no authentication.
+    pub api_token: Option<String>,
+    /// `DIR/sandbox.log`: requests and reconciles.
+    pub log: super::Log,
     /// Counts API requests, to pick which ones fail without randomness.
     requests: std::sync::atomic::AtomicU64,
 }
@@ -99,6 +103,13 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
                 &json!({"major": "1", "minor": "33", "gitVersion": "v1.33.0-forge-sandbox", "platform": "linux/amd64"}),
             );
         }
+        ["api"] | ["apis"] if !authorized(cluster, &request) => {
+            return error(&ApiError {
+                code: 401,
+                reason: "Unauthorized",
+                message: "Unauthorized".into(),
+            });
+        }
         ["api"] | ["apis"] if wants_aggregated(&request) => {
             let core = segments == ["api"];
             return Response {
@@ -135,6 +146,13 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         }
         ["api", "v1", "session"] | ["api", "v1", "applications", ..] => {
             return super::argocd::rest(cluster, &segments[2..], &request);
+        }
+        _ if !authorized(cluster, &request) => {
+            return error(&ApiError {
+                code: 401,
+                reason: "Unauthorized",
+                message: "Unauthorized".into(),
+            });
         }
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
@@ -198,6 +216,17 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         Ok((status, value)) => Response::json(status, &value),
         Err(err) => error(&err),
     }
+}
+
+/// Whether the request carries the API's bearer token, when there is one. The Argo CD REST
+/// API, `/metrics` and the query API are not the Kubernetes API and stay outside this check.
+fn authorized(cluster: &Cluster, request: &Request) -> bool {
+    cluster.api_token.as_ref().is_none_or(|token| {
+        request
+            .header("authorization")
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|given| given.trim() == token)
+    })
 }
 
 /// Whether the client accepts aggregated discovery (apidiscovery.k8s.io/v2).

@@ -44,14 +44,30 @@ impl RunningSandbox {
         }
     }
 
-    /// Real kubectl against the sandbox, with a private HOME (kubectl caches discovery).
+    /// Real kubectl against the sandbox, with a private HOME (kubectl caches discovery) and
+    /// none of this machine's CA variables, so `--tls` is trusted through the kubeconfig alone.
     fn kubectl(&self, args: &[&str]) -> std::process::Output {
         Command::new("kubectl")
             .args(args)
             .env("KUBECONFIG", self.dir.join("kubeconfig"))
             .env("HOME", &self.home)
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("SSL_CERT_DIR")
+            .env_remove("CURL_CA_BUNDLE")
+            .env_remove("GIT_SSL_CAINFO")
+            .env_remove("REQUESTS_CA_BUNDLE")
             .output()
             .unwrap()
+    }
+
+    fn port(&self) -> u16 {
+        let info: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(self.dir.join("sandbox.json")).unwrap()).unwrap();
+        info["port"].as_u64().unwrap() as u16
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("sandbox.log")).unwrap_or_default()
     }
 
     fn kubectl_ok(&self, args: &[&str]) -> String {
@@ -1116,4 +1132,147 @@ fn url_encode(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// curl with only the CA given on its command line (the machine's CA variables removed);
+/// returns (exit code, stdout, stderr).
+fn curl(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new("curl")
+        .args(["-sS", "--max-time", "10"])
+        .args(args)
+        .env_remove("CURL_CA_BUNDLE")
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr(&output),
+    )
+}
+
+#[test]
+fn with_tls_kubectl_and_curl_trust_the_generated_ca_and_plain_http_is_refused() {
+    if !require_tool("kubectl") || !require_tool("curl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start_with(&env, &["--tls"]);
+    let port = sandbox.port();
+    let ca = sandbox.dir.join("ca.crt");
+    let ca_pem = std::fs::read_to_string(&ca).unwrap();
+    assert!(
+        ca_pem.starts_with("-----BEGIN CERTIFICATE-----"),
+        "{ca_pem}"
+    );
+    let kubeconfig = std::fs::read_to_string(sandbox.dir.join("kubeconfig")).unwrap();
+    assert!(
+        kubeconfig.contains(&format!("server: https://127.0.0.1:{port}"))
+            && kubeconfig.contains("certificate-authority-data: ")
+            && kubeconfig.contains("token: "),
+        "{kubeconfig}"
+    );
+
+    let namespaces = sandbox.kubectl_ok(&["get", "ns", "-o", "name"]);
+    assert!(namespaces.contains("namespace/default"), "{namespaces}");
+    // The kube API wants the kubeconfig's bearer token.
+    let wrong_token = sandbox.kubectl(&["get", "ns", "--token", "not-the-token"]);
+    assert!(!wrong_token.status.success());
+    assert!(
+        stderr(&wrong_token).contains("Unauthorized"),
+        "{}",
+        stderr(&wrong_token)
+    );
+    // Plain HTTP on the same port is answered as Go's HTTPS servers answer it.
+    let plain = sandbox.kubectl(&["get", "ns", "--server", &format!("http://127.0.0.1:{port}")]);
+    assert!(!plain.status.success(), "plain HTTP was served");
+    assert!(raw_get(&sandbox, "/api").contains("Client sent an HTTP request to an HTTPS server"));
+
+    // The query API and the Argo CD REST API are served over TLS too.
+    let https = format!("https://127.0.0.1:{port}");
+    let cacert = ca.to_str().unwrap();
+    let (code, body, err) = curl(&[
+        "--cacert",
+        cacert,
+        &format!("{https}/api/v1/query?query=up"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(body.contains(r#""status":"success""#), "{body}");
+    let (code, body, err) = curl(&[
+        "--cacert",
+        cacert,
+        "-X",
+        "POST",
+        &format!("{https}/api/v1/session"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, body, err) = curl(&[
+        "--cacert",
+        cacert,
+        "-w",
+        "%{http_code}",
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        &format!("{https}/api/v1/applications/missing"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        body.ends_with("404") && body.contains(r#""code":5"#),
+        "{body}"
+    );
+    // Without the CA, curl cannot verify the sandbox (60: peer certificate not trusted).
+    let (code, _, err) = curl(&[&format!("{https}/api/v1/query?query=up")]);
+    assert_eq!(code, Some(60), "{err}");
+}
+
+#[test]
+fn the_sandbox_logs_requests_and_reconciles_in_its_dir() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let (_repo, sandbox, head) = deployed_and_followed(&[]);
+    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
+    sandbox.kubectl_ok(&["get", "deployments", "-n", "hello-dev"]);
+    sandbox.kubectl(&["get", "deployment", "missing"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let reconciled = format!(
+        "reconcile kustomizations.kustomize.toolkit.fluxcd.io flux-system/hello-dev revision=main@sha1:{head} outcome=Ready=True"
+    );
+    while !sandbox.log().contains(&reconciled) {
+        assert!(
+            Instant::now() < deadline,
+            "no reconcile line {reconciled:?} in:\n{}",
+            sandbox.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = sandbox.log();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(
+        lines.iter().any(|l| l
+            .contains(" api GET /apis/apps/v1/namespaces/hello-dev/deployments?limit=500 200 ")),
+        "{log}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .contains(" api GET /apis/apps/v1/namespaces/default/deployments/missing 404 ")),
+        "{log}"
+    );
+    // Every line is whole: a timestamp, a kind, and for requests a duration.
+    for line in &lines {
+        let mut words = line.split(' ');
+        assert!(words.next().is_some_and(|t| t.ends_with('Z')), "{line}");
+        match words.next() {
+            Some("api") => assert!(line.ends_with("ms"), "{line}"),
+            Some("reconcile") => assert!(line.contains(" outcome="), "{line}"),
+            _ => panic!("unexpected log line {line:?}"),
+        }
+    }
 }
