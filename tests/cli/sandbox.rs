@@ -1276,3 +1276,100 @@ fn the_sandbox_logs_requests_and_reconciles_in_its_dir() {
         }
     }
 }
+
+#[test]
+fn kubectl_json_patches_and_applies_with_validation_on() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start(&env);
+    let manifest = sandbox.dir.join("web.yaml");
+    std::fs::write(&manifest, DEPLOYMENT).unwrap();
+    let path = manifest.to_str().unwrap();
+    // No --validate=false: kubectl reads /openapi/v3 and leaves validation to the server.
+    let created = sandbox.kubectl(&["apply", "-f", path, "-v=6"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert!(
+        stderr(&created).contains("/openapi/v3/apis/apps/v1?hash="),
+        "{}",
+        stderr(&created)
+    );
+    std::fs::write(&manifest, DEPLOYMENT.replace("replicas: 2", "replicas: 3")).unwrap();
+    assert!(
+        sandbox
+            .kubectl_ok(&["apply", "-f", path])
+            .contains("deployment.apps/web configured")
+    );
+    let server_side = sandbox.dir.join("api.yaml");
+    std::fs::write(&server_side, DEPLOYMENT.replace("name: web", "name: api")).unwrap();
+    assert!(
+        sandbox
+            .kubectl_ok(&[
+                "apply",
+                "--server-side",
+                "-f",
+                server_side.to_str().unwrap()
+            ])
+            .contains("deployment.apps/api serverside-applied")
+    );
+    let field = |path: &str| {
+        sandbox.kubectl_ok(&[
+            "get",
+            "deployment",
+            "web",
+            "-o",
+            &format!("jsonpath={path}"),
+        ])
+    };
+    assert_eq!(field("{.spec.replicas} {.metadata.generation}"), "3 2");
+
+    // JSON patch: every operation, with ~1 for the slash in a label key.
+    let ops = r#"[
+        {"op": "test", "path": "/spec/replicas", "value": 3},
+        {"op": "replace", "path": "/spec/replicas", "value": 5},
+        {"op": "add", "path": "/metadata/labels/forge.dev~1team", "value": "platform"},
+        {"op": "copy", "from": "/metadata/labels/app", "path": "/metadata/labels/copied"},
+        {"op": "move", "from": "/metadata/labels/copied", "path": "/metadata/labels/moved"},
+        {"op": "add", "path": "/spec/template/spec/containers/-", "value": {"name": "sidecar", "image": "busybox"}},
+        {"op": "remove", "path": "/spec/template/spec/containers/0"}
+    ]"#;
+    sandbox.kubectl_ok(&["patch", "deployment", "web", "--type", "json", "-p", ops]);
+    assert_eq!(
+        field(
+            "{.spec.replicas} {.metadata.labels.forge\\.dev/team} {.metadata.labels.moved} {.metadata.labels.copied} {.spec.template.spec.containers[*].name} {.metadata.generation}"
+        ),
+        "5 platform web  sidecar 3"
+    );
+    // A failed test is 422 Invalid and changes nothing.
+    let failed = sandbox.kubectl(&[
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "json",
+        "-p",
+        r#"[{"op": "test", "path": "/spec/replicas", "value": 9}, {"op": "replace", "path": "/spec/replicas", "value": 7}]"#,
+    ]);
+    assert!(!failed.status.success());
+    assert!(
+        stderr(&failed).contains("The request is invalid: testing value /spec/replicas failed"),
+        "{}",
+        stderr(&failed)
+    );
+    assert_eq!(field("{.spec.replicas}"), "5");
+    let missing = sandbox.kubectl(&[
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "json",
+        "-p",
+        r#"[{"op": "remove", "path": "/spec/nothing"}]"#,
+    ]);
+    assert!(
+        stderr(&missing).contains("/spec/nothing does not exist"),
+        "{}",
+        stderr(&missing)
+    );
+}
