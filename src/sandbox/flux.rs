@@ -192,7 +192,10 @@ impl Reconciler {
         for release in pending {
             let chart_files = match &release.chart_path {
                 Some(path) => self.read_dir(tip, path),
-                None => Err("charts from Helm repositories are not served by the sandbox".into()),
+                None => Err(unfetchable(
+                    &cluster.store.lock().expect("store lock"),
+                    &release.key,
+                )),
             };
             let chart: Value = chart_files
                 .as_ref()
@@ -337,6 +340,32 @@ pub(super) fn name_for(dir: &str) -> String {
     let env = parts.next().unwrap_or_default();
     let app = parts.next().unwrap_or_default();
     format!("{app}-{env}")
+}
+
+/// Why a HelmRelease whose chart comes from a Helm repository (not the env repo) fails, in
+/// the words helm-controller uses for a HelmChart it cannot get.
+fn unfetchable(store: &Store, key: &Key) -> String {
+    let chart = store
+        .get(key)
+        .and_then(|release| release.pointer("/spec/chart/spec"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let text = |pointer: &str| chart.pointer(pointer).and_then(Value::as_str).unwrap_or("");
+    let source_namespace = match text("/sourceRef/namespace") {
+        "" => key.namespace.as_str(),
+        namespace => namespace,
+    };
+    format!(
+        "HelmChart '{ns}/{ns}-{name}' is not ready: cannot fetch chart '{chart}' from {kind} '{source_namespace}/{source}': the sandbox has no network; ship the chart in the env repo and point sourceRef at the GitRepository",
+        ns = key.namespace,
+        name = key.name,
+        chart = text("/chart"),
+        kind = match text("/sourceRef/kind") {
+            "" => "HelmRepository",
+            kind => kind,
+        },
+        source = text("/sourceRef/name"),
+    )
 }
 
 /// What a reconcile left in an object's status, for the sandbox log: the Ready condition

@@ -1373,3 +1373,50 @@ fn kubectl_json_patches_and_applies_with_validation_on() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn a_helm_release_from_a_helm_repository_fails_as_an_unfetchable_artifact() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let (_repo, sandbox, _head) = deployed_and_followed(&[]);
+    sandbox.apply(
+        "apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: default
+spec:
+  interval: 1m
+  chart:
+    spec:
+      chart: podinfo
+      version: '6.*'
+      sourceRef: {kind: HelmRepository, name: podinfo, namespace: flux-system}
+",
+    );
+    sandbox.kubectl_ok(&[
+        "wait",
+        "--for=condition=Ready=False",
+        "helmrelease/podinfo",
+        "--timeout=30s",
+    ]);
+    let ready = sandbox.kubectl_ok(&[
+        "get",
+        "helmrelease",
+        "podinfo",
+        "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}|{.status.conditions[?(@.type==\"Ready\")].message}",
+    ]);
+    let (reason, message) = ready.split_once('|').unwrap();
+    assert_eq!(reason, "ArtifactFailed");
+    assert!(
+        message.starts_with("HelmChart 'default/default-podinfo' is not ready: cannot fetch chart 'podinfo' from HelmRepository 'flux-system/podinfo'"),
+        "{message}"
+    );
+    assert!(
+        sandbox
+            .log()
+            .contains("helmreleases.helm.toolkit.fluxcd.io default/podinfo")
+    );
+}
