@@ -15,7 +15,7 @@ pub enum SandboxCommand {
 
 #[derive(Debug, Args)]
 pub struct UpArgs {
-    /// Directory for kubeconfig and sandbox.json.
+    /// Directory for kubeconfig, sandbox.json, sandbox.log and (with --tls) ca.crt.
     #[arg(long, default_value = ".forge-sandbox")]
     pub dir: PathBuf,
     /// Port on 127.0.0.1 (0: any free port).
@@ -48,6 +48,10 @@ pub struct UpArgs {
     /// Cut every watch after this long.
     #[arg(long, value_name = "DURATION")]
     pub drop_watches_after: Option<crate::duration::Duration>,
+    /// Serve HTTPS with a CA generated for this run (DIR/ca.crt); the API then wants the
+    /// kubeconfig's bearer token.
+    #[arg(long)]
+    pub tls: bool,
     /// How long a rollout may stall before ProgressDeadlineExceeded.
     #[arg(long, default_value = "10m", value_name = "DURATION")]
     pub progress_deadline: crate::duration::Duration,
@@ -123,9 +127,16 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             throttle_rate: args.api_throttle_rate,
             drop_watches_after: args.drop_watches_after.map(|d| d.0),
         },
+        tls: args.tls,
+        log: Some(args.dir.join("sandbox.log")),
     };
+    std::fs::create_dir_all(&args.dir)
+        .map_err(|e| CliError::operational(format!("cannot create {}: {e}", args.dir.display())))?;
     let sandbox = Sandbox::start(args.port, options).map_err(|e| {
-        CliError::operational(format!("cannot listen on 127.0.0.1:{}: {e}", args.port))
+        CliError::operational(format!(
+            "cannot start the sandbox on 127.0.0.1:{}: {e}",
+            args.port
+        ))
     })?;
     let kubeconfig = args.dir.join("kubeconfig");
     let state = args.dir.join("sandbox.json");
@@ -135,11 +146,16 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
         "pid": std::process::id(),
         "kubeconfig": kubeconfig,
         "argocdToken": sandbox.cluster.argocd_token,
+        "log": args.dir.join("sandbox.log"),
+        "caCert": sandbox.ca_pem.as_ref().map(|_| args.dir.join("ca.crt")),
     });
     let write = |path: &PathBuf, bytes: &[u8]| {
         crate::fs::write_atomic(path, bytes, 0o600)
             .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))
     };
+    if let Some(ca) = &sandbox.ca_pem {
+        write(&args.dir.join("ca.crt"), ca.as_bytes())?;
+    }
     write(&kubeconfig, sandbox.kubeconfig().as_bytes())?;
     write(&state, format!("{info:#}\n").as_bytes())?;
     ctx.ui.status(

@@ -19,6 +19,10 @@ pub struct Cluster {
     pub faults: Faults,
     /// Bearer token of the Argo CD REST API.
     pub argocd_token: String,
+    /// Bearer token the Kubernetes API demands (with `--tls`); None: no authentication.
+    pub api_token: Option<String>,
+    /// `DIR/sandbox.log`: requests and reconciles.
+    pub log: super::Log,
     /// Counts API requests, to pick which ones fail without randomness.
     requests: std::sync::atomic::AtomicU64,
 }
@@ -99,6 +103,13 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
                 &json!({"major": "1", "minor": "33", "gitVersion": "v1.33.0-forge-sandbox", "platform": "linux/amd64"}),
             );
         }
+        ["api"] | ["apis"] if !authorized(cluster, &request) => {
+            return error(&ApiError {
+                code: 401,
+                reason: "Unauthorized",
+                message: "Unauthorized".into(),
+            });
+        }
         ["api"] | ["apis"] if wants_aggregated(&request) => {
             let core = segments == ["api"];
             return Response {
@@ -135,6 +146,24 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         }
         ["api", "v1", "session"] | ["api", "v1", "applications", ..] => {
             return super::argocd::rest(cluster, &segments[2..], &request);
+        }
+        _ if !authorized(cluster, &request) => {
+            return error(&ApiError {
+                code: 401,
+                reason: "Unauthorized",
+                message: "Unauthorized".into(),
+            });
+        }
+        ["openapi", "v3"] => return Response::json(200, &super::openapi::index()),
+        ["openapi", "v3", group_version @ ..] => {
+            return match super::openapi::document(&group_version.join("/")) {
+                Some(document) => Response::json(200, &document),
+                None => error(&ApiError {
+                    code: 404,
+                    reason: "NotFound",
+                    message: format!("no OpenAPI document at {}", request.path),
+                }),
+            };
         }
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
@@ -198,6 +227,17 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         Ok((status, value)) => Response::json(status, &value),
         Err(err) => error(&err),
     }
+}
+
+/// Whether the request carries the API's bearer token, when there is one. The Argo CD REST
+/// API, `/metrics` and the query API are not the Kubernetes API and stay outside this check.
+fn authorized(cluster: &Cluster, request: &Request) -> bool {
+    cluster.api_token.as_ref().is_none_or(|token| {
+        request
+            .header("authorization")
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|given| given.trim() == token)
+    })
 }
 
 /// Whether the client accepts aggregated discovery (apidiscovery.k8s.io/v2).
@@ -369,7 +409,9 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     if content_type.starts_with("application/apply-patch+yaml") {
         return server_side_apply(cluster, target, request);
     }
-    let accepted = content_type.starts_with("application/merge-patch+json")
+    let json_patch = content_type.starts_with("application/json-patch+json");
+    let accepted = json_patch
+        || content_type.starts_with("application/merge-patch+json")
         // Built-in types also take strategic merge patches, which for the maps kubectl sends
         // (labels, annotations, scalars) are merge patches; lists are replaced whole.
         || (content_type.starts_with("application/strategic-merge-patch+json") && !target.resource.is_custom());
@@ -378,12 +420,10 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
             code: 415,
             reason: "UnsupportedMediaType",
             message: format!(
-                "the body of the request was in an unknown format - accepted media types include: application/merge-patch+json (got {content_type})"
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got {content_type})"
             ),
         });
     }
-    let patch: Value = serde_json::from_slice(&request.body)
-        .map_err(|e| bad_request(format!("invalid JSON: {e}")))?;
     let part = match target.subresource.as_deref() {
         Some("status") => Part::Status,
         None if target.resource.has_status() => Part::Main,
@@ -397,6 +437,18 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         }
     };
     let key = key(target);
+    if json_patch {
+        // Applied to the whole object, then stored as the equivalent merge patch: one path
+        // for generation bumps, status rules and resourceVersion preconditions.
+        return cluster.write(|store| {
+            let current = store.get(&key).ok_or_else(|| ApiError::not_found(&key))?;
+            let patched = super::jsonpatch::apply(current, &request.body)?;
+            let diff = super::jsonpatch::merge_diff(current, &patched);
+            store.patch(&key, &diff, part).map(|object| (200, object))
+        });
+    }
+    let patch: Value = serde_json::from_slice(&request.body)
+        .map_err(|e| bad_request(format!("invalid JSON: {e}")))?;
     cluster
         .write(|store| store.patch(&key, &patch, part))
         .map(|object| (200, object))

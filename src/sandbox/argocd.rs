@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 pub const NAMESPACE: &str = "argocd";
 const REFRESH: &str = "argocd.argoproj.io/refresh";
 
-fn key(dir: &str) -> Key {
+pub(super) fn key(dir: &str) -> Key {
     Key {
         resource: "applications.argoproj.io".into(),
         namespace: NAMESPACE.into(),

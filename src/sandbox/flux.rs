@@ -145,6 +145,7 @@ impl Reconciler {
             };
             builds.push((dir.clone(), commit, built));
         }
+        let mut reconciled = Vec::new();
         cluster.write(|store| {
             self.update_source(store, revision.as_deref(), now);
             for dir in &dirs {
@@ -158,22 +159,27 @@ impl Reconciler {
             if let (Some(revision), Some(tip)) = (&revision, &tip) {
                 for (dir, commit, built) in &builds {
                     if self.is_argocd(dir) {
-                        super::argocd::reconcile(
-                            store,
-                            dir,
-                            built,
-                            commit.as_deref().unwrap_or(tip),
-                            now,
-                        );
+                        let commit = commit.as_deref().unwrap_or(tip);
+                        super::argocd::reconcile(store, dir, built, commit, now);
+                        let key = super::argocd::key(dir);
+                        reconciled.push((key.clone(), commit.to_string(), outcome(store, &key)));
                     } else {
                         let work = format!("{dir}@{revision}");
                         let since = *self.started.entry(work).or_insert(now);
                         let ready = now - since >= self.settings.reconcile_delay.as_secs_f64();
                         reconcile(store, dir, built, revision, ready, now);
+                        let key = kustomization_key(dir);
+                        reconciled.push((key.clone(), revision.clone(), outcome(store, &key)));
                     }
                 }
             }
         });
+        for (key, revision, outcome) in reconciled {
+            cluster.log.line(format!(
+                "reconcile {} {}/{} revision={revision} {outcome}",
+                key.resource, key.namespace, key.name
+            ));
+        }
         if let (Some(revision), Some(tip)) = (&revision, &tip) {
             self.reconcile_helm_releases(cluster, tip, revision, now);
         }
@@ -186,7 +192,10 @@ impl Reconciler {
         for release in pending {
             let chart_files = match &release.chart_path {
                 Some(path) => self.read_dir(tip, path),
-                None => Err("charts from Helm repositories are not served by the sandbox".into()),
+                None => Err(unfetchable(
+                    &cluster.store.lock().expect("store lock"),
+                    &release.key,
+                )),
             };
             let chart: Value = chart_files
                 .as_ref()
@@ -202,9 +211,15 @@ impl Reconciler {
                 }
                 super::helm::template(dir.path(), &release)
             });
-            cluster.write(|store| {
-                super::helm::record(store, &release, &chart, rendered, revision, now)
+            let outcome = cluster.write(|store| {
+                super::helm::record(store, &release, &chart, rendered, revision, now);
+                outcome(store, &release.key)
             });
+            let key = &release.key;
+            cluster.log.line(format!(
+                "reconcile {} {}/{} revision={revision} {outcome}",
+                key.resource, key.namespace, key.name
+            ));
         }
     }
 
@@ -325,6 +340,57 @@ pub(super) fn name_for(dir: &str) -> String {
     let env = parts.next().unwrap_or_default();
     let app = parts.next().unwrap_or_default();
     format!("{app}-{env}")
+}
+
+/// Why a HelmRelease whose chart comes from a Helm repository (not the env repo) fails, in
+/// the words helm-controller uses for a HelmChart it cannot get.
+fn unfetchable(store: &Store, key: &Key) -> String {
+    let chart = store
+        .get(key)
+        .and_then(|release| release.pointer("/spec/chart/spec"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let text = |pointer: &str| chart.pointer(pointer).and_then(Value::as_str).unwrap_or("");
+    let source_namespace = match text("/sourceRef/namespace") {
+        "" => key.namespace.as_str(),
+        namespace => namespace,
+    };
+    format!(
+        "HelmChart '{ns}/{ns}-{name}' is not ready: cannot fetch chart '{chart}' from {kind} '{source_namespace}/{source}': the sandbox has no network; ship the chart in the env repo and point sourceRef at the GitRepository",
+        ns = key.namespace,
+        name = key.name,
+        chart = text("/chart"),
+        kind = match text("/sourceRef/kind") {
+            "" => "HelmRepository",
+            kind => kind,
+        },
+        source = text("/sourceRef/name"),
+    )
+}
+
+/// What a reconcile left in an object's status, for the sandbox log: the Ready condition
+/// (Flux) or the sync and health status (Argo CD).
+fn outcome(store: &Store, key: &Key) -> String {
+    let Some(status) = store.get(key).map(|object| &object["status"]) else {
+        return "outcome=gone".into();
+    };
+    let text = |value: &Value| value.as_str().unwrap_or("Unknown").to_string();
+    let ready = status["conditions"]
+        .as_array()
+        .and_then(|conditions| conditions.iter().find(|c| c["type"] == "Ready"));
+    match ready {
+        Some(ready) => format!(
+            "outcome=Ready={} reason={} message={:?}",
+            text(&ready["status"]),
+            text(&ready["reason"]),
+            text(&ready["message"])
+        ),
+        None => format!(
+            "outcome=sync={} health={}",
+            text(&status["sync"]["status"]),
+            text(&status["health"]["status"])
+        ),
+    }
 }
 
 fn kustomization_key(dir: &str) -> Key {

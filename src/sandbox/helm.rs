@@ -152,7 +152,13 @@ pub fn record(
             status["inventory"] = json!({"entries": applied.iter().map(|(id, _)| json!({"id": id})).collect::<Vec<_>>()});
         }
         Err(message) => {
-            status["conditions"] = json!([{"type": "Ready", "status": "False", "reason": "InstallFailed", "message": message, "lastTransitionTime": now_text}]);
+            // No chart path: the chart lives in a Helm repository, which cannot be fetched.
+            let reason = if release.chart_path.is_some() {
+                "InstallFailed"
+            } else {
+                "ArtifactFailed"
+            };
+            status["conditions"] = json!([{"type": "Ready", "status": "False", "reason": reason, "message": message, "lastTransitionTime": now_text}]);
         }
     }
     store

@@ -3,7 +3,7 @@
 //! (watches must reach the client the moment an event happens).
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 
@@ -62,21 +62,44 @@ impl Response {
 pub type Handler = dyn Fn(Request) -> Response + Send + Sync;
 
 /// Serves `handler` on `listener` until the process ends; each connection gets a thread.
-pub fn serve(listener: TcpListener, handler: Arc<Handler>) {
+/// With `tls`, every connection must be HTTPS.
+pub fn serve(listener: TcpListener, tls: Option<Arc<rustls::ServerConfig>>, handler: Arc<Handler>) {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let handler = Arc::clone(&handler);
+            let tls = tls.clone();
             std::thread::spawn(move || {
-                let _ = connection(stream, &*handler);
+                let _ = accept(stream, tls, &*handler);
             });
         }
     });
 }
 
-fn connection(stream: TcpStream, handler: &Handler) -> io::Result<()> {
+fn accept(
+    stream: TcpStream,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handler: &Handler,
+) -> io::Result<()> {
     stream.set_nodelay(true)?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut writer = stream;
+    let Some(config) = tls else {
+        return connection(stream, handler);
+    };
+    // A TLS client opens with a handshake record (0x16). Plain HTTP gets the answer Go's
+    // servers give, so the mistake is plain to see instead of a silently closed connection.
+    let mut first = [0u8; 1];
+    if stream.peek(&mut first)? == 1 && first[0] != 0x16 {
+        let mut reader = BufReader::new(stream);
+        read_request(&mut reader)?;
+        let refusal = Response::text(400, "Client sent an HTTP request to an HTTPS server.\n");
+        return write_response(reader.get_mut(), refusal);
+    }
+    let session = rustls::ServerConnection::new(config).map_err(io::Error::other)?;
+    connection(rustls::StreamOwned::new(session, stream), handler)
+}
+
+fn connection(stream: impl Read + Write, handler: &Handler) -> io::Result<()> {
+    // One buffered stream for both directions: a TLS session cannot be split in two.
+    let mut reader = BufReader::new(stream);
     loop {
         let Some(request) = read_request(&mut reader)? else {
             return Ok(());
@@ -85,7 +108,7 @@ fn connection(stream: TcpStream, handler: &Handler) -> io::Result<()> {
             .header("connection")
             .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let response = handler(request);
-        write_response(&mut writer, response)?;
+        write_response(reader.get_mut(), response)?;
         if close {
             return Ok(());
         }
@@ -148,12 +171,13 @@ fn query_decode(text: &str) -> String {
     crate::git::percent_decode(&text.replace('+', " "))
 }
 
-fn write_response(writer: &mut TcpStream, response: Response) -> io::Result<()> {
+fn write_response(writer: &mut impl Write, response: Response) -> io::Result<()> {
     let reason = match response.status {
         200 => "OK",
         201 => "Created",
         400 => "Bad Request",
         401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         409 => "Conflict",

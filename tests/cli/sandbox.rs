@@ -44,14 +44,30 @@ impl RunningSandbox {
         }
     }
 
-    /// Real kubectl against the sandbox, with a private HOME (kubectl caches discovery).
+    /// Real kubectl against the sandbox, with a private HOME (kubectl caches discovery) and
+    /// none of this machine's CA variables, so `--tls` is trusted through the kubeconfig alone.
     fn kubectl(&self, args: &[&str]) -> std::process::Output {
         Command::new("kubectl")
             .args(args)
             .env("KUBECONFIG", self.dir.join("kubeconfig"))
             .env("HOME", &self.home)
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("SSL_CERT_DIR")
+            .env_remove("CURL_CA_BUNDLE")
+            .env_remove("GIT_SSL_CAINFO")
+            .env_remove("REQUESTS_CA_BUNDLE")
             .output()
             .unwrap()
+    }
+
+    fn port(&self) -> u16 {
+        let info: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(self.dir.join("sandbox.json")).unwrap()).unwrap();
+        info["port"].as_u64().unwrap() as u16
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("sandbox.log")).unwrap_or_default()
     }
 
     fn kubectl_ok(&self, args: &[&str]) -> String {
@@ -1116,4 +1132,291 @@ fn url_encode(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// curl with only the CA given on its command line (the machine's CA variables removed);
+/// returns (exit code, stdout, stderr).
+fn curl(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new("curl")
+        .args(["-sS", "--max-time", "10"])
+        .args(args)
+        .env_remove("CURL_CA_BUNDLE")
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr(&output),
+    )
+}
+
+#[test]
+fn with_tls_kubectl_and_curl_trust_the_generated_ca_and_plain_http_is_refused() {
+    if !require_tool("kubectl") || !require_tool("curl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start_with(&env, &["--tls"]);
+    let port = sandbox.port();
+    let ca = sandbox.dir.join("ca.crt");
+    let ca_pem = std::fs::read_to_string(&ca).unwrap();
+    assert!(
+        ca_pem.starts_with("-----BEGIN CERTIFICATE-----"),
+        "{ca_pem}"
+    );
+    let kubeconfig = std::fs::read_to_string(sandbox.dir.join("kubeconfig")).unwrap();
+    assert!(
+        kubeconfig.contains(&format!("server: https://127.0.0.1:{port}"))
+            && kubeconfig.contains("certificate-authority-data: ")
+            && kubeconfig.contains("token: "),
+        "{kubeconfig}"
+    );
+
+    let namespaces = sandbox.kubectl_ok(&["get", "ns", "-o", "name"]);
+    assert!(namespaces.contains("namespace/default"), "{namespaces}");
+    // The kube API wants the kubeconfig's bearer token.
+    let wrong_token = sandbox.kubectl(&["get", "ns", "--token", "not-the-token"]);
+    assert!(!wrong_token.status.success());
+    assert!(
+        stderr(&wrong_token).contains("Unauthorized"),
+        "{}",
+        stderr(&wrong_token)
+    );
+    // Plain HTTP on the same port is answered as Go's HTTPS servers answer it.
+    let plain = sandbox.kubectl(&["get", "ns", "--server", &format!("http://127.0.0.1:{port}")]);
+    assert!(!plain.status.success(), "plain HTTP was served");
+    assert!(raw_get(&sandbox, "/api").contains("Client sent an HTTP request to an HTTPS server"));
+
+    // The query API and the Argo CD REST API are served over TLS too.
+    let https = format!("https://127.0.0.1:{port}");
+    let cacert = ca.to_str().unwrap();
+    let (code, body, err) = curl(&[
+        "--cacert",
+        cacert,
+        &format!("{https}/api/v1/query?query=up"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(body.contains(r#""status":"success""#), "{body}");
+    let (code, body, err) = curl(&[
+        "--cacert",
+        cacert,
+        "-X",
+        "POST",
+        &format!("{https}/api/v1/session"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, body, err) = curl(&[
+        "--cacert",
+        cacert,
+        "-w",
+        "%{http_code}",
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        &format!("{https}/api/v1/applications/missing"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        body.ends_with("404") && body.contains(r#""code":5"#),
+        "{body}"
+    );
+    // Without the CA, curl cannot verify the sandbox (60: peer certificate not trusted).
+    let (code, _, err) = curl(&[&format!("{https}/api/v1/query?query=up")]);
+    assert_eq!(code, Some(60), "{err}");
+}
+
+#[test]
+fn the_sandbox_logs_requests_and_reconciles_in_its_dir() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let (_repo, sandbox, head) = deployed_and_followed(&[]);
+    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
+    sandbox.kubectl_ok(&["get", "deployments", "-n", "hello-dev"]);
+    sandbox.kubectl(&["get", "deployment", "missing"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let reconciled = format!(
+        "reconcile kustomizations.kustomize.toolkit.fluxcd.io flux-system/hello-dev revision=main@sha1:{head} outcome=Ready=True"
+    );
+    while !sandbox.log().contains(&reconciled) {
+        assert!(
+            Instant::now() < deadline,
+            "no reconcile line {reconciled:?} in:\n{}",
+            sandbox.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = sandbox.log();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(
+        lines.iter().any(|l| l
+            .contains(" api GET /apis/apps/v1/namespaces/hello-dev/deployments?limit=500 200 ")),
+        "{log}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .contains(" api GET /apis/apps/v1/namespaces/default/deployments/missing 404 ")),
+        "{log}"
+    );
+    // Every line is whole: a timestamp, a kind, and for requests a duration.
+    for line in &lines {
+        let mut words = line.split(' ');
+        assert!(words.next().is_some_and(|t| t.ends_with('Z')), "{line}");
+        match words.next() {
+            Some("api") => assert!(line.ends_with("ms"), "{line}"),
+            Some("reconcile") => assert!(line.contains(" outcome="), "{line}"),
+            _ => panic!("unexpected log line {line:?}"),
+        }
+    }
+}
+
+#[test]
+fn kubectl_json_patches_and_applies_with_validation_on() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start(&env);
+    let manifest = sandbox.dir.join("web.yaml");
+    std::fs::write(&manifest, DEPLOYMENT).unwrap();
+    let path = manifest.to_str().unwrap();
+    // No --validate=false: kubectl reads /openapi/v3 and leaves validation to the server.
+    let created = sandbox.kubectl(&["apply", "-f", path, "-v=6"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert!(
+        stderr(&created).contains("/openapi/v3/apis/apps/v1?hash="),
+        "{}",
+        stderr(&created)
+    );
+    std::fs::write(&manifest, DEPLOYMENT.replace("replicas: 2", "replicas: 3")).unwrap();
+    assert!(
+        sandbox
+            .kubectl_ok(&["apply", "-f", path])
+            .contains("deployment.apps/web configured")
+    );
+    let server_side = sandbox.dir.join("api.yaml");
+    std::fs::write(&server_side, DEPLOYMENT.replace("name: web", "name: api")).unwrap();
+    assert!(
+        sandbox
+            .kubectl_ok(&[
+                "apply",
+                "--server-side",
+                "-f",
+                server_side.to_str().unwrap()
+            ])
+            .contains("deployment.apps/api serverside-applied")
+    );
+    let field = |path: &str| {
+        sandbox.kubectl_ok(&[
+            "get",
+            "deployment",
+            "web",
+            "-o",
+            &format!("jsonpath={path}"),
+        ])
+    };
+    assert_eq!(field("{.spec.replicas} {.metadata.generation}"), "3 2");
+
+    // JSON patch: every operation, with ~1 for the slash in a label key.
+    let ops = r#"[
+        {"op": "test", "path": "/spec/replicas", "value": 3},
+        {"op": "replace", "path": "/spec/replicas", "value": 5},
+        {"op": "add", "path": "/metadata/labels/forge.dev~1team", "value": "platform"},
+        {"op": "copy", "from": "/metadata/labels/app", "path": "/metadata/labels/copied"},
+        {"op": "move", "from": "/metadata/labels/copied", "path": "/metadata/labels/moved"},
+        {"op": "add", "path": "/spec/template/spec/containers/-", "value": {"name": "sidecar", "image": "busybox"}},
+        {"op": "remove", "path": "/spec/template/spec/containers/0"}
+    ]"#;
+    sandbox.kubectl_ok(&["patch", "deployment", "web", "--type", "json", "-p", ops]);
+    assert_eq!(
+        field(
+            "{.spec.replicas} {.metadata.labels.forge\\.dev/team} {.metadata.labels.moved} {.metadata.labels.copied} {.spec.template.spec.containers[*].name} {.metadata.generation}"
+        ),
+        "5 platform web  sidecar 3"
+    );
+    // A failed test is 422 Invalid and changes nothing.
+    let failed = sandbox.kubectl(&[
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "json",
+        "-p",
+        r#"[{"op": "test", "path": "/spec/replicas", "value": 9}, {"op": "replace", "path": "/spec/replicas", "value": 7}]"#,
+    ]);
+    assert!(!failed.status.success());
+    assert!(
+        stderr(&failed).contains("The request is invalid: testing value /spec/replicas failed"),
+        "{}",
+        stderr(&failed)
+    );
+    assert_eq!(field("{.spec.replicas}"), "5");
+    let missing = sandbox.kubectl(&[
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "json",
+        "-p",
+        r#"[{"op": "remove", "path": "/spec/nothing"}]"#,
+    ]);
+    assert!(
+        stderr(&missing).contains("/spec/nothing does not exist"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn a_helm_release_from_a_helm_repository_fails_as_an_unfetchable_artifact() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let (_repo, sandbox, _head) = deployed_and_followed(&[]);
+    sandbox.apply(
+        "apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: default
+spec:
+  interval: 1m
+  chart:
+    spec:
+      chart: podinfo
+      version: '6.*'
+      sourceRef: {kind: HelmRepository, name: podinfo, namespace: flux-system}
+",
+    );
+    sandbox.kubectl_ok(&[
+        "wait",
+        "--for=condition=Ready=False",
+        "helmrelease/podinfo",
+        "--timeout=30s",
+    ]);
+    let ready = sandbox.kubectl_ok(&[
+        "get",
+        "helmrelease",
+        "podinfo",
+        "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}|{.status.conditions[?(@.type==\"Ready\")].message}",
+    ]);
+    let (reason, message) = ready.split_once('|').unwrap();
+    assert_eq!(reason, "ArtifactFailed");
+    assert!(
+        message.starts_with("HelmChart 'default/default-podinfo' is not ready: cannot fetch chart 'podinfo' from HelmRepository 'flux-system/podinfo'"),
+        "{message}"
+    );
+    assert!(
+        sandbox
+            .log()
+            .contains("helmreleases.helm.toolkit.fluxcd.io default/podinfo")
+    );
 }
