@@ -49,6 +49,9 @@ _forge() {
             forge,sandbox)
                 cmd="forge__subcmd__sandbox"
                 ;;
+            forge,status)
+                cmd="forge__subcmd__status"
+                ;;
             forge__subcmd__bundle,build)
                 cmd="forge__subcmd__bundle__subcmd__build"
                 ;;
@@ -130,6 +133,9 @@ _forge() {
             forge__subcmd__help,sandbox)
                 cmd="forge__subcmd__help__subcmd__sandbox"
                 ;;
+            forge__subcmd__help,status)
+                cmd="forge__subcmd__help__subcmd__status"
+                ;;
             forge__subcmd__help__subcmd__bundle,build)
                 cmd="forge__subcmd__help__subcmd__bundle__subcmd__build"
                 ;;
@@ -170,7 +176,7 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render diff deploy history keygen sandbox completions help"
+            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render diff deploy status history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,7 +644,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__deploy)
-            opts="-C -q -v -y -h --bundle --version --image --no-wait --force --create-branch --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --bundle --version --image --no-wait --timeout --context --force --create-branch --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +659,14 @@ _forge() {
                     return 0
                     ;;
                 --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -722,7 +736,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help)
-            opts="init config bundle render diff deploy history keygen sandbox completions help"
+            opts="init config bundle render diff deploy status history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,6 +1001,20 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__history)
             opts="-C -q -v -y -h --limit --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1228,7 +1256,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__sandbox__subcmd__up)
-            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --error-rate --api-error-rate --api-throttle-rate --reconcile-delay --drop-watches-after --progress-deadline --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --error-rate --api-error-rate --api-throttle-rate --reconcile-delay --drop-watches-after --tls --progress-deadline --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,6 +1307,40 @@ _forge() {
                     return 0
                     ;;
                 --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__status)
+            opts="-C -q -v -y -h --check --context --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

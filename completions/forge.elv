@@ -37,10 +37,11 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
             cand diff 'Show what `forge deploy` would change in the env repo'
-            cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
+            cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
+            cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
-            cand sandbox 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
+            cand sandbox 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -260,6 +261,8 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --bundle 'Bundle to use [default: build one from the configured source]'
             cand --version 'Version to build when no --bundle is given [default: `git describe` of the source]'
             cand --image 'Override an image reference for the build (repeatable)'
+            cand --timeout 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m'
+            cand --context 'kubeconfig context to watch (default: the env''s `context`, else the current one)'
             cand -C 'Path to forge.yaml'
             cand --config 'Path to forge.yaml'
             cand --output 'Format of the data written to stdout'
@@ -267,6 +270,22 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --no-wait 'Stop once the commit is pushed'
             cand --force 'Replace what someone else deployed to this env while forge was working'
             cand --create-branch 'Create the env repo''s branch if it does not exist yet'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;status'= {
+            cand --context 'kubeconfig context for every env (default: each env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --check 'Exit 3 when an env is not healthy at the version git holds'
             cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
@@ -324,7 +343,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'forge;sandbox;up'= {
-            cand --dir 'Directory for kubeconfig and sandbox.json'
+            cand --dir 'Directory for kubeconfig, sandbox.json, sandbox.log and (with --tls) ca.crt'
             cand --port 'Port on 127.0.0.1 (0: any free port)'
             cand --env-repo 'Env repo to follow as Flux would [default: envRepo.url of forge.yaml, when there is one]'
             cand --engine 'GitOps engine for every app/env [default: per env from forge.yaml, else flux]'
@@ -340,6 +359,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --config 'Path to forge.yaml'
             cand --output 'Format of the data written to stdout'
             cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --tls 'Serve HTTPS with a CA generated for this run (DIR/ca.crt); the API then wants the kubeconfig''s bearer token'
             cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
@@ -377,10 +397,11 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
             cand diff 'Show what `forge deploy` would change in the env repo'
-            cand deploy 'Commit an environment''s rendered overlay to the env repo and push it'
+            cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
+            cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
-            cand sandbox 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
+            cand sandbox 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -413,6 +434,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;diff'= {
         }
         &'forge;help;deploy'= {
+        }
+        &'forge;help;status'= {
         }
         &'forge;help;history'= {
         }

@@ -40,10 +40,11 @@ complete -c forge -n "__fish_forge_needs_command" -f -a "config" -d 'Check or pr
 complete -c forge -n "__fish_forge_needs_command" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
 complete -c forge -n "__fish_forge_needs_command" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
 complete -c forge -n "__fish_forge_needs_command" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
-complete -c forge -n "__fish_forge_needs_command" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
+complete -c forge -n "__fish_forge_needs_command" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
+complete -c forge -n "__fish_forge_needs_command" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
 complete -c forge -n "__fish_forge_needs_command" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
 complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_needs_command" -f -a "sandbox" -d 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
+complete -c forge -n "__fish_forge_needs_command" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
 complete -c forge -n "__fish_forge_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c forge -n "__fish_forge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand init" -l app -d 'Application name (lowercase letters, digits, \'-\') [default: the directory\'s name]' -r
@@ -199,6 +200,8 @@ complete -c forge -n "__fish_forge_using_subcommand diff" -s h -l help -d 'Print
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l bundle -d 'Bundle to use [default: build one from the configured source]' -r -F
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l version -d 'Version to build when no --bundle is given [default: `git describe` of the source]' -r
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l image -d 'Override an image reference for the build (repeatable)' -r
+complete -c forge -n "__fish_forge_using_subcommand deploy" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
+complete -c forge -n "__fish_forge_using_subcommand deploy" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
 json\t''"
@@ -212,6 +215,18 @@ complete -c forge -n "__fish_forge_using_subcommand deploy" -s q -l quiet -d 'Pr
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand status" -l context -d 'kubeconfig context for every env (default: each env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand status" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand status" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand status" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand status" -l check -d 'Exit 3 when an env is not healthy at the version git holds'
+complete -c forge -n "__fish_forge_using_subcommand status" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand status" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand status" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand history" -l limit -d 'Show at most this many entries' -r
 complete -c forge -n "__fish_forge_using_subcommand history" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand history" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
@@ -247,7 +262,7 @@ complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Serve the sandbox\'s Kubernetes API on loopback and write DIR/kubeconfig'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l dir -d 'Directory for kubeconfig and sandbox.json' -r -F
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l dir -d 'Directory for kubeconfig, sandbox.json, sandbox.log and (with --tls) ca.crt' -r -F
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l port -d 'Port on 127.0.0.1 (0: any free port)' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l env-repo -d 'Env repo to follow as Flux would [default: envRepo.url of forge.yaml, when there is one]' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l engine -d 'GitOps engine for every app/env [default: per env from forge.yaml, else flux]' -r -f -a "flux\t''
@@ -266,6 +281,7 @@ json\t''"
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l tls -d 'Serve HTTPS with a CA generated for this run (DIR/ca.crt); the API then wants the kubeconfig\'s bearer token'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
@@ -282,17 +298,18 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s rendered overlay to the env repo and push it'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "sandbox" -d 'Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'

@@ -78,8 +78,8 @@ pub enum Command {
     History(commands::history::HistoryArgs),
     /// Create a signing key pair (cosign-compatible).
     Keygen(commands::keygen::KeygenArgs),
-    /// Experimental: serve a local Kubernetes API stand-in on loopback (no reconciler yet).
-    #[command(subcommand, hide = true)]
+    /// Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge.
+    #[command(subcommand)]
     Sandbox(commands::sandbox::SandboxCommand),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),

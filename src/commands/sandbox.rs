@@ -1,5 +1,4 @@
 //! `forge sandbox up`: run the local cluster stand-in in the foreground until SIGINT/SIGTERM.
-//! Hidden from `--help` until it also reconciles the env repo (see the sandbox issue).
 
 use super::Context;
 use crate::error::CliError;

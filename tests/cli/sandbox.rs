@@ -1420,3 +1420,68 @@ spec:
             .contains("helmreleases.helm.toolkit.fluxcd.io default/podinfo")
     );
 }
+
+/// The kube-rs client (what forge's waits use) over TLS: lists the Flux custom resources,
+/// watches one, and sees its own merge patch come back through the watch as the
+/// reconciler's answer.
+#[test]
+fn kube_rs_lists_watches_and_patches_the_custom_resources_over_tls() {
+    use futures::StreamExt;
+    use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
+    use kube::core::{ApiResource, GroupVersionKind};
+    use kube::runtime::watcher;
+
+    let (_repo, sandbox, head) = deployed_and_followed(&["--tls"]);
+    let kubeconfig = kube::config::Kubeconfig::read_from(sandbox.dir.join("kubeconfig")).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+            .await
+            .unwrap();
+        assert!(config.cluster_url.to_string().starts_with("https://"));
+        let client = kube::Client::try_from(config).unwrap();
+        let resource = ApiResource::from_gvk_with_plural(
+            &GroupVersionKind::gvk("kustomize.toolkit.fluxcd.io", "v1", "Kustomization"),
+            "kustomizations",
+        );
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(client, "flux-system", &resource);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let names = loop {
+            let list = api.list(&ListParams::default()).await.unwrap();
+            let names: Vec<String> = list.items.iter().filter_map(|o| o.metadata.name.clone()).collect();
+            if !names.is_empty() || Instant::now() > deadline {
+                break names;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert_eq!(names, ["hello-dev"]);
+
+        let token = "2026-11-24T12:00:00.123456789Z";
+        let mut changes = Box::pin(watcher(
+            api.clone(),
+            watcher::Config::default().fields("metadata.name=hello-dev"),
+        ));
+        let patch = serde_json::json!({"metadata": {"annotations": {"reconcile.fluxcd.io/requestedAt": token}}});
+        api.patch("hello-dev", &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+            .unwrap();
+        let handled = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(event) = changes.next().await {
+                if let Ok(watcher::Event::Apply(object) | watcher::Event::InitApply(object)) = event {
+                    let status = &object.data["status"];
+                    if status["lastHandledReconcileAt"] == token {
+                        return status["lastAppliedRevision"].as_str().map(str::to_string);
+                    }
+                }
+            }
+            None
+        })
+        .await
+        .expect("the watch delivered the reconciled object");
+        assert_eq!(handled, Some(format!("main@sha1:{head}")));
+    });
+}
