@@ -11,3 +11,6 @@ pub enum Verdict {
     /// Will not get there without a new commit; says why.
     Failed(String),
 }
+pub mod argocd;
+pub mod flux;
+pub mod workload;

@@ -2,10 +2,11 @@
 //! loopback, so forge (and the real kubectl) can be exercised with no cluster. It is a server
 //! that forge talks to over HTTP, never a shortcut into forge's internals.
 //!
-//! It serves the API (discovery, get, list, watch, create, merge patch, status, delete) for
-//! core, apps, Flux and Argo CD resources, follows an env repo as Flux would (a Kustomization
-//! per app/env directory, built with a built-in kustomize and applied), and rolls Deployments
-//! out over time. Argo CD, HelmReleases, metrics and fault injection come next.
+//! It serves the API (discovery, OpenAPI, get, list, watch, create, merge/JSON/apply patch,
+//! status, delete) for core, apps, Flux and Argo CD resources, over HTTP or TLS; follows an env
+//! repo as Flux or Argo CD would (built-in kustomize, `helm template` for HelmReleases), rolls
+//! Deployments out over simulated time, serves per-version request metrics and a PromQL
+//! subset, and injects faults on request.
 
 pub mod api;
 pub mod argocd;
