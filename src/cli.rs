@@ -72,6 +72,10 @@ pub enum Command {
     Diff(commands::diff::DiffArgs),
     /// Commit an environment's release to the env repo, wait until it is applied and healthy.
     Deploy(commands::deploy::DeployArgs),
+    /// Ship what one environment runs to the next, once its gates hold.
+    Promote(commands::promote::PromoteArgs),
+    /// Return an environment to an earlier release, with a new commit.
+    Rollback(commands::rollback::RollbackArgs),
     /// Show each environment: version in git, what is applied, health, drift, blocking gates.
     Status(commands::status::StatusArgs),
     /// List the deploys of an environment, from the env repo's commit trailers.

@@ -4,12 +4,16 @@
 //! rolled back with a new commit (`rollback: auto`).
 
 use super::Context;
-use super::steps::{BundleChoice, check_signature, environment, open_bundle, render_env};
+use super::steps::{
+    BundleChoice, OpenedBundle, check_signature, environment, keep_bundle, open_bundle, render_env,
+};
 use super::wait::{Settling, WaitArgs, settle, wait_for};
+use crate::config::{Environment, Loaded};
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{PublishRequest, Published, publish};
 use crate::envrepo::trailers::Action;
 use crate::error::CliError;
+use crate::render::overlay::Release;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -34,37 +38,90 @@ pub struct DeployArgs {
 pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let env = environment(&loaded, &args.env)?;
-    let app = &loaded.config.app.value;
     if env.protected {
         ctx.confirm(&format!(
-            "Deploy {app} to protected environment {}?",
-            args.env
+            "Deploy {} to protected environment {}?",
+            loaded.config.app.value, args.env
         ))?;
     }
     let opened = open_bundle(ctx, &loaded, args.bundle)?;
-    let signer = check_signature(&loaded, env, &opened)?;
-    let rendered = render_env(ctx, &loaded, env, &opened, signer)?;
+    let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;
+    ship(
+        ctx,
+        &loaded,
+        env,
+        &repo,
+        &opened,
+        &Shipping {
+            action: Action::Deploy,
+            force: args.force,
+            create_branch: args.create_branch,
+            no_wait: args.no_wait,
+            wait: args.wait,
+        },
+    )
+}
+
+/// How a release is shipped to an env.
+pub struct Shipping {
+    pub action: Action,
+    pub force: bool,
+    pub create_branch: bool,
+    pub no_wait: bool,
+    pub wait: WaitArgs,
+}
+
+/// The steps deploy and promote share: check the bundle against the env's policy, render,
+/// commit and push, wait (unless told not to), and print the commit (or a JSON report).
+pub fn ship(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    opened: &OpenedBundle,
+    shipping: &Shipping,
+) -> Result<(), CliError> {
+    let name = &env.name.value;
+    let app = &loaded.config.app.value;
+    let signer = check_signature(loaded, env, opened)?;
+    let rendered = render_env(ctx, loaded, env, opened, signer)?;
     let release: crate::render::overlay::Release =
         serde_json::from_slice(&rendered.files[crate::render::overlay::RELEASE_FILE])
             .expect("render writes a valid release.json");
-    let dir = loaded.config.env_path(&args.env);
-
-    let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;
+    let dir = loaded.config.env_path(name);
+    keep_bundle(ctx, opened);
     ctx.ui
         .status("Committing", format!("{app} {} to {dir}", release.version));
     let published = publish(
-        &repo,
+        repo,
         &PublishRequest {
             dir: &dir,
             files: rendered.files,
             release: &release,
-            action: Action::Deploy,
-            force: args.force,
-            create_branch: args.create_branch,
+            action: shipping.action,
+            force: shipping.force,
+            create_branch: shipping.create_branch,
             expect: None,
         },
     )?;
-    let (commit, changed) = match &published {
+    conclude(ctx, loaded, env, repo, &release, &published, shipping)
+}
+
+/// After the push: say what happened, wait for the commit (unless told not to) and print the
+/// commit, or a JSON report. A failed rollout is rolled back when it changed something and
+/// the action may be undone (a rollback is not rolled back).
+pub fn conclude(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    release: &Release,
+    published: &Published,
+    shipping: &Shipping,
+) -> Result<(), CliError> {
+    let name = &env.name.value;
+    let app = &loaded.config.app.value;
+    let (commit, changed) = match published {
         Published::Committed {
             commit,
             previous_version,
@@ -81,47 +138,45 @@ pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
             };
             ctx.ui.status(
                 "Pushed",
-                format!("{} to {}{from}{tries}", &commit[..12], args.env),
+                format!("{} to {name}{from}{tries}", crate::engine::short(commit)),
             );
             (commit, true)
         }
         Published::AlreadyDeployed { commit } => {
             ctx.ui.status(
                 "Unchanged",
-                format!(
-                    "{app} {} is already deployed to {}",
-                    release.version, args.env
-                ),
+                format!("{app} {} is already deployed to {name}", release.version),
             );
             (commit, false)
         }
     };
-    let wait = if args.no_wait {
+    let wait = if shipping.no_wait {
         None
     } else {
-        let outcome = wait_for(ctx, &loaded, env, &repo, commit, &args.wait)?;
+        let outcome = wait_for(ctx, loaded, env, repo, commit, &shipping.wait)?;
         Some(settle(
             ctx,
-            &loaded,
+            loaded,
             env,
-            &repo,
+            repo,
             Settling {
                 commit,
                 version: &release.version,
-                changed,
-                wait: &args.wait,
+                may_roll_back: changed && shipping.action != Action::Rollback,
+                wait: &shipping.wait,
             },
             outcome,
         )?)
     };
     if ctx.json() {
         let mut report = serde_json::json!({
-            "env": args.env,
+            "env": name,
             "app": app,
             "version": release.version,
+            "action": shipping.action.as_str(),
             "commit": commit,
             "changed": changed,
-            "dir": dir,
+            "dir": loaded.config.env_path(name),
         });
         if let Some(revision) = wait {
             report["applied"] = revision.into();

@@ -9,7 +9,9 @@ pub mod diff;
 pub mod history;
 pub mod init;
 pub mod keygen;
+pub mod promote;
 pub mod render;
+pub mod rollback;
 pub mod sandbox;
 pub mod status;
 pub mod steps;
@@ -142,6 +144,8 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
         Command::Deploy(args) => deploy::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),
+        Command::Promote(args) => promote::run(ctx, args),
+        Command::Rollback(args) => rollback::run(ctx, args),
         Command::Completions(args) => completions::run(args),
     }
 }

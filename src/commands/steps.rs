@@ -71,6 +71,98 @@ pub fn open_bundle(
     })
 }
 
+/// Where shipped bundles are kept by digest, so promote and rollback find the exact bytes
+/// again: `$XDG_CACHE_HOME/forge/bundles/sha256-<hex>.forge.tar.zst` (+ its signature).
+fn stored_bundle(ctx: &Context, digest: &str) -> PathBuf {
+    ctx.env
+        .cache_root
+        .join("bundles")
+        .join(format!("{}.forge.tar.zst", digest.replace(':', "-")))
+}
+
+/// Keeps a copy of a shipped bundle and its signature. Best effort: a full disk must not fail
+/// a deploy that already happened, it only means `--bundle` is needed later.
+pub fn keep_bundle(ctx: &Context, opened: &OpenedBundle) {
+    let target = stored_bundle(ctx, &opened.extracted.verified.digest());
+    if opened.path == target {
+        return;
+    }
+    let kept = target.is_file()
+        || target
+            .parent()
+            .map(std::fs::create_dir_all)
+            .transpose()
+            .and_then(|_| std::fs::copy(&opened.path, &target))
+            .inspect_err(|err| tracing::info!(%err, "could not keep the bundle in the cache"))
+            .is_ok();
+    let signature = crate::signing::signature_path(&opened.path);
+    if kept && signature.is_file() {
+        let _ = std::fs::copy(&signature, crate::signing::signature_path(&target));
+    }
+}
+
+/// Opens the bundle of a release recorded in the env repo: `--bundle`, else the kept copy;
+/// its digest must be the release's.
+pub fn open_release_bundle(
+    ctx: &Context,
+    loaded: &Loaded,
+    digest: &str,
+    given: Option<PathBuf>,
+) -> Result<OpenedBundle, CliError> {
+    let path = given.unwrap_or_else(|| stored_bundle(ctx, digest));
+    if !path.is_file() {
+        return Err(CliError::usage(format!(
+            "the release's bundle {digest} is not in {}",
+            path.parent()
+                .map(Path::display)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        ))
+        .with_hint(
+            "pass the bundle file with --bundle (CI: keep the bundle as a build artifact)",
+        ));
+    }
+    let opened = open_bundle(
+        ctx,
+        loaded,
+        BundleChoice {
+            bundle: Some(path),
+            release: None,
+            images: Vec::new(),
+        },
+    )?;
+    let found = opened.extracted.verified.digest();
+    if found != digest {
+        return Err(CliError::new(
+            crate::error::ExitCode::Refused,
+            format!(
+                "bundle {} is {found}, but the release records {digest}",
+                opened.path.display()
+            ),
+        ));
+    }
+    Ok(opened)
+}
+
+/// An env dir as it was at `commit`, to be committed again (a rollback): its files, with
+/// release.json's deploy time set to now. None when the dir held no release there.
+pub fn restore_release(
+    ctx: &Context,
+    repo: &crate::envrepo::EnvRepo,
+    commit: &str,
+    dir: &str,
+) -> Result<Option<(BTreeMap<String, Vec<u8>>, Release)>, CliError> {
+    let Some(mut release) = crate::envrepo::publish::read_release(repo, commit, dir)? else {
+        return Ok(None);
+    };
+    release.deployed_at = now_rfc3339(ctx)?;
+    let mut files = repo.read_dir(commit, dir)?;
+    let mut bytes = serde_json::to_vec_pretty(&release).expect("release serializes");
+    bytes.push(b'\n');
+    files.insert(crate::render::overlay::RELEASE_FILE.into(), bytes);
+    Ok(Some((files, release)))
+}
+
 /// The environment named on the command line, or a usage error listing the known ones.
 pub fn environment<'a>(loaded: &'a Loaded, name: &str) -> Result<&'a Environment, CliError> {
     loaded.config.environment(name).ok_or_else(|| {

@@ -143,8 +143,9 @@ pub fn wait_for(
 pub struct Settling<'a> {
     pub commit: &'a str,
     pub version: &'a str,
-    /// False when the env already held this release (nothing to roll back).
-    pub changed: bool,
+    /// Whether a failure is rolled back (`rollback: auto` decides whether it is): false when
+    /// the env already held this release, or when this is itself a rollback.
+    pub may_roll_back: bool,
     pub wait: &'a WaitArgs,
 }
 
@@ -191,7 +192,7 @@ pub fn settle(
         Outcome::Failed(failure) => {
             print_failure(&ctx.ui, &failure);
             let mut message = format!("{version} failed in {name}: {}", failure.cause);
-            if env.rollback == crate::config::RollbackMode::Auto && settling.changed {
+            if env.rollback == crate::config::RollbackMode::Auto && settling.may_roll_back {
                 message.push_str(&roll_back_after(
                     ctx,
                     loaded,
@@ -240,9 +241,9 @@ fn roll_back_after(
     wait: &WaitArgs,
 ) -> Result<String, CliError> {
     let dir = loaded.config.env_path(&env.name.value);
-    let before = format!("{failed}^");
-    let files = repo.read_dir(&before, &dir)?;
-    let Some(previous) = crate::envrepo::publish::read_release(repo, &before, &dir)? else {
+    let Some((files, previous)) =
+        super::steps::restore_release(ctx, repo, &format!("{failed}^"), &dir)?
+    else {
         ctx.ui
             .warn("nothing to roll back to: this was the env's first release");
         return Ok("; nothing to roll back to".into());
