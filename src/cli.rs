@@ -58,6 +58,8 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the whole flow on a built-in sample app and a local sandbox cluster.
+    Demo(commands::demo::DemoArgs),
     /// Write a forge.yaml for this project.
     Init(commands::init::InitArgs),
     /// Check or print forge.yaml.

@@ -4,6 +4,7 @@
 pub mod bundle;
 pub mod completions;
 pub mod config;
+pub mod demo;
 pub mod deploy;
 pub mod diff;
 pub mod history;
@@ -134,6 +135,7 @@ impl Context {
 
 pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
     match cli.command {
+        Command::Demo(args) => demo::run(ctx, args),
         Command::Init(args) => init::run(ctx, args),
         Command::Config(command) => config::run(ctx, command),
         Command::Bundle(command) => bundle::run(ctx, command),

@@ -1,0 +1,301 @@
+//! `forge demo`: the whole flow on an embedded sample, with nothing but forge and git. It
+//! makes a workspace (the sample app, a signing key, a local env repo), starts a sandbox
+//! cluster in this process, and runs the real commands one after another — as a user would
+//! type them — against it: build and sign, deploy dev, promote to staging and prod, deploy a
+//! broken version that is rolled back automatically, and `forge status`.
+
+use super::Context;
+use crate::config::Engine;
+use crate::error::CliError;
+use crate::sandbox::{Options, Sandbox, flux, rollout};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the workspace and print how to look around in it.
+    #[arg(long)]
+    pub keep: bool,
+    /// GitOps engine the sandbox plays.
+    #[arg(long, value_enum, default_value_t = Engine::Flux)]
+    pub engine: Engine,
+}
+
+const SAMPLE: [(&str, &str); 3] = [
+    (
+        "base/kustomization.yaml",
+        include_str!("../../fixtures/sample/base/kustomization.yaml"),
+    ),
+    (
+        "base/deployment.yaml",
+        include_str!("../../fixtures/sample/base/deployment.yaml"),
+    ),
+    (
+        "base/service.yaml",
+        include_str!("../../fixtures/sample/base/service.yaml"),
+    ),
+];
+
+/// The demo's signing key passphrase (the key lives and dies with the workspace).
+const PASSPHRASE: &str = "forge-demo";
+/// Images matching this crash-loop in the sandbox: the broken release uses one.
+const BROKEN: &str = "*:broken";
+
+fn forge_yaml(env_repo: &str, engine: Engine) -> String {
+    format!(
+        "# The forge demo: a sample app released through dev, staging and prod.
+app: hello
+source:
+  kind: kustomize
+  path: base
+images:
+  web: ghcr.io/forge-demo/hello@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+envRepo:
+  url: {env_repo}
+engine: {engine}
+environments:
+  - name: dev
+    timeout: 1m
+  - name: staging
+    promoteFrom: dev
+    timeout: 1m
+    replicas: 2
+  - name: prod
+    promoteFrom: staging
+    protected: true
+    timeout: 1m
+    replicas: 3
+    policy:
+      requireSignature: true
+      requireDigests: true
+signing:
+  publicKey: keys/demo.pub
+"
+    )
+}
+
+/// One demo step: the forge arguments, and the exit code it must end with.
+struct Step {
+    what: &'static str,
+    args: Vec<String>,
+    expect: i32,
+}
+
+pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let workspace = tempfile::Builder::new()
+        .prefix("forge-demo-")
+        .tempdir()
+        .map_err(|e| CliError::operational(format!("cannot create a workspace: {e}")))?;
+    let root = workspace.path().to_path_buf();
+    let env_repo = setup(&root, args.engine)?;
+    let sandbox = Sandbox::start(
+        0,
+        Options {
+            flux: Some(flux::Settings {
+                url: env_repo.clone(),
+                branch: "main".into(),
+                apps_dir: "apps".into(),
+                interval: Duration::from_secs(1),
+                namespaces: Default::default(),
+                argocd: Default::default(),
+                argocd_everywhere: args.engine == Engine::Argocd,
+                reconcile_delay: Duration::ZERO,
+            }),
+            rollout: rollout::Settings {
+                bad_images: vec![BROKEN.into()],
+                progress_deadline: Duration::from_secs(60),
+                ..rollout::Settings::default()
+            },
+            log: Some(root.join("sandbox.log")),
+            ..Options::default()
+        },
+    )
+    .map_err(|e| CliError::operational(format!("cannot start the sandbox: {e}")))?;
+    let kubeconfig = root.join("kubeconfig");
+    write(&kubeconfig, &sandbox.kubeconfig())?;
+    ctx.ui.status(
+        "Demo",
+        format!(
+            "workspace {} with a {} sandbox at {}",
+            root.display(),
+            args.engine,
+            sandbox.url()
+        ),
+    );
+    let bundle = |version: &str| format!("dist/hello-{version}.forge.tar.zst");
+    let steps = [
+        Step {
+            what: "make a signing key",
+            args: strings(&["keygen", "--out", "keys/demo"]),
+            expect: 0,
+        },
+        Step {
+            what: "build the release bundle",
+            args: strings(&["bundle", "build", "--version", "1.0.0"]),
+            expect: 0,
+        },
+        Step {
+            what: "sign it",
+            args: vec![
+                "bundle".into(),
+                "sign".into(),
+                bundle("1.0.0"),
+                "--key".into(),
+                "keys/demo.key".into(),
+            ],
+            expect: 0,
+        },
+        Step {
+            what: "deploy it to dev and wait until it is healthy",
+            args: vec![
+                "deploy".into(),
+                "dev".into(),
+                "--bundle".into(),
+                bundle("1.0.0"),
+            ],
+            expect: 0,
+        },
+        Step {
+            what: "promote dev to staging (gates: healthy at that version)",
+            args: strings(&["promote", "staging"]),
+            expect: 0,
+        },
+        Step {
+            what: "promote staging to prod (protected: --yes; signature required)",
+            args: strings(&["promote", "prod", "--yes"]),
+            expect: 0,
+        },
+        Step {
+            what: "deploy a broken 1.1.0 to dev: it crash-loops, forge rolls it back (exit 3)",
+            args: strings(&[
+                "deploy",
+                "dev",
+                "--version",
+                "1.1.0",
+                "--image",
+                "web=ghcr.io/forge-demo/hello:broken",
+            ]),
+            expect: 3,
+        },
+        Step {
+            what: "where every environment stands",
+            args: strings(&["status"]),
+            expect: 0,
+        },
+    ];
+    for step in &steps {
+        run_step(ctx, &root, &kubeconfig, step)?;
+    }
+    drop(sandbox);
+    ctx.ui.status(
+        "Finished",
+        format!("the demo in {:.1}s", started.elapsed().as_secs_f64()),
+    );
+    if args.keep {
+        let kept = workspace.keep();
+        let dir = kept.display();
+        eprintln!(
+            "\nThe workspace is kept in {dir}. To look around:\n  cd {dir}\n  forge sandbox up --dir sandbox --env-repo {env_repo}{engine} &\n  export KUBECONFIG=$PWD/sandbox/kubeconfig\n  forge status; forge history dev; kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat",
+            engine = if args.engine == Engine::Argocd {
+                " --engine argocd"
+            } else {
+                ""
+            }
+        );
+    }
+    crate::ui::emit(&format!("{}\n", root.display()))
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+fn write(path: &Path, text: &str) -> Result<(), CliError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            CliError::operational(format!("cannot create {}: {e}", parent.display()))
+        })?;
+    }
+    std::fs::write(path, text)
+        .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Writes the sample app and creates the env repo (bare, with one commit on main); returns
+/// the env repo's URL.
+fn setup(root: &Path, engine: Engine) -> Result<String, CliError> {
+    for (path, text) in SAMPLE {
+        write(&root.join(path), text)?;
+    }
+    let env_repo = format!("file://{}", root.join("envs.git").display());
+    write(&root.join("forge.yaml"), &forge_yaml(&env_repo, engine))?;
+    let seed = root.join("seed");
+    write(
+        &seed.join("README.md"),
+        "# Environments\n\nforge commits each app's env dirs under apps/.\n",
+    )?;
+    let git = |dir: &Path, args: &[&str]| -> Result<(), CliError> {
+        let output = Command::new("git")
+            .args([
+                "-c",
+                "user.name=forge demo",
+                "-c",
+                "user.email=demo@forge.invalid",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .map_err(|e| {
+                CliError::operational(format!("cannot run git: {e}"))
+                    .with_hint("forge demo needs git on PATH")
+            })?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(CliError::operational(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            )))
+        }
+    };
+    git(root, &["init", "-q", "--bare", "-b", "main", "envs.git"])?;
+    git(&seed, &["init", "-q", "-b", "main"])?;
+    git(&seed, &["add", "."])?;
+    git(&seed, &["commit", "-q", "-m", "Start the env repo"])?;
+    git(&seed, &["push", "-q", &env_repo, "main"])?;
+    std::fs::remove_dir_all(&seed).map_err(|e| CliError::operational(e.to_string()))?;
+    Ok(env_repo)
+}
+
+/// Runs one step as its own `forge` process, exactly as a user would, and checks its exit.
+fn run_step(ctx: &Context, root: &Path, kubeconfig: &PathBuf, step: &Step) -> Result<(), CliError> {
+    ctx.ui.status("Demo", step.what);
+    eprintln!("$ forge {}", step.args.join(" "));
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::operational(format!("cannot find the forge binary: {e}")))?;
+    let status = Command::new(exe)
+        .args(&step.args)
+        .current_dir(root)
+        .env("KUBECONFIG", kubeconfig)
+        .env("XDG_CACHE_HOME", root.join("cache"))
+        .env("FORGE_KEY_PASSWORD", PASSPHRASE)
+        .env("FORGE_GIT_AUTHOR", "forge demo <demo@forge.invalid>")
+        .env("FORGE_CONFIG", root.join("forge.yaml"))
+        .env_remove("FORGE_OUTPUT")
+        .env_remove("ARGOCD_SERVER")
+        .env_remove("ARGOCD_AUTH_TOKEN")
+        .status()
+        .map_err(|e| CliError::operational(format!("cannot run forge: {e}")))?;
+    match status.code() {
+        Some(code) if code == step.expect => Ok(()),
+        code => Err(CliError::operational(format!(
+            "demo step `forge {}` exited {}, expected {}",
+            step.args.join(" "),
+            code.map_or("on a signal".into(), |c| c.to_string()),
+            step.expect
+        ))),
+    }
+}
