@@ -134,11 +134,11 @@ pub fn kustomization(obj: &Value, commit: &str, token: Option<&str>) -> Verdict 
 /// is Ready; failed only when stalled (fetch errors are retried and often pass).
 pub fn git_repository(obj: &Value, commit: &str) -> Verdict {
     let name = describe(obj, "GitRepository");
-    if let Some(stalled) = condition(obj, "Stalled").filter(|c| c["status"] == "True") {
-        return Verdict::Failed(format!("{name}: {}", failure_text(stalled)));
-    }
     if let Some(text) = generation_pending(obj) {
         return Verdict::Pending(format!("{name}: {text}{}", not_ready_suffix(obj)));
+    }
+    if let Some(stalled) = condition(obj, "Stalled").filter(|c| c["status"] == "True") {
+        return Verdict::Failed(format!("{name}: {}", failure_text(stalled)));
     }
     let revision = obj
         .pointer("/status/artifact/revision")
@@ -171,10 +171,11 @@ pub fn helm_release(obj: &Value, token: Option<&str>) -> Verdict {
     let attempted_generation = status["lastAttemptedGeneration"]
         .as_i64()
         .or(status["observedGeneration"].as_i64());
-    if let Some(stalled) = condition(obj, "Stalled").filter(|c| c["status"] == "True") {
-        return Verdict::Failed(format!("{name}: {}", failure_text(stalled)));
-    }
+    // Failures count only for the current spec: a new commit's spec deserves its own attempt.
     if generation.is_none() || attempted_generation == generation {
+        if let Some(stalled) = condition(obj, "Stalled").filter(|c| c["status"] == "True") {
+            return Verdict::Failed(format!("{name}: {}", failure_text(stalled)));
+        }
         if let Some(cause) = failed_ready(obj, HELM_RELEASE_TERMINAL) {
             return Verdict::Failed(format!("{name}: {cause}"));
         }
@@ -449,10 +450,17 @@ mod tests {
             text,
             "HelmRelease hello-dev/hello: UpgradeFailed: Helm upgrade failed for release hello-dev/hello with chart hello@0.2.0: context deadline exceeded"
         );
-        let text = failed(helm_release(&fixture("helmrelease-stalled.json"), None));
+        let stalled = fixture("helmrelease-stalled.json");
+        let text = failed(helm_release(&stalled, None));
         assert!(
             text.contains("RetriesExceeded: Failed to upgrade after 4 attempt(s)"),
             "{text}"
+        );
+        // A new commit's spec (generation 5) gets its own attempt despite the stall.
+        let mut next_commit = stalled;
+        next_commit["metadata"]["generation"] = 5.into();
+        assert!(
+            pending(helm_release(&next_commit, None)).contains("generation 5 not observed yet")
         );
     }
 
