@@ -116,6 +116,12 @@ mod tests {
             parse_rfc3339("2026-11-24T07:00:00.5+01:00"),
             Some(1_795_500_000.5)
         );
+        assert_eq!(
+            parse_rfc3339("2026-11-24T06:00:00.25Z"),
+            Some(1_795_500_000.25)
+        );
+        assert_eq!(parse_rfc3339("2026-11-24T06:00:00"), None, "no offset");
+        assert_eq!(parse_rfc3339("yesterday"), None);
         assert_eq!(parse_rfc3339("2026-11-24"), None);
         assert_eq!(parse_rfc3339("2026-13-24T00:00:00Z"), None);
     }
