@@ -42,6 +42,16 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// The annotation that numbers a Deployment's rollouts, on it and on each of its ReplicaSets.
+const REVISION: &str = "deployment.kubernetes.io/revision";
+
+fn revision_of(replica_set: &Value) -> u64 {
+    replica_set["metadata"]["annotations"][REVISION]
+        .as_str()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Seconds since the epoch, as a float, for the controller's own timestamps.
 pub type Now = f64;
 
@@ -120,6 +130,14 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         })
         .cloned()
         .collect();
+    // Revisions as the Deployment controller numbers them: the current ReplicaSet is one past
+    // every other (a template rolled back to gets a new number too).
+    let newest_other = owned
+        .iter()
+        .filter(|rs| rs["metadata"]["name"] != new_rs.as_str())
+        .map(revision_of)
+        .max()
+        .unwrap_or(0);
     if !owned
         .iter()
         .any(|rs| rs["metadata"]["name"] == new_rs.as_str())
@@ -132,7 +150,11 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         let rs = json!({
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
-            "metadata": {"labels": labels, "annotations": {"sandbox.forge.dev/deployment": name, "sandbox.forge.dev/started": now.to_string()}},
+            "metadata": {
+                "labels": labels,
+                "annotations": {"sandbox.forge.dev/deployment": name, "sandbox.forge.dev/started": now.to_string(), REVISION: (newest_other + 1).to_string()},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "uid": meta["uid"], "controller": true, "blockOwnerDeletion": true}],
+            },
             "spec": {"replicas": desired, "selector": {"matchLabels": selector}, "template": template},
         });
         store.put(key("replicasets.apps", namespace, &new_rs), rs, &now_text);
@@ -146,6 +168,23 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
             &format!("Scaled up replica set {new_rs} from 0 to {desired}"),
             now,
         );
+    }
+    let rs_key = key("replicasets.apps", namespace, &new_rs);
+    let mut revision = store.get(&rs_key).map_or(0, revision_of);
+    if revision <= newest_other {
+        revision = newest_other + 1;
+        let annotations = json!({"metadata": {"annotations": {REVISION: revision.to_string()}}});
+        store.patch(&rs_key, &annotations, Part::Whole).ok();
+    }
+    if meta["annotations"][REVISION].as_str() != Some(revision.to_string().as_str()) {
+        let annotations = json!({"metadata": {"annotations": {REVISION: revision.to_string()}}});
+        store
+            .patch(
+                &key("deployments.apps", namespace, name),
+                &annotations,
+                Part::Main,
+            )
+            .ok();
     }
     let started = store
         .get(&key("replicasets.apps", namespace, &new_rs))
@@ -564,6 +603,52 @@ mod tests {
         let pods = store.list("pods", Some("demo"));
         assert_eq!(pods.len(), 1);
         assert_eq!(pods[0]["spec"]["containers"][0]["image"], "web:2");
+    }
+
+    #[test]
+    fn replica_sets_carry_their_owner_and_revision_as_the_controller_writes_them() {
+        let mut store = Store::default();
+        let k = key("deployments.apps", "demo", "web");
+        store
+            .create(k.clone(), deployment("web:1", 1), "t")
+            .unwrap();
+        step(&mut store, 1000.0, &settings());
+        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
+        step(&mut store, 1001.0, &settings());
+        let web = store.get(&k).unwrap().clone();
+        assert_eq!(web["metadata"]["annotations"][REVISION], "2");
+        let replica_sets: Vec<Value> = store
+            .list("replicasets.apps", Some("demo"))
+            .into_iter()
+            .cloned()
+            .collect();
+        for rs in &replica_sets {
+            assert_eq!(
+                rs["metadata"]["ownerReferences"][0]["uid"],
+                web["metadata"]["uid"]
+            );
+        }
+        let current = crate::decide::workload::new_replica_set(&web, &replica_sets).unwrap();
+        assert_eq!(
+            current["spec"]["template"]["spec"]["containers"][0]["image"],
+            "web:2"
+        );
+        // Back to the first template: its ReplicaSet is reused and numbered 3.
+        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:1"}]}}}}), Part::Main).unwrap();
+        step(&mut store, 1002.0, &settings());
+        let web = store.get(&k).unwrap().clone();
+        assert_eq!(web["metadata"]["annotations"][REVISION], "3");
+        let replica_sets: Vec<Value> = store
+            .list("replicasets.apps", Some("demo"))
+            .into_iter()
+            .cloned()
+            .collect();
+        assert_eq!(replica_sets.len(), 2);
+        let current = crate::decide::workload::new_replica_set(&web, &replica_sets).unwrap();
+        assert_eq!(
+            current["spec"]["template"]["spec"]["containers"][0]["image"],
+            "web:1"
+        );
     }
 
     #[test]
