@@ -27,7 +27,9 @@ fn main() {
 fn init_tracing(verbose: u8, quiet: bool, color: bool) {
     let default = match (quiet, verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
+        // kube logs every failed request at ERROR; forge retries them and reports what
+        // finally failed itself.
+        (false, 0) => "warn,kube_client=off,kube_runtime=off",
         (false, 1) => "forge=info",
         (false, _) => "forge=debug",
     };

@@ -208,9 +208,8 @@ impl Cluster {
     }
 
     pub async fn get(&self, object: &ObjectRef) -> Result<Option<Value>, ClusterError> {
-        let found = self
-            .api(object.kind, &object.namespace)
-            .get_opt(&object.name)
+        let api = self.api(object.kind, &object.namespace);
+        let found = retrying(|| api.get_opt(&object.name))
             .await
             .map_err(Self::api_error("reading", object.to_string()))?;
         Ok(found.map(to_json))
@@ -226,9 +225,8 @@ impl Cluster {
         if let Some(fields) = fields {
             params = params.fields(fields);
         }
-        let list = self
-            .api(kind, namespace)
-            .list(&params)
+        let api = self.api(kind, namespace);
+        let list = retrying(|| api.list(&params))
             .await
             .map_err(Self::api_error(
                 "listing",
@@ -255,8 +253,10 @@ impl Cluster {
     }
 
     pub async fn merge_patch(&self, object: &ObjectRef, patch: &Value) -> Result<(), ClusterError> {
-        self.api(object.kind, &object.namespace)
-            .patch(&object.name, &PatchParams::default(), &Patch::Merge(patch))
+        let api = self.api(object.kind, &object.namespace);
+        // A merge patch of the same fields is idempotent, so it may be retried.
+        let (params, patch) = (PatchParams::default(), Patch::Merge(patch));
+        retrying(|| api.patch(&object.name, &params, &patch))
             .await
             .map_err(Self::api_error("patching", object.to_string()))?;
         Ok(())
@@ -313,9 +313,12 @@ impl Cluster {
             previous,
             ..LogParams::default()
         };
-        match api.logs(pod, &params(false)).await {
+        let (current, previous) = (params(false), params(true));
+        match retrying(|| api.logs(pod, &current)).await {
             Ok(text) if !text.trim().is_empty() => text,
-            _ => api.logs(pod, &params(true)).await.unwrap_or_default(),
+            _ => retrying(|| api.logs(pod, &previous))
+                .await
+                .unwrap_or_default(),
         }
     }
 }
@@ -324,6 +327,40 @@ impl Cluster {
 const LOG_LINES: i64 = 20;
 /// The longest pause between attempts to re-establish a broken watch.
 const RETRY_CEILING: Duration = Duration::from_secs(2);
+
+/// How many times a single request is tried when the API answers 429/5xx or the connection
+/// fails (watches have their own retry).
+const ATTEMPTS: u32 = 6;
+
+/// Retries a request on transient failures with exponential backoff (50 ms doubling up to
+/// the ceiling): API servers shed load with 429 and restart behind 5xx.
+async fn retrying<T, F, Fut>(mut call: F) -> Result<T, kube::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, kube::Error>>,
+{
+    let mut delay = Duration::from_millis(50);
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Err(err) if attempt < ATTEMPTS && transient(&err) => {
+                tracing::info!(%err, attempt, "retrying a cluster request");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(RETRY_CEILING);
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+fn transient(err: &kube::Error) -> bool {
+    match err {
+        kube::Error::Api(status) => matches!(status.code, 429 | 500 | 502 | 503 | 504),
+        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
+        _ => false,
+    }
+}
 
 fn to_json(object: DynamicObject) -> Value {
     serde_json::to_value(object).unwrap_or(Value::Null)

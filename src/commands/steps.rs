@@ -144,6 +144,9 @@ pub fn open_release_bundle(
     Ok(opened)
 }
 
+/// An env dir's files, by path relative to it.
+type Files = BTreeMap<String, Vec<u8>>;
+
 /// An env dir as it was at `commit`, to be committed again (a rollback): its files, with
 /// release.json's deploy time set to now. None when the dir held no release there.
 pub fn restore_release(
@@ -151,7 +154,7 @@ pub fn restore_release(
     repo: &crate::envrepo::EnvRepo,
     commit: &str,
     dir: &str,
-) -> Result<Option<(BTreeMap<String, Vec<u8>>, Release)>, CliError> {
+) -> Result<Option<(Files, Release)>, CliError> {
     let Some(mut release) = crate::envrepo::publish::read_release(repo, commit, dir)? else {
         return Ok(None);
     };

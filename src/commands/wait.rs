@@ -115,7 +115,8 @@ pub fn wait_for(
     let pending = Pending::default();
     let timeout = args.timeout(env);
     let reporter = UiReporter(&ctx.ui);
-    block_on(async {
+    repo.release_lock();
+    let waited = block_on(async {
         let cluster = connect(args, env).await?;
         let waited = tokio::time::timeout(
             timeout,
@@ -136,7 +137,9 @@ pub fn wait_for(
             )
             .with_hint("raise --timeout (or the env's `timeout`), or look with `forge status`")),
         }
-    })?
+    })?;
+    repo.reacquire_lock()?;
+    waited
 }
 
 /// What `settle` needs to know about the commit it judges.
@@ -217,7 +220,7 @@ fn print_failure(ui: &Ui, failure: &crate::engine::Failure) {
         ui.status(
             "Pod",
             format!(
-                "{} ({}, {} restarts), last log lines of {}:",
+                "{} ({}, {} restarts), container {}:",
                 pod.name, pod.reason, pod.restarts, pod.container
             ),
         );

@@ -118,6 +118,24 @@ fn first_error_condition(status: &Value) -> Option<String> {
     ))
 }
 
+/// Whether Argo CD has applied `commit`: synced to it by a finished, successful operation,
+/// whatever the health says yet. Forge then watches the workloads itself, which tells a
+/// crash loop from a slow start long before Argo CD's health turns Degraded.
+pub fn applied(obj: &Value, commit: &str) -> bool {
+    let status = &obj["status"];
+    let operation_state = &status["operationState"];
+    let operation_revision = operation_state
+        .pointer("/syncResult/revision")
+        .or(operation_state.pointer("/operation/sync/revision"))
+        .and_then(Value::as_str);
+    !commit.is_empty()
+        && obj["operation"].is_null()
+        && operation_revision == Some(commit)
+        && operation_state["phase"] == "Succeeded"
+        && status.pointer("/sync/revision").and_then(Value::as_str) == Some(commit)
+        && status.pointer("/sync/status").and_then(Value::as_str) == Some("Synced")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,5 +245,24 @@ mod tests {
     fn missing_status_is_pending() {
         let bare = serde_json::json!({"kind": "Application", "metadata": {"name": "x"}});
         assert!(pending(application(&bare, PUSHED)).contains("synced to nothing"));
+    }
+
+    #[test]
+    fn applied_once_synced_even_while_health_is_progressing() {
+        let progressing = fixture("application-progressing.json");
+        let commit = "f53ca2cd9e2d56ca04b05ea3459fe2de6f4a28b0";
+        assert!(matches!(
+            application(&progressing, commit),
+            Verdict::Pending(_)
+        ));
+        assert!(applied(&progressing, commit));
+        assert!(!applied(
+            &progressing,
+            "ddf8774e80ec38ca5811982a0743cfc7cb809b34"
+        ));
+        assert!(!applied(
+            &fixture("application-operation-pending.json"),
+            commit
+        ));
     }
 }

@@ -94,6 +94,11 @@ pub(super) async fn sync(
                 revision: commit,
                 workloads: resources(object),
             }),
+            // Synced but not Healthy yet: the workloads are forge's to judge from here.
+            Verdict::Pending(_) if decide::argocd::applied(object, &commit) => Step::Done(Synced {
+                revision: commit,
+                workloads: resources(object),
+            }),
             Verdict::Pending(text) => Step::Pending(text),
             Verdict::Failed(cause) => Step::Failed(Failure::new(format!("{application}: {cause}"))),
         }

@@ -56,7 +56,11 @@ pub(super) async fn gather(
             container: pod.container.clone(),
             reason: pod.reason.clone(),
             restarts: pod.restarts,
-            log: cluster.pod_log(namespace, &pod.name, &pod.container).await,
+            log: match cluster.pod_log(namespace, &pod.name, &pod.container).await {
+                // A container that never started has no log; its waiting message says why.
+                log if log.trim().is_empty() => pod.message.clone(),
+                log => log,
+            },
         });
     }
     for namespace in namespaces {

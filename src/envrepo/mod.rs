@@ -95,7 +95,9 @@ pub enum PushOutcome {
 pub struct EnvRepo {
     git: Git,
     settings: RepoSettings,
-    _lock: std::fs::File,
+    lock_path: PathBuf,
+    /// The cache lock, held from open unless released for a long wait.
+    lock: std::sync::Mutex<Option<std::fs::File>>,
 }
 
 impl EnvRepo {
@@ -128,8 +130,7 @@ impl EnvRepo {
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
         // One forge at a time per cache: fetches and ref updates would race otherwise.
         let lock_path = dir.join("forge.lock");
-        let lock = std::fs::File::create(&lock_path).map_err(|e| io(&lock_path, e))?;
-        lock.lock().map_err(|e| io(&lock_path, e))?;
+        let lock = take_lock(&lock_path).map_err(|e| io(&lock_path, e))?;
 
         let mut env = vec![(
             "GIT_TERMINAL_PROMPT".to_string(),
@@ -164,8 +165,45 @@ impl EnvRepo {
         Ok(EnvRepo {
             git,
             settings,
-            _lock: lock,
+            lock_path,
+            lock: std::sync::Mutex::new(Some(lock)),
         })
+    }
+
+    /// Lets other forge processes use the cache while this one waits on a cluster (minutes,
+    /// perhaps); git work done meanwhile takes the lock for its own duration.
+    pub fn release_lock(&self) {
+        *self.lock.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Takes the cache lock back after a wait, before changing anything again.
+    pub fn reacquire_lock(&self) -> Result<(), EnvRepoError> {
+        let mut held = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        if held.is_none() {
+            *held = Some(
+                take_lock(&self.lock_path).map_err(|source| EnvRepoError::Io {
+                    path: self.lock_path.clone(),
+                    source,
+                })?,
+            );
+        }
+        Ok(())
+    }
+
+    /// Runs `work` holding the cache lock (taking it for the duration if released).
+    fn locked<T>(&self, work: impl FnOnce() -> T) -> T {
+        let held = self
+            .lock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
+        if held {
+            return work();
+        }
+        let lock = take_lock(&self.lock_path);
+        let result = work();
+        drop(lock);
+        result
     }
 
     pub fn settings(&self) -> &RepoSettings {
@@ -422,15 +460,17 @@ impl EnvRepo {
     /// Whether `descendant` contains `ancestor` (history is deepened a little to tell).
     pub fn contains(&self, descendant: &str, ancestor: &str) -> bool {
         let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
-        let _ = self.git.run(&[
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            "--filter=blob:none",
-            "--deepen=50",
-            "origin",
-            &refspec,
-        ]);
+        let _ = self.locked(|| {
+            self.git.run(&[
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--filter=blob:none",
+                "--deepen=50",
+                "origin",
+                &refspec,
+            ])
+        });
         self.git
             .succeeds(&["merge-base", "--is-ancestor", ancestor, descendant])
     }
@@ -560,6 +600,13 @@ fn splice(
     };
     kept.push_str(&format!("040000 tree {new_child}\t{name}\0"));
     mktree(git, &kept)
+}
+
+/// One forge at a time per cache (an exclusive file lock, released when the file closes).
+fn take_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    let file = std::fs::File::create(path)?;
+    file.lock()?;
+    Ok(file)
 }
 
 #[cfg(test)]

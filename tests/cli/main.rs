@@ -9,6 +9,7 @@ mod deploy;
 mod help;
 mod init;
 mod render;
+mod rollout;
 mod sandbox;
 mod servers;
 mod signing;

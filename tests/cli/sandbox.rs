@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct RunningSandbox {
+pub struct RunningSandbox {
     child: Child,
-    dir: PathBuf,
+    pub dir: PathBuf,
     home: PathBuf,
 }
 
@@ -18,7 +18,7 @@ impl RunningSandbox {
         Self::start_with(env, &[])
     }
 
-    fn start_with(env: &TestEnv, args: &[&str]) -> RunningSandbox {
+    pub fn start_with(env: &TestEnv, args: &[&str]) -> RunningSandbox {
         let dir = env.path().join("sandbox");
         let child = Command::new(env!("CARGO_BIN_EXE_forge"))
             .args(["sandbox", "up", "--dir"])
@@ -70,7 +70,7 @@ impl RunningSandbox {
         std::fs::read_to_string(self.dir.join("sandbox.log")).unwrap_or_default()
     }
 
-    fn kubectl_ok(&self, args: &[&str]) -> String {
+    pub fn kubectl_ok(&self, args: &[&str]) -> String {
         let output = self.kubectl(args);
         assert!(
             output.status.success(),

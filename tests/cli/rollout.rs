@@ -1,0 +1,479 @@
+//! deploy, promote, rollback and status end to end: the real binary commits to a real git
+//! remote, the sandbox plays Flux or Argo CD and the cluster, and forge waits for the exact
+//! commit. kubectl judges what the cluster ends up running.
+
+use crate::deploy::EnvRepoFixture;
+use crate::sandbox::RunningSandbox;
+use crate::{fixture, require_tool, stderr, stdout};
+use serde_json::Value;
+use std::process::Output;
+
+struct Stage {
+    repo: EnvRepoFixture,
+    sandbox: RunningSandbox,
+}
+
+impl Stage {
+    /// An env repo and a sandbox following it (`args` are extra `forge sandbox up` flags).
+    fn new(args: &[&str]) -> Stage {
+        let repo = EnvRepoFixture::new();
+        let sandbox = RunningSandbox::start_with(
+            &repo.env,
+            &[&["--env-repo", &repo.url, "--interval", "1s"], args].concat(),
+        );
+        let stage = Stage { repo, sandbox };
+        // A broken wait fails the test in a minute, not after the default 5m.
+        stage.configure(|text| {
+            let mut text = text;
+            for env in ["dev", "staging", "prod"] {
+                let entry = format!("  - name: {env}\n");
+                text = text.replace(&entry, &format!("{entry}    timeout: 1m\n"));
+            }
+            if args.contains(&"argocd") {
+                text = text.replace("engine: flux", "engine: argocd");
+            }
+            text
+        });
+        stage
+    }
+
+    fn command(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut command = self.repo.forge();
+        command
+            .env("KUBECONFIG", self.sandbox.dir.join("kubeconfig"))
+            .args(["-C", "sample/forge.yaml"])
+            .args(args);
+        command
+    }
+
+    fn forge(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn forge_ok(&self, args: &[&str]) -> Output {
+        let output = self.forge(args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        output
+    }
+
+    fn head(&self) -> String {
+        self.repo.remote_git(&["rev-parse", "main"])
+    }
+
+    fn deployed_version(&self, env: &str) -> String {
+        let text = self
+            .repo
+            .remote_git(&["show", &format!("main:apps/hello/{env}/release.json")]);
+        let release: Value = serde_json::from_str(&text).unwrap();
+        release["version"].as_str().unwrap().to_string()
+    }
+
+    /// The image the cluster runs for hello in `env`, as kubectl reads it.
+    fn running_image(&self, env: &str) -> String {
+        self.sandbox.kubectl_ok(&[
+            "get",
+            "deployment",
+            "hello",
+            "-n",
+            &format!("hello-{env}"),
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}",
+        ])
+    }
+
+    /// Edits the sample app's forge.yaml.
+    fn configure(&self, edit: impl Fn(String) -> String) {
+        let path = self.repo.env.path().join("sample/forge.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, edit(text)).unwrap();
+    }
+}
+
+const BAD_IMAGE: &str = "web=ghcr.io/forge-demo/hello:bad";
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+fn good_deploy_is_applied_and_rolled_out(engine: &str) {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--engine", engine]);
+    let output = stage.forge_ok(&["deploy", "dev", "--version", "1.0.0", "--output", "json"]);
+    let report = json(&output);
+    assert_eq!(report["commit"], stage.head());
+    assert_eq!(
+        report["applied"],
+        stage.head(),
+        "waited for the exact commit"
+    );
+    let ready = stage.sandbox.kubectl_ok(&[
+        "get",
+        "deployment",
+        "hello",
+        "-n",
+        "hello-dev",
+        "-o",
+        "jsonpath={.status.readyReplicas}/{.spec.replicas}",
+    ]);
+    assert_eq!(ready, "1/1", "healthy when forge said so");
+    assert!(stderr(&output).contains("Healthy"), "{}", stderr(&output));
+}
+
+#[test]
+fn flux_deploy_waits_for_the_commit_and_the_rollout() {
+    good_deploy_is_applied_and_rolled_out("flux");
+}
+
+#[test]
+fn argocd_deploy_waits_for_the_commit_and_the_rollout() {
+    good_deploy_is_applied_and_rolled_out("argocd");
+}
+
+fn crash_looping_release_is_rolled_back(engine: &str) {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--engine", engine, "--bad-image", "*:bad"]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let good_image = stage.running_image("dev");
+    let output = stage.forge(&["deploy", "dev", "--version", "1.1.0", "--image", BAD_IMAGE]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(err.contains("CrashLoopBackOff"), "{err}");
+    assert!(
+        err.contains("is marked bad in the sandbox"),
+        "the pod's log is in the report: {err}"
+    );
+    assert!(err.contains("rolled back to 1.0.0"), "{err}");
+    assert_eq!(
+        stage.repo.remote_git(&["log", "-1", "--format=%s", "main"]),
+        "roll back hello in dev to 1.0.0"
+    );
+    assert!(
+        stage
+            .repo
+            .remote_git(&["log", "-1", "--format=%(trailers)", "main"])
+            .contains("Forge-Action: rollback")
+    );
+    assert_eq!(stage.deployed_version("dev"), "1.0.0");
+    assert_eq!(
+        stage.running_image("dev"),
+        good_image,
+        "the cluster runs 1.0.0 again"
+    );
+}
+
+#[test]
+fn flux_crash_looping_release_fails_fast_and_is_rolled_back() {
+    crash_looping_release_is_rolled_back("flux");
+}
+
+#[test]
+fn argocd_crash_looping_release_fails_fast_and_is_rolled_back() {
+    crash_looping_release_is_rolled_back("argocd");
+}
+
+/// A kustomize build failure is terminal for our revision: forge says so at once instead of
+/// waiting out its (long) timeout, and a first release has nothing to roll back to.
+#[test]
+fn a_build_failure_fails_fast() {
+    let stage = Stage::new(&[]);
+    stage.configure(|text| {
+        text.replace(
+            "  - name: dev\n",
+            "  - name: dev\n    patches:\n      - |\n        apiVersion: apps/v1\n        kind: Deployment\n        metadata: {name: missing}\n        spec: {replicas: 2}\n",
+        )
+    });
+    let output = stage.forge(&["deploy", "dev", "--version", "1.0.0", "--timeout", "10m"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(err.contains("BuildFailed"), "{err}");
+    assert!(err.contains("nothing to roll back to"), "{err}");
+}
+
+#[test]
+fn a_rollout_that_does_not_finish_in_time_is_exit_4() {
+    let stage = Stage::new(&["--reconcile-delay", "30s"]);
+    let output = stage.forge(&["deploy", "dev", "--version", "1.0.0", "--timeout", "2s"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    assert!(err.contains("was not healthy within 2s"), "{err}");
+    assert!(
+        err.contains("Kustomization flux-system/hello-dev"),
+        "says what was pending: {err}"
+    );
+}
+
+/// API errors, throttling and watches cut every second do not stop a wait.
+#[test]
+fn a_wait_survives_api_faults_and_dropped_watches() {
+    let stage = Stage::new(&[
+        "--api-error-rate",
+        "0.2",
+        "--api-throttle-rate",
+        "0.1",
+        "--drop-watches-after",
+        "1s",
+    ]);
+    let output = stage.forge_ok(&["deploy", "dev", "--version", "1.0.0", "--output", "json"]);
+    assert_eq!(json(&output)["applied"], stage.head());
+}
+
+/// Someone deploys to the same env while forge waits for its commit, and the controller
+/// applies theirs: forge does not claim their release as its own (exit 5, naming their
+/// commit). kubectl plays the controller here, so the interleaving is exact.
+#[test]
+fn a_deploy_over_ours_during_the_wait_is_a_conflict() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let repo = EnvRepoFixture::new();
+    // The API alone: no reconciler acts before the test says so.
+    let sandbox = RunningSandbox::start_with(&repo.env, &[]);
+    let waiting = std::process::Command::new(env!("CARGO_BIN_EXE_forge"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", repo.env.path().join("home"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("KUBECONFIG", sandbox.dir.join("kubeconfig"))
+        .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
+        .current_dir(repo.env.path())
+        .args([
+            "-C",
+            "sample/forge.yaml",
+            "deploy",
+            "dev",
+            "--version",
+            "1.1.0",
+        ])
+        .args(["--timeout", "1m"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while repo
+        .remote_git(&["log", "--format=%s", "main"])
+        .lines()
+        .count()
+        < 2
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first deploy never pushed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let theirs = repo.sample(&["deploy", "dev", "--version", "1.2.0", "--no-wait"]);
+    assert_eq!(theirs.status.code(), Some(0), "{}", stderr(&theirs));
+    let theirs = repo.remote_git(&["rev-parse", "main"]);
+    let manifest = repo.env.write(
+        "kustomization.yaml",
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: hello-dev, namespace: flux-system}\nspec: {interval: 1m, path: ./apps/hello/dev, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n",
+    );
+    sandbox.kubectl_ok(&["create", "-f", manifest.to_str().unwrap()]);
+    let revision = format!("main@sha1:{theirs}");
+    let status = serde_json::json!({"status": {
+        "observedGeneration": 1,
+        "lastAppliedRevision": revision,
+        "lastAttemptedRevision": revision,
+        "conditions": [{"type": "Ready", "status": "True", "reason": "ReconciliationSucceeded",
+            "message": format!("Applied revision: {revision}"),
+            "lastTransitionTime": "2026-11-24T12:00:00Z"}],
+    }});
+    sandbox.kubectl_ok(&[
+        "patch",
+        "kustomization",
+        "hello-dev",
+        "-n",
+        "flux-system",
+        "--subresource",
+        "status",
+        "--type",
+        "merge",
+        "-p",
+        &status.to_string(),
+    ]);
+    let output = waiting.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(5), "{err}");
+    assert!(err.contains(&theirs[..12]), "names their commit: {err}");
+    let release = repo.remote_git(&["show", "main:apps/hello/dev/release.json"]);
+    assert!(
+        release.contains("\"1.2.0\""),
+        "their release stays: {release}"
+    );
+}
+
+#[test]
+fn promote_checks_each_gate_then_ships_the_same_bundle() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--bad-image", "*:bad"]);
+    // Soak: dev's release is younger than staging's 5m soak.
+    let fresh = stage
+        .command(&["deploy", "dev", "--version", "0.9.0"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    assert_eq!(fresh.status.code(), Some(0), "{}", stderr(&fresh));
+    let blocked = stage.forge(&["promote", "staging"]);
+    assert_eq!(blocked.status.code(), Some(3), "{}", stderr(&blocked));
+    assert!(
+        stderr(&blocked).contains("gate 'soak' failed"),
+        "{}",
+        stderr(&blocked)
+    );
+
+    // Healthy: a crash-looping dev (rolled back by hand only) blocks promotion.
+    stage
+        .configure(|text| text.replace("  - name: dev\n", "  - name: dev\n    rollback: manual\n"));
+    let bad = stage.forge(&["deploy", "dev", "--version", "1.1.0", "--image", BAD_IMAGE]);
+    assert_eq!(bad.status.code(), Some(3), "{}", stderr(&bad));
+    let unhealthy = stage.forge(&["promote", "dev", "staging"]);
+    assert_eq!(unhealthy.status.code(), Some(3), "{}", stderr(&unhealthy));
+    assert!(
+        stderr(&unhealthy).contains("gate 'healthy' failed"),
+        "{}",
+        stderr(&unhealthy)
+    );
+    assert!(
+        stage
+            .repo
+            .remote_git(&["ls-tree", "main", "apps/hello/"])
+            .contains("dev")
+            && !stage
+                .repo
+                .remote_git(&["ls-tree", "main", "apps/hello/"])
+                .contains("staging"),
+        "a failed gate commits nothing"
+    );
+
+    // All gates pass with a signed bundle: staging, then the protected, signature-requiring prod.
+    let bundle = stage.repo.env.build_bundle(
+        &stage.repo.env.path().join("sample"),
+        "dist",
+        &["--version", "1.2.0"],
+    );
+    let signed = stage
+        .repo
+        .forge()
+        .args(["bundle", "sign", bundle.to_str().unwrap(), "--key"])
+        .arg(fixture("keys/sample.key"))
+        .env("FORGE_KEY_PASSWORD", "forge-sample")
+        .output()
+        .unwrap();
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    stage.forge_ok(&["deploy", "dev", "--bundle", bundle.to_str().unwrap()]);
+    let promoted = stage.forge_ok(&["promote", "staging", "--output", "json"]);
+    assert_eq!(json(&promoted)["action"], "promote");
+    assert_eq!(stage.deployed_version("staging"), "1.2.0");
+    assert_eq!(stage.running_image("staging"), stage.running_image("dev"));
+    let unconfirmed = stage.forge(&["promote", "prod"]);
+    assert_eq!(
+        unconfirmed.status.code(),
+        Some(2),
+        "{}",
+        stderr(&unconfirmed)
+    );
+    stage.forge_ok(&["promote", "prod", "--yes"]);
+    assert_eq!(stage.deployed_version("prod"), "1.2.0");
+    let release: Value = serde_json::from_str(
+        &stage
+            .repo
+            .remote_git(&["show", "main:apps/hello/prod/release.json"]),
+    )
+    .unwrap();
+    assert!(
+        release["signer"].is_string(),
+        "the signature was verified for prod"
+    );
+}
+
+#[test]
+fn promote_to_a_signature_requiring_env_refuses_an_unsigned_bundle() {
+    let stage = Stage::new(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    stage.forge_ok(&["promote", "staging"]);
+    let refused = stage.forge(&["promote", "prod", "--yes"]);
+    assert_eq!(refused.status.code(), Some(6), "{}", stderr(&refused));
+    assert!(
+        !stage
+            .repo
+            .remote_git(&["ls-tree", "main", "apps/hello/"])
+            .contains("prod")
+    );
+}
+
+#[test]
+fn rollback_returns_to_the_previous_or_a_named_release() {
+    let stage = Stage::new(&[]);
+    for version in ["1.0.0", "1.1.0", "1.2.0"] {
+        stage.forge_ok(&["deploy", "dev", "--version", version]);
+    }
+    stage.forge_ok(&["rollback", "dev"]);
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+    let history = stage.repo.history("dev");
+    assert_eq!(history[0]["action"], "rollback");
+    assert_eq!(
+        history.as_array().unwrap().len(),
+        4,
+        "history is never rewritten"
+    );
+
+    stage.forge_ok(&["rollback", "dev", "--to", "1.0.0"]);
+    assert_eq!(stage.deployed_version("dev"), "1.0.0");
+
+    let never = stage.forge(&["rollback", "dev", "--to", "9.9.9"]);
+    assert_eq!(never.status.code(), Some(2), "{}", stderr(&never));
+    assert!(stderr(&never).contains("never released to dev"));
+}
+
+#[test]
+fn status_shows_each_env_in_text_and_json() {
+    let stage = Stage::new(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let commit = stage.head();
+    let rows = json(&stage.forge_ok(&["status", "--output", "json"]));
+    let dev = &rows[0];
+    assert_eq!(dev["env"], "dev");
+    assert_eq!(dev["version"], "1.0.0");
+    assert_eq!(dev["applied"], commit);
+    assert_eq!(dev["healthy"], true);
+    assert_eq!(dev["drift"], false);
+    assert_eq!(dev["ready"], 1);
+    assert_eq!(dev["lastDeploy"]["author"], "Dee Ployer <dee@example.com>");
+    assert_eq!(rows[1]["env"], "staging");
+    assert_eq!(rows[1]["healthy"], false);
+    assert_eq!(
+        rows[1]["blockedBy"],
+        Value::Null,
+        "dev's release is old enough"
+    );
+
+    let text = stdout(&stage.forge_ok(&["status", "dev"]));
+    let row = text.lines().nth(1).unwrap();
+    for expected in [
+        "dev",
+        "1.0.0",
+        &commit[..12],
+        "Healthy",
+        "1/1",
+        "Dee Ployer",
+    ] {
+        assert!(row.contains(expected), "{expected} in {row}");
+    }
+    let check = stage.forge(&["status", "--check"]);
+    assert_eq!(check.status.code(), Some(3), "staging is not deployed");
+    assert!(stderr(&check).contains("staging"));
+}
