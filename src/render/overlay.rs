@@ -198,14 +198,21 @@ fn render_kustomize(
     let mut images = Vec::new();
     for image in &req.manifest.images {
         let parts = split_reference(&image.reference);
-        if !facts.images.contains(&parts.repository) {
+        // kustomize matches images by the repository the base uses: the same one, or else
+        // that of the container named like the image (moving it to another repository).
+        let base_repository = if facts.images.contains(&parts.repository) {
+            parts.repository.clone()
+        } else if let Some(repository) = facts.containers.get(&image.name) {
+            repository.clone()
+        } else {
             rendered.warnings.push(format!(
                 "image '{}' ({}) is not used by any container in the base",
                 image.name, parts.repository
             ));
-        }
+            parts.repository.clone()
+        };
         images.push(serde_json::json!({
-            "name": parts.repository,
+            "name": base_repository,
             "new_name": parts.repository,
             "digest": parts.digest,
             "tag": parts.tag.unwrap_or_else(|| "latest".into()),
@@ -467,6 +474,9 @@ fn one_line(err: &serde_saphyr::Error) -> String {
 struct ManifestFacts {
     /// Repositories of every container image.
     images: Vec<String>,
+    /// Container name → its image repository, so an image named like its container can
+    /// move to another repository.
+    containers: BTreeMap<String, String>,
     /// Deployments and StatefulSets, whose replicas an env may set.
     workloads: Vec<String>,
 }
@@ -489,7 +499,7 @@ fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, R
                 reason: one_line(&e),
             })?;
         for document in documents {
-            collect_images(&document, &mut facts.images);
+            collect_images(&document, &mut facts);
             let kind = document.get("kind").and_then(Value::as_str);
             if matches!(kind, Some("Deployment" | "StatefulSet"))
                 && let Some(name) = document.pointer("/metadata/name").and_then(Value::as_str)
@@ -505,19 +515,26 @@ fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, R
     Ok(facts)
 }
 
-fn collect_images(value: &Value, out: &mut Vec<String>) {
+fn collect_images(value: &Value, facts: &mut ManifestFacts) {
     match value {
         Value::Object(map) => {
+            if let (Some(Value::String(name)), Some(Value::String(reference))) =
+                (map.get("name"), map.get("image"))
+            {
+                facts
+                    .containers
+                    .insert(name.clone(), split_reference(reference).repository);
+            }
             for (key, child) in map {
                 match (key.as_str(), child) {
                     ("image", Value::String(reference)) => {
-                        out.push(split_reference(reference).repository)
+                        facts.images.push(split_reference(reference).repository)
                     }
-                    _ => collect_images(child, out),
+                    _ => collect_images(child, facts),
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| collect_images(item, out)),
+        Value::Array(items) => items.iter().for_each(|item| collect_images(item, facts)),
         _ => {}
     }
 }

@@ -360,3 +360,33 @@ fn a_helm_repository_replaces_the_shipped_chart() {
     assert!(source.get("path").is_none());
     assert_eq!(source["helm"]["valuesObject"]["replicaCount"], 3);
 }
+
+/// `--image web=REF` in another repository than the base's moves the container named `web`
+/// there (kustomize matches the base's repository, not the new one).
+#[test]
+fn an_image_override_may_change_the_repository() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    let output = env
+        .forge()
+        .arg("-C")
+        .arg(app.join("forge.yaml"))
+        .args(["render", "dev", "--version", "1.0.0", "--out", "out"])
+        .args(["--image", "web=registry.example/mirror/hello:2.0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("not used by any container"),
+        "{}",
+        stderr(&output)
+    );
+    let built = kubectl_kustomize(&env.path().join("out"));
+    assert!(
+        built.contains("image: registry.example/mirror/hello:2.0"),
+        "{built}"
+    );
+}
