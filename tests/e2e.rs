@@ -1,0 +1,641 @@
+//! Opt-in end-to-end tests against a real cluster running Flux or Argo CD.
+//!
+//! Every test is ignored by default: they need a cluster, an env repo that the cluster's
+//! GitOps controller follows and forge can push to, and `kubectl` on PATH. Run them with
+//!
+//! ```sh
+//! FORGE_E2E_KUBECONFIG=~/.kube/config FORGE_E2E_ENV_REPO=https://git.example.com/envs.git \
+//!   cargo test --test e2e -- --ignored
+//! ```
+//!
+//! Each test uses an app name of its own (`e2e-<random>`), creates the GitOps objects a
+//! bootstrap would hold for it with `kubectl apply` (a Namespace per env, and a GitRepository
+//! plus a Kustomization per env for Flux, or an Application per env for Argo CD), runs the
+//! real `forge` binary, and deletes those objects again. The README's "Against a real cluster
+//! (opt-in)" section lists every variable.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// What the suite needs from the outside, read from the environment.
+struct Suite {
+    kubeconfig: PathBuf,
+    /// The env repo as forge pushes to it.
+    env_repo: String,
+    /// The env repo as the cluster's controller fetches it.
+    cluster_repo: String,
+    branch: String,
+    engine: String,
+    /// A Secret in flux-system with the GitRepository's credentials, when it needs one.
+    git_secret: Option<String>,
+    image: String,
+    bad_image: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Suite {
+    /// Reads the settings; a missing one fails the test (it never passes silently).
+    fn from_env() -> Suite {
+        let missing: Vec<&str> = ["FORGE_E2E_KUBECONFIG", "FORGE_E2E_ENV_REPO"]
+            .into_iter()
+            .filter(|name| var(name).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the end-to-end suite needs a real cluster: set {} (see the README, \"Against a real \
+             cluster (opt-in)\"); it runs only with `cargo test --test e2e -- --ignored`",
+            missing.join(" and ")
+        );
+        let kubeconfig = PathBuf::from(var("FORGE_E2E_KUBECONFIG").unwrap());
+        assert!(
+            kubeconfig.is_file(),
+            "FORGE_E2E_KUBECONFIG={} is not a file",
+            kubeconfig.display()
+        );
+        let engine = var("FORGE_E2E_ENGINE").unwrap_or_else(|| "flux".into());
+        assert!(
+            engine == "flux" || engine == "argocd",
+            "FORGE_E2E_ENGINE must be flux or argocd, not {engine:?}"
+        );
+        let env_repo = var("FORGE_E2E_ENV_REPO").unwrap();
+        let kubectl = Command::new("kubectl")
+            .arg("version")
+            .arg("--client")
+            .output();
+        assert!(
+            kubectl.is_ok_and(|o| o.status.success()),
+            "the end-to-end suite runs kubectl to create its GitOps objects: put it on PATH"
+        );
+        Suite {
+            kubeconfig,
+            cluster_repo: var("FORGE_E2E_CLUSTER_REPO_URL").unwrap_or_else(|| env_repo.clone()),
+            env_repo,
+            branch: var("FORGE_E2E_BRANCH").unwrap_or_else(|| "main".into()),
+            engine,
+            git_secret: var("FORGE_E2E_GIT_SECRET"),
+            image: var("FORGE_E2E_IMAGE").unwrap_or_else(|| "registry.k8s.io/pause:3.10".into()),
+            bad_image: var("FORGE_E2E_BAD_IMAGE")
+                .unwrap_or_else(|| "registry.invalid/forge-e2e:missing".into()),
+        }
+    }
+}
+
+/// One finished command.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts the exit code, showing everything the command said when it differs.
+    fn expect(self, code: i32, what: &str) -> Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "{what}: expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+/// A private app (`e2e-<random>`) with two environments, dev and staging (promoted from dev),
+/// and the GitOps objects that apply them; they are deleted when it drops.
+struct App {
+    suite: Suite,
+    name: String,
+    dir: tempfile::TempDir,
+    objects: PathBuf,
+}
+
+const ENVS: [&str; 2] = ["dev", "staging"];
+
+fn random_suffix() -> String {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    hasher.write_u32(std::process::id());
+    format!("{:08x}", hasher.finish() as u32)
+}
+
+impl App {
+    fn new() -> App {
+        let suite = Suite::from_env();
+        let name = format!("e2e-{}", random_suffix());
+        let dir = tempfile::Builder::new()
+            .prefix("forge-e2e-")
+            .tempdir()
+            .unwrap();
+        let objects = dir.path().join("gitops.yaml");
+        let app = App {
+            suite,
+            name,
+            dir,
+            objects,
+        };
+        app.write_config();
+        app.write_source(&app.suite.image);
+        std::fs::write(&app.objects, app.gitops_objects()).unwrap();
+        app.kubectl(&["apply", "-f", app.objects.to_str().unwrap()]);
+        eprintln!("e2e app {} in {}", app.name, app.dir.path().display());
+        app
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn namespace(&self, env: &str) -> String {
+        format!("{}-{env}", self.name)
+    }
+
+    fn write_config(&self) {
+        let suite = &self.suite;
+        let mut envs = String::new();
+        for env in ENVS {
+            envs.push_str(&format!(
+                "  - name: {env}\n    namespace: {}\n    timeout: 5m\n",
+                self.namespace(env)
+            ));
+            if env == "staging" {
+                envs.push_str("    promoteFrom: dev\n");
+            }
+        }
+        let config = format!(
+            "# Written by tests/e2e.rs for one run.\napp: {name}\nsource:\n  kind: kustomize\n  \
+             path: base\nenvRepo:\n  url: {url}\n  branch: {branch}\nengine: {engine}\n\
+             environments:\n{envs}flux:\n  namespace: flux-system\n  gitRepository: {name}\n\
+             argocd:\n  namespace: argocd\n",
+            name = self.name,
+            url = suite.env_repo,
+            branch = suite.branch,
+            engine = suite.engine,
+        );
+        std::fs::write(self.path().join("forge.yaml"), config).unwrap();
+    }
+
+    /// The app's kustomize base: one Deployment running `image` (no probes: the pause image
+    /// serves nothing) and a Service. Changing it and deploying is what makes a new release.
+    fn write_source(&self, image: &str) {
+        let base = self.path().join("base");
+        std::fs::create_dir_all(&base).unwrap();
+        std::fs::write(
+            base.join("kustomization.yaml"),
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - \
+             deployment.yaml\n  - service.yaml\n",
+        )
+        .unwrap();
+        std::fs::write(
+            base.join("deployment.yaml"),
+            format!(
+                "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app.kubernetes.io/name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: web
+          image: {image}
+          ports:
+            - name: http
+              containerPort: 8080
+"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            base.join("service.yaml"),
+            "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app.kubernetes.io/name: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+",
+        )
+        .unwrap();
+    }
+
+    /// What a bootstrap holds for this app: the target namespaces, and per env a Flux
+    /// Kustomization (with a GitRepository for the env repo) or an Argo CD Application.
+    fn gitops_objects(&self) -> String {
+        let suite = &self.suite;
+        let mut text = String::new();
+        for env in ENVS {
+            text.push_str(&format!(
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {}\n---\n",
+                self.namespace(env)
+            ));
+        }
+        if suite.engine == "flux" {
+            let secret = suite
+                .git_secret
+                .as_ref()
+                .map(|s| format!("  secretRef:\n    name: {s}\n"))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: {name}
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: {url}
+  ref:
+    branch: {branch}
+{secret}---
+",
+                name = self.name,
+                url = suite.cluster_repo,
+                branch = suite.branch,
+            ));
+            for env in ENVS {
+                text.push_str(&format!(
+                    "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: {name}-{env}
+  namespace: flux-system
+spec:
+  interval: 1m
+  path: ./apps/{name}/{env}
+  prune: true
+  targetNamespace: {namespace}
+  sourceRef:
+    kind: GitRepository
+    name: {name}
+---
+",
+                    name = self.name,
+                    namespace = self.namespace(env),
+                ));
+            }
+        } else {
+            for env in ENVS {
+                text.push_str(&format!(
+                    "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {name}-{env}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: {url}
+    targetRevision: {branch}
+    path: apps/{name}/{env}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {namespace}
+  syncPolicy:
+    automated:
+      prune: true
+---
+",
+                    name = self.name,
+                    url = suite.cluster_repo,
+                    branch = suite.branch,
+                    namespace = self.namespace(env),
+                ));
+            }
+        }
+        text
+    }
+
+    fn kubectl(&self, args: &[&str]) -> String {
+        let output = Command::new("kubectl")
+            .args(args)
+            .env("KUBECONFIG", &self.suite.kubeconfig)
+            .output()
+            .unwrap();
+        let run = Run::from(output).expect(0, &format!("kubectl {}", args.join(" ")));
+        run.stdout
+    }
+
+    /// The real forge binary, in this app's directory, with the caller's environment (git
+    /// credentials such as FORGE_GIT_TOKEN pass through) but this run's config, kubeconfig
+    /// and caches.
+    fn forge(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_forge"));
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("FORGE_CONFIG", self.path().join("forge.yaml"))
+            .env("KUBECONFIG", &self.suite.kubeconfig)
+            .env("XDG_CACHE_HOME", self.path().join("cache"))
+            .env_remove("FORGE_OUTPUT")
+            .env_remove("FORGE_LOG")
+            .env_remove("SOURCE_DATE_EPOCH");
+        if var("FORGE_GIT_AUTHOR").is_none() {
+            cmd.env("FORGE_GIT_AUTHOR", "forge e2e <e2e@forge.invalid>");
+        }
+        let run = Run::from(cmd.output().unwrap());
+        eprintln!(
+            "$ forge {} -> {:?}\n{}",
+            args.join(" "),
+            run.code,
+            run.stderr
+        );
+        run
+    }
+
+    /// Changes the source to run `image` and deploys it to dev as `version`.
+    fn release(&self, version: &str, image: &str, extra: &[&str]) -> Run {
+        self.write_source(image);
+        let mut args = vec!["deploy", "dev", "--version", version];
+        args.extend_from_slice(extra);
+        self.forge(&args)
+    }
+
+    fn status_json(&self, envs: &[&str]) -> Vec<serde_json::Value> {
+        let mut args = vec!["status", "--output", "json"];
+        args.extend_from_slice(envs);
+        let run = self.forge(&args).expect(0, "forge status --output json");
+        serde_json::from_str::<serde_json::Value>(&run.stdout)
+            .unwrap_or_else(|e| panic!("status JSON: {e}\n{}", run.stdout))
+            .as_array()
+            .cloned()
+            .unwrap()
+    }
+
+    /// `forge history ENV --output json`, newest first.
+    fn history(&self, env: &str) -> Vec<serde_json::Value> {
+        let run = self
+            .forge(&["history", env, "--output", "json"])
+            .expect(0, "forge history");
+        serde_json::from_str::<serde_json::Value>(&run.stdout)
+            .unwrap()
+            .as_array()
+            .cloned()
+            .unwrap()
+    }
+
+    /// Asserts what `forge status` says of one env: healthy, at `version`, applied at the
+    /// commit that last changed it.
+    fn assert_healthy_at(&self, env: &str, version: &str) {
+        let rows = self.status_json(&[env]);
+        let row = &rows[0];
+        assert_eq!(row["env"], env, "{row:#}");
+        assert_eq!(row["version"], version, "{row:#}");
+        assert_eq!(row["healthy"], true, "{row:#}");
+        assert_eq!(row["applied"].as_str().map(str::len), Some(40), "{row:#}");
+        assert_eq!(row["problem"], serde_json::Value::Null, "{row:#}");
+        assert_eq!(row["ready"], row["total"], "{row:#}");
+        assert_eq!(row["drift"], false, "{row:#}");
+    }
+}
+
+impl Drop for App {
+    /// Deletes the GitOps objects (Flux prunes what it applied) and the namespaces. The env
+    /// repo keeps this run's commits under apps/<app>/, like any audit trail.
+    fn drop(&mut self) {
+        let deleted = Command::new("kubectl")
+            .args(["delete", "--ignore-not-found", "--wait=false", "-f"])
+            .arg(&self.objects)
+            .env("KUBECONFIG", &self.suite.kubeconfig)
+            .output();
+        if !deleted.is_ok_and(|o| o.status.success()) {
+            eprintln!(
+                "could not delete the GitOps objects of {}: kubectl delete -f {}",
+                self.name,
+                self.objects.display()
+            );
+        }
+    }
+}
+
+fn commit_of(run: &Run) -> String {
+    let commit = run.stdout.trim().to_string();
+    assert!(
+        commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
+        "deploy prints the commit: {:?}",
+        run.stdout
+    );
+    commit
+}
+
+#[test]
+#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
+fn a_good_release_deploys_and_status_reports_it() {
+    let app = App::new();
+    let deployed = app
+        .release("1.0.0", &app.suite.image, &[])
+        .expect(0, "deploy 1.0.0");
+    let commit = commit_of(&deployed);
+    assert!(
+        deployed.stderr.contains("Healthy"),
+        "deploy says when it is healthy:\n{}",
+        deployed.stderr
+    );
+    app.kubectl(&[
+        "get",
+        "deployment",
+        "web",
+        "-n",
+        &app.namespace("dev"),
+        "-o",
+        "name",
+    ]);
+
+    let rows = app.status_json(&[]);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!(rows[0]["env"], "dev");
+    assert_eq!(rows[0]["version"], "1.0.0");
+    assert_eq!(rows[0]["commit"], commit.as_str());
+    // What the engine applied is our commit or a later one that left dev's dir alone (other
+    // apps share the env repo).
+    assert_eq!(
+        rows[0]["applied"].as_str().map(str::len),
+        Some(40),
+        "{rows:#?}"
+    );
+    assert_eq!(rows[0]["healthy"], true);
+    assert_eq!(rows[0]["lastDeploy"]["action"], "deploy");
+    assert_eq!(rows[1]["env"], "staging");
+    assert_eq!(rows[1]["healthy"], false);
+    assert_eq!(rows[1]["version"], serde_json::Value::Null);
+    assert_eq!(
+        rows[1]["blockedBy"],
+        serde_json::Value::Null,
+        "staging may take dev's release: {rows:#?}"
+    );
+
+    let text = app.forge(&["status"]).expect(0, "forge status");
+    let dev = text
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("dev "))
+        .unwrap_or_else(|| panic!("no dev row:\n{}", text.stdout));
+    assert!(dev.contains("1.0.0"), "{dev}");
+    assert!(dev.contains("Healthy"), "{dev}");
+    assert!(text.stdout.lines().next().unwrap().starts_with("ENV "));
+
+    app.forge(&["status", "dev", "--check"])
+        .expect(0, "status --check of a healthy env");
+    app.forge(&["status", "--check"])
+        .expect(3, "status --check with nothing deployed to staging");
+    // Deploying the same release again commits nothing, and still waits until it is healthy.
+    let again = app
+        .release("1.0.0", &app.suite.image, &["--output", "json"])
+        .expect(0, "deploy 1.0.0 again");
+    let report: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(report["changed"], false, "{report:#}");
+    assert_eq!(report["version"], "1.0.0", "{report:#}");
+    assert!(report["applied"].is_string(), "{report:#}");
+    assert_eq!(app.history("dev").len(), 1);
+}
+
+#[test]
+#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
+fn a_release_that_cannot_start_is_rolled_back() {
+    let app = App::new();
+    app.release("1.0.0", &app.suite.image, &[])
+        .expect(0, "deploy 1.0.0");
+    let bad = app.suite.bad_image.clone();
+    let failed = app
+        .release("1.1.0", &bad, &[])
+        .expect(3, "deploy of an image that cannot start");
+    let err = &failed.stderr;
+    assert!(err.contains("1.1.0 failed in dev"), "{err}");
+    assert!(err.contains("rolled back to 1.0.0"), "{err}");
+    // The report names the stuck pod and why, with its last log lines; a container that never
+    // started (an image that cannot be pulled) has none, and the events say why instead.
+    let pod = err
+        .lines()
+        .find(|line| line.contains("last log lines of web"))
+        .unwrap_or_else(|| panic!("no pod report:\n{err}"));
+    assert!(pod.contains("web-"), "{pod}");
+    if pod.contains("CrashLoopBackOff") {
+        assert!(err.contains("    | "), "no log lines:\n{err}");
+    } else {
+        assert!(
+            pod.contains("ImagePullBackOff") || pod.contains("ErrImagePull"),
+            "{pod}"
+        );
+        assert!(
+            err.lines()
+                .any(|line| line.contains("Event") && line.contains(&bad)),
+            "no event names the image:\n{err}"
+        );
+    }
+    let history = app.history("dev");
+    assert_eq!(history[0]["action"], "rollback", "{history:#?}");
+    assert_eq!(history[0]["version"], "1.0.0");
+    assert_eq!(history[0]["previousVersion"], "1.1.0");
+    assert_eq!(history[1]["action"], "deploy");
+    assert_eq!(history[1]["version"], "1.1.0");
+    app.assert_healthy_at("dev", "1.0.0");
+}
+
+#[test]
+#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
+fn promote_then_roll_back_to_the_previous_release_and_to_a_version() {
+    let app = App::new();
+    let image = app.suite.image.clone();
+    app.release("1.0.0", &image, &[]).expect(0, "deploy 1.0.0");
+    app.release("1.1.0", &image, &[]).expect(0, "deploy 1.1.0");
+
+    let promoted = app
+        .forge(&["promote", "staging"])
+        .expect(0, "promote dev to staging");
+    commit_of(&promoted);
+    assert!(promoted.stderr.contains("Gate"), "{}", promoted.stderr);
+    app.assert_healthy_at("staging", "1.1.0");
+    assert_eq!(app.history("staging")[0]["action"], "promote");
+
+    app.forge(&["rollback", "dev"])
+        .expect(0, "rollback dev to the previous release");
+    app.assert_healthy_at("dev", "1.0.0");
+    app.release("1.2.0", &image, &[]).expect(0, "deploy 1.2.0");
+    app.forge(&["rollback", "dev", "--to", "1.1.0"])
+        .expect(0, "rollback dev --to 1.1.0");
+    app.assert_healthy_at("dev", "1.1.0");
+    let history = app.history("dev");
+    let trail: Vec<(&str, &str)> = history
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["version"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("rollback", "1.1.0"),
+            ("deploy", "1.2.0"),
+            ("rollback", "1.0.0"),
+            ("deploy", "1.1.0"),
+            ("deploy", "1.0.0"),
+        ]
+    );
+    // Staging kept what it was promoted to.
+    app.assert_healthy_at("staging", "1.1.0");
+}
+
+#[test]
+#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
+fn a_rollout_that_outlasts_the_timeout_exits_4() {
+    let app = App::new();
+    let image = app.suite.image.clone();
+    app.release("1.0.0", &image, &[]).expect(0, "deploy 1.0.0");
+    // An image that cannot start is never healthy, and a few seconds are too short for forge
+    // to call it stuck (it waits out a pull failure for a minute): the wait times out.
+    let bad = app.suite.bad_image.clone();
+    let timed_out = app
+        .release("1.1.0", &bad, &["--timeout", "3s"])
+        .expect(4, "deploy with --timeout 3s");
+    assert!(
+        timed_out
+            .stderr
+            .contains("in dev was not healthy within 3s"),
+        "{}",
+        timed_out.stderr
+    );
+    // A timeout is not a verdict: nothing is rolled back.
+    let history = app.history("dev");
+    assert_eq!(history[0]["action"], "deploy");
+    assert_eq!(history[0]["version"], "1.1.0");
+    app.forge(&["status", "dev", "--check"])
+        .expect(3, "status --check of the unfinished release");
+    app.forge(&["rollback", "dev"])
+        .expect(0, "rollback after the timeout");
+    app.assert_healthy_at("dev", "1.0.0");
+}
