@@ -538,7 +538,7 @@ fn a_release_that_cannot_start_is_rolled_back() {
     // started (an image that cannot be pulled) has none, and the events say why instead.
     let pod = err
         .lines()
-        .find(|line| line.contains("last log lines of web"))
+        .find(|line| line.contains("Pod") && line.contains("container web:"))
         .unwrap_or_else(|| panic!("no pod report:\n{err}"));
     assert!(pod.contains("web-"), "{pod}");
     if pod.contains("CrashLoopBackOff") {

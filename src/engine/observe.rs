@@ -71,6 +71,8 @@ pub async fn observe(
         Ok(commit) => {
             let verdict = match target.engine {
                 Engine::Flux => decide::flux::kustomization(&object, &commit, None),
+                // As when waiting: synced is applied; the workloads say whether it is healthy.
+                Engine::Argocd if decide::argocd::applied(&object, &commit) => Verdict::Done,
                 Engine::Argocd => decide::argocd::application(&object, &commit),
             };
             // Drift: what the engine applied is not (a descendant of) git's latest change.
@@ -111,17 +113,17 @@ pub async fn observe(
             Verdict::Pending(_) => {}
         }
     }
-    let health = match target.engine {
-        Engine::Argocd => text("/status/health/status")
-            .unwrap_or("Unknown")
-            .to_string(),
-        Engine::Flux => match &workload_verdict {
+    // The workloads' kstatus, in Argo CD's words; Argo CD's own verdict wins where it knows
+    // more (a Degraded or Missing resource forge does not watch).
+    let health = match (target.engine, text("/status/health/status")) {
+        (Engine::Argocd, Some(argo @ ("Degraded" | "Missing" | "Suspended"))) => argo,
+        _ => match &workload_verdict {
             Verdict::Done => "Healthy",
             Verdict::Pending(_) => "Progressing",
             Verdict::Failed(_) => "Degraded",
-        }
-        .to_string(),
-    };
+        },
+    }
+    .to_string();
     let verdict = match (engine_verdict, workload_verdict) {
         (Verdict::Done, workloads) => workloads,
         (engine, _) => engine,
