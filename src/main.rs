@@ -17,6 +17,12 @@ fn main() {
         Ok(()) => 0,
         Err(err) => {
             ctx.ui.error(&err);
+            if ctx.env.github_actions {
+                eprintln!(
+                    "{}",
+                    forge::ui::github::error(&err.message, err.hint.as_deref())
+                );
+            }
             err.code.code()
         }
     };

@@ -168,6 +168,9 @@ pub fn conclude(
             outcome,
         )?)
     };
+    if let Some(revision) = &wait {
+        report_to_github(ctx, shipping.action, name, &release.version, revision);
+    }
     if ctx.json() {
         let mut report = serde_json::json!({
             "env": name,
@@ -184,5 +187,30 @@ pub fn conclude(
         crate::ui::emit_json(&report)
     } else {
         crate::ui::emit(&format!("{commit}\n"))
+    }
+}
+
+/// In GitHub Actions: a notice on the run and a line in the job summary.
+fn report_to_github(ctx: &Context, action: Action, env: &str, version: &str, revision: &str) {
+    if !ctx.env.github_actions {
+        return;
+    }
+    let short = crate::engine::short(revision);
+    eprintln!(
+        "{}",
+        crate::ui::github::notice(&format!(
+            "{} {version} to {env}: healthy at {short}",
+            action.as_str()
+        ))
+    );
+    if let Some(path) = &ctx.env.github_summary {
+        crate::ui::github::append_summary(
+            path,
+            &format!(
+                "### forge {} {env}\n\n| env | version | commit | result |\n|---|---|---|---|\n| {env} | {} | `{short}` | healthy |\n\n",
+                action.as_str(),
+                crate::ui::github::cell(version)
+            ),
+        );
     }
 }

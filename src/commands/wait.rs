@@ -194,6 +194,14 @@ pub fn settle(
         .with_hint(format!("see who with `forge history {name}`"))),
         Outcome::Failed(failure) => {
             print_failure(&ctx.ui, &failure);
+            if let Some(path) = ctx
+                .env
+                .github_summary
+                .as_ref()
+                .filter(|_| ctx.env.github_actions)
+            {
+                crate::ui::github::append_summary(path, &failure_summary(name, version, &failure));
+            }
             let mut message = format!("{version} failed in {name}: {}", failure.cause);
             if env.rollback == crate::config::RollbackMode::Auto && settling.may_roll_back {
                 message.push_str(&roll_back_after(
@@ -212,6 +220,26 @@ pub fn settle(
             )
         }
     }
+}
+
+/// The job summary of a failed rollout: the cause, and each stuck pod's log in a block.
+fn failure_summary(env: &str, version: &str, failure: &crate::engine::Failure) -> String {
+    use crate::ui::github::cell;
+    let mut text = format!(
+        "### forge: {} failed in {env}\n\n{}\n\n",
+        cell(version),
+        cell(&failure.cause)
+    );
+    for pod in &failure.pods {
+        text.push_str(&format!(
+            "<details><summary>{} ({}, {} restarts)</summary>\n\n~~~\n{}\n~~~\n</details>\n\n",
+            cell(&pod.name),
+            cell(&pod.reason),
+            pod.restarts,
+            pod.log.replace("~~~", "~ ~ ~")
+        ));
+    }
+    text
 }
 
 fn print_failure(ui: &Ui, failure: &crate::engine::Failure) {

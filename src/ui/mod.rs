@@ -3,6 +3,8 @@
 //! Every "is this a terminal?" and colour decision is made once, in [`TerminalFacts`] and
 //! [`Ui::new`]; nothing deeper in forge asks.
 
+pub mod github;
+
 use crate::error::{CliError, ExitCode};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fmt::Display;

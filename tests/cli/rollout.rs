@@ -109,6 +109,10 @@ fn good_deploy_is_applied_and_rolled_out(engine: &str) {
     let output = stage.forge_ok(&["deploy", "dev", "--version", "1.0.0", "--output", "json"]);
     let report = json(&output);
     assert_eq!(report["commit"], stage.head());
+    assert!(
+        !stderr(&output).contains("::notice"),
+        "no annotations outside GitHub Actions"
+    );
     assert_eq!(
         report["applied"],
         stage.head(),
@@ -144,10 +148,30 @@ fn crash_looping_release_is_rolled_back(engine: &str) {
     let stage = Stage::new(&["--engine", engine, "--bad-image", "*:bad"]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let good_image = stage.running_image("dev");
-    let output = stage.forge(&["deploy", "dev", "--version", "1.1.0", "--image", BAD_IMAGE]);
+    // As a GitHub Actions step: annotations on stderr, the report in the job summary.
+    let summary = stage.repo.env.path().join("summary.md");
+    let output = stage
+        .command(&["deploy", "dev", "--version", "1.1.0", "--image", BAD_IMAGE])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(err.contains("CrashLoopBackOff"), "{err}");
+    assert!(
+        err.contains("::error title=forge::1.1.0 failed in dev"),
+        "{err}"
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.contains("### forge: 1.1.0 failed in dev"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("is marked bad in the sandbox"),
+        "{summary}"
+    );
     assert!(
         err.contains("is marked bad in the sandbox"),
         "the pod's log is in the report: {err}"
