@@ -35,18 +35,38 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a built-in sample app and a local sandbox cluster')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a forge.yaml for this project')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or print forge.yaml')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Build, inspect, sign and verify bundles')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write an environment''s rendered overlay into a directory')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `forge deploy` would change in the env repo')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Commit an environment''s release to the env repo, wait until it is applied and healthy')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Ship what one environment runs to the next, once its gates hold')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Return an environment to an earlier release, with a new commit')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each environment: version in git, what is applied, health, drift, blocking gates')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the deploys of an environment, from the env repo''s commit trailers')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a signing key pair (cosign-compatible)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'forge;demo' {
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'GitOps engine the sandbox plays')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the workspace and print how to look around in it')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'forge;init' {
@@ -305,6 +325,46 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'forge;promote' {
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The release''s bundle, when it is not kept in forge''s cache (its digest must match)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'kubeconfig context to watch (default: the env''s `context`, else the current one)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Stop once the commit is pushed')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace what someone else deployed to TO while forge was working')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'forge;rollback' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Version to return to [default: the release before the current one]')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The release''s bundle, when it is not kept in forge''s cache (re-verified before use)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'kubeconfig context to watch (default: the env''s `context`, else the current one)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Stop once the commit is pushed')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'forge;status' {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'kubeconfig context for every env (default: each env''s `context`, else the current one)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
@@ -427,18 +487,24 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             break
         }
         'forge;help' {
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a built-in sample app and a local sandbox cluster')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a forge.yaml for this project')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or print forge.yaml')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Build, inspect, sign and verify bundles')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write an environment''s rendered overlay into a directory')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `forge deploy` would change in the env repo')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Commit an environment''s release to the env repo, wait until it is applied and healthy')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Ship what one environment runs to the next, once its gates hold')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Return an environment to an earlier release, with a new commit')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each environment: version in git, what is applied, health, drift, blocking gates')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the deploys of an environment, from the env repo''s commit trailers')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a signing key pair (cosign-compatible)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'forge;help;demo' {
             break
         }
         'forge;help;init' {
@@ -481,6 +547,12 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             break
         }
         'forge;help;deploy' {
+            break
+        }
+        'forge;help;promote' {
+            break
+        }
+        'forge;help;rollback' {
             break
         }
         'forge;help;status' {

@@ -25,6 +25,9 @@ _forge() {
             forge,config)
                 cmd="forge__subcmd__config"
                 ;;
+            forge,demo)
+                cmd="forge__subcmd__demo"
+                ;;
             forge,deploy)
                 cmd="forge__subcmd__deploy"
                 ;;
@@ -43,8 +46,14 @@ _forge() {
             forge,keygen)
                 cmd="forge__subcmd__keygen"
                 ;;
+            forge,promote)
+                cmd="forge__subcmd__promote"
+                ;;
             forge,render)
                 cmd="forge__subcmd__render"
+                ;;
+            forge,rollback)
+                cmd="forge__subcmd__rollback"
                 ;;
             forge,sandbox)
                 cmd="forge__subcmd__sandbox"
@@ -109,6 +118,9 @@ _forge() {
             forge__subcmd__help,config)
                 cmd="forge__subcmd__help__subcmd__config"
                 ;;
+            forge__subcmd__help,demo)
+                cmd="forge__subcmd__help__subcmd__demo"
+                ;;
             forge__subcmd__help,deploy)
                 cmd="forge__subcmd__help__subcmd__deploy"
                 ;;
@@ -127,8 +139,14 @@ _forge() {
             forge__subcmd__help,keygen)
                 cmd="forge__subcmd__help__subcmd__keygen"
                 ;;
+            forge__subcmd__help,promote)
+                cmd="forge__subcmd__help__subcmd__promote"
+                ;;
             forge__subcmd__help,render)
                 cmd="forge__subcmd__help__subcmd__render"
+                ;;
+            forge__subcmd__help,rollback)
+                cmd="forge__subcmd__help__subcmd__rollback"
                 ;;
             forge__subcmd__help,sandbox)
                 cmd="forge__subcmd__help__subcmd__sandbox"
@@ -176,7 +194,7 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version init config bundle render diff deploy status history keygen sandbox completions help"
+            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,6 +661,40 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__demo)
+            opts="-C -q -v -y -h --keep --engine --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --engine)
+                    COMPREPLY=($(compgen -W "flux argocd" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__deploy)
             opts="-C -q -v -y -h --bundle --version --image --no-wait --timeout --context --force --create-branch --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -736,7 +788,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help)
-            opts="init config bundle render diff deploy status history keygen sandbox completions help"
+            opts="demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -875,6 +927,20 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__help__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -959,7 +1025,35 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__help__subcmd__promote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__help__subcmd__render)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1137,6 +1231,48 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__promote)
+            opts="-C -q -v -y -h --bundle --no-wait --force --timeout --context --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__render)
             opts="-C -q -v -y -h --bundle --version --image --out --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1157,6 +1293,52 @@ _forge() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__rollback)
+            opts="-C -q -v -y -h --to --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,18 +32,37 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand demo 'Run the whole flow on a built-in sample app and a local sandbox cluster'
             cand init 'Write a forge.yaml for this project'
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
             cand diff 'Show what `forge deploy` would change in the env repo'
             cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
+            cand promote 'Ship what one environment runs to the next, once its gates hold'
+            cand rollback 'Return an environment to an earlier release, with a new commit'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand sandbox 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;demo'= {
+            cand --engine 'GitOps engine the sandbox plays'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --keep 'Keep the workspace and print how to look around in it'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'forge;init'= {
             cand --app 'Application name (lowercase letters, digits, ''-'') [default: the directory''s name]'
@@ -279,6 +298,44 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'forge;promote'= {
+            cand --bundle 'The release''s bundle, when it is not kept in forge''s cache (its digest must match)'
+            cand --timeout 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m'
+            cand --context 'kubeconfig context to watch (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --no-wait 'Stop once the commit is pushed'
+            cand --force 'Replace what someone else deployed to TO while forge was working'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;rollback'= {
+            cand --to 'Version to return to [default: the release before the current one]'
+            cand --bundle 'The release''s bundle, when it is not kept in forge''s cache (re-verified before use)'
+            cand --timeout 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m'
+            cand --context 'kubeconfig context to watch (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --no-wait 'Stop once the commit is pushed'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'forge;status'= {
             cand --context 'kubeconfig context for every env (default: each env''s `context`, else the current one)'
             cand -C 'Path to forge.yaml'
@@ -392,18 +449,23 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --help 'Print help'
         }
         &'forge;help'= {
+            cand demo 'Run the whole flow on a built-in sample app and a local sandbox cluster'
             cand init 'Write a forge.yaml for this project'
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
             cand render 'Write an environment''s rendered overlay into a directory'
             cand diff 'Show what `forge deploy` would change in the env repo'
             cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
+            cand promote 'Ship what one environment runs to the next, once its gates hold'
+            cand rollback 'Return an environment to an earlier release, with a new commit'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand sandbox 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;help;demo'= {
         }
         &'forge;help;init'= {
         }
@@ -434,6 +496,10 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;diff'= {
         }
         &'forge;help;deploy'= {
+        }
+        &'forge;help;promote'= {
+        }
+        &'forge;help;rollback'= {
         }
         &'forge;help;status'= {
         }

@@ -35,18 +35,34 @@ complete -c forge -n "__fish_forge_needs_command" -s v -l verbose -d 'More log o
 complete -c forge -n "__fish_forge_needs_command" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_needs_command" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_needs_command" -s V -l version -d 'Print version'
+complete -c forge -n "__fish_forge_needs_command" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
 complete -c forge -n "__fish_forge_needs_command" -f -a "init" -d 'Write a forge.yaml for this project'
 complete -c forge -n "__fish_forge_needs_command" -f -a "config" -d 'Check or print forge.yaml'
 complete -c forge -n "__fish_forge_needs_command" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
 complete -c forge -n "__fish_forge_needs_command" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
 complete -c forge -n "__fish_forge_needs_command" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
 complete -c forge -n "__fish_forge_needs_command" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
+complete -c forge -n "__fish_forge_needs_command" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
+complete -c forge -n "__fish_forge_needs_command" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
 complete -c forge -n "__fish_forge_needs_command" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
 complete -c forge -n "__fish_forge_needs_command" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
 complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
 complete -c forge -n "__fish_forge_needs_command" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
 complete -c forge -n "__fish_forge_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c forge -n "__fish_forge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand demo" -l engine -d 'GitOps engine the sandbox plays' -r -f -a "flux\t''
+argocd\t''"
+complete -c forge -n "__fish_forge_using_subcommand demo" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand demo" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand demo" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand demo" -l keep -d 'Keep the workspace and print how to look around in it'
+complete -c forge -n "__fish_forge_using_subcommand demo" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand demo" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand init" -l app -d 'Application name (lowercase letters, digits, \'-\') [default: the directory\'s name]' -r
 complete -c forge -n "__fish_forge_using_subcommand init" -l source -d 'What the app\'s manifests are' -r -f -a "kustomize\t''
 helm\t''"
@@ -215,6 +231,36 @@ complete -c forge -n "__fish_forge_using_subcommand deploy" -s q -l quiet -d 'Pr
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand promote" -l bundle -d 'The release\'s bundle, when it is not kept in forge\'s cache (its digest must match)' -r -F
+complete -c forge -n "__fish_forge_using_subcommand promote" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
+complete -c forge -n "__fish_forge_using_subcommand promote" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand promote" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand promote" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand promote" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand promote" -l no-wait -d 'Stop once the commit is pushed'
+complete -c forge -n "__fish_forge_using_subcommand promote" -l force -d 'Replace what someone else deployed to TO while forge was working'
+complete -c forge -n "__fish_forge_using_subcommand promote" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand promote" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand promote" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand promote" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand rollback" -l to -d 'Version to return to [default: the release before the current one]' -r
+complete -c forge -n "__fish_forge_using_subcommand rollback" -l bundle -d 'The release\'s bundle, when it is not kept in forge\'s cache (re-verified before use)' -r -F
+complete -c forge -n "__fish_forge_using_subcommand rollback" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
+complete -c forge -n "__fish_forge_using_subcommand rollback" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand rollback" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand rollback" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand rollback" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand rollback" -l no-wait -d 'Stop once the commit is pushed'
+complete -c forge -n "__fish_forge_using_subcommand rollback" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand rollback" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand rollback" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand status" -l context -d 'kubeconfig context for every env (default: each env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand status" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand status" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
@@ -298,18 +344,21 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from init config bundle render diff deploy status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'

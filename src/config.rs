@@ -216,8 +216,39 @@ pub struct Environment {
     /// How long `forge deploy` waits for the rollout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
+    /// When pods of a new release that cannot start fail the rollout, before any deadline.
+    #[serde(default)]
+    pub fail_fast: FailFast,
     #[serde(default)]
     pub rollback: RollbackMode,
+}
+
+/// Pods of the new ReplicaSet crash-looping or unable to pull their image fail the rollout
+/// after this many restarts, or after this long in that state, whichever comes first.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FailFast {
+    #[serde(default = "three")]
+    pub restarts: u32,
+    #[serde(default = "one_minute")]
+    pub after: Duration,
+}
+
+fn three() -> u32 {
+    3
+}
+
+fn one_minute() -> Duration {
+    Duration(std::time::Duration::from_secs(60))
+}
+
+impl Default for FailFast {
+    fn default() -> Self {
+        FailFast {
+            restarts: three(),
+            after: one_minute(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -287,6 +287,8 @@ fn run_step(ctx: &Context, root: &Path, kubeconfig: &PathBuf, step: &Step) -> Re
         .env_remove("FORGE_OUTPUT")
         .env_remove("ARGOCD_SERVER")
         .env_remove("ARGOCD_AUTH_TOKEN")
+        // The steps' data is part of the show; the demo's own stdout is the workspace path.
+        .stdout(std::process::Stdio::from(std::io::stderr()))
         .status()
         .map_err(|e| CliError::operational(format!("cannot run forge: {e}")))?;
     match status.code() {

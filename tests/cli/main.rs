@@ -5,6 +5,7 @@ mod bundle;
 mod completions;
 mod concurrency;
 mod config;
+mod demo;
 mod deploy;
 mod help;
 mod init;

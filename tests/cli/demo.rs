@@ -1,0 +1,61 @@
+//! `forge demo`, the README's first command: the whole flow with nothing but forge and git.
+
+use crate::{TestEnv, git, stderr, stdout};
+use std::path::PathBuf;
+
+fn demo(env: &TestEnv, args: &[&str]) -> (std::process::Output, PathBuf) {
+    let output = env.forge().arg("demo").args(args).output().unwrap();
+    let workspace = PathBuf::from(stdout(&output).trim());
+    (output, workspace)
+}
+
+#[test]
+fn the_demo_ships_promotes_breaks_and_rolls_back() {
+    let env = TestEnv::new();
+    let (output, workspace) = demo(&env, &["--keep"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    for step in [
+        "$ forge deploy dev --bundle dist/hello-1.0.0.forge.tar.zst",
+        "$ forge promote prod --yes",
+        "Healthy 1.0.0 in prod",
+        "CrashLoopBackOff",
+        "rolled back to 1.0.0",
+        "Finished the demo",
+        "The workspace is kept in",
+    ] {
+        assert!(err.contains(step), "{step} in:\n{err}");
+    }
+    let envs = workspace.join("envs.git");
+    let subjects = git(&envs, &["log", "--format=%s", "main"]);
+    assert_eq!(
+        subjects.lines().take(5).collect::<Vec<_>>(),
+        [
+            "roll back hello in dev to 1.0.0",
+            "deploy hello 1.1.0 to dev",
+            "promote hello 1.0.0 to prod",
+            "promote hello 1.0.0 to staging",
+            "deploy hello 1.0.0 to dev",
+        ]
+    );
+    let prod = git(&envs, &["show", "main:apps/hello/prod/release.json"]);
+    assert!(
+        prod.contains("\"signer\""),
+        "prod's release was signature-checked: {prod}"
+    );
+    std::fs::remove_dir_all(&workspace).unwrap();
+}
+
+#[test]
+fn the_demo_runs_on_argo_cd_and_cleans_up() {
+    let env = TestEnv::new();
+    let (output, workspace) = demo(&env, &["--engine", "argocd"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(err.contains("Application argocd/hello-dev"), "{err}");
+    assert!(err.contains("rolled back to 1.0.0"), "{err}");
+    assert!(
+        !workspace.exists(),
+        "without --keep the workspace is removed"
+    );
+}
