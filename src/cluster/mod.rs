@@ -215,24 +215,17 @@ impl Cluster {
         Ok(found.map(to_json))
     }
 
-    pub async fn list(
-        &self,
-        kind: Kind,
-        namespace: &str,
-        fields: Option<&str>,
-    ) -> Result<Vec<Value>, ClusterError> {
-        let mut params = ListParams::default();
-        if let Some(fields) = fields {
-            params = params.fields(fields);
-        }
-        let api = self.api(kind, namespace);
-        let list = retrying(|| api.list(&params))
-            .await
-            .map_err(Self::api_error(
+    /// Every object of a kind in a namespace; none when the server does not serve the kind.
+    pub async fn list(&self, kind: Kind, namespace: &str) -> Result<Vec<Value>, ClusterError> {
+        let (api, params) = (self.api(kind, namespace), ListParams::default());
+        match retrying(|| api.list(&params)).await {
+            Ok(list) => Ok(list.items.into_iter().map(to_json).collect()),
+            Err(kube::Error::Api(status)) if status.code == 404 => Ok(Vec::new()),
+            Err(err) => Err(Self::api_error(
                 "listing",
                 format!("{kind}s in {namespace}"),
-            ))?;
-        Ok(list.items.into_iter().map(to_json).collect())
+            )(err)),
+        }
     }
 
     /// Sets annotations with a merge patch (as `kubectl annotate` and `flux reconcile` do).

@@ -7,7 +7,7 @@ use super::Context;
 use super::steps::{
     BundleChoice, OpenedBundle, check_signature, environment, keep_bundle, open_bundle, render_env,
 };
-use super::wait::{Settling, WaitArgs, settle, wait_for};
+use super::wait::{Settling, WaitArgs, preflight, settle, wait_for};
 use crate::config::{Environment, Loaded};
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{PublishRequest, Published, publish};
@@ -89,6 +89,9 @@ pub fn ship(
         serde_json::from_slice(&rendered.files[crate::render::overlay::RELEASE_FILE])
             .expect("render writes a valid release.json");
     let dir = loaded.config.env_path(name);
+    if !shipping.no_wait {
+        preflight(&shipping.wait, env)?;
+    }
     keep_bundle(ctx, opened);
     ctx.ui
         .status("Committing", format!("{app} {} to {dir}", release.version));

@@ -4,7 +4,7 @@
 use super::Context;
 use super::deploy::{Shipping, conclude};
 use super::steps::{check_signature, environment, open_release_bundle, restore_release};
-use super::wait::WaitArgs;
+use super::wait::{WaitArgs, preflight};
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{PublishRequest, publish, read_release};
 use crate::envrepo::trailers::{Action, parse_log, rollback_target};
@@ -84,6 +84,9 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> Result<(), CliError> {
             "{}; rolling back without re-verifying it",
             err.message
         )),
+    }
+    if !args.no_wait {
+        preflight(&args.wait, env)?;
     }
     if env.protected {
         ctx.confirm(&format!(

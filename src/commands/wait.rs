@@ -45,6 +45,12 @@ pub async fn connect(args: &WaitArgs, env: &Environment) -> Result<Cluster, CliE
     Ok(Cluster::connect(args.context.as_deref().or(env.context.as_deref())).await?)
 }
 
+/// Checks, before anything is pushed, that the cluster configuration for `env` loads, so a
+/// deploy that could not wait stops with the env repo untouched.
+pub fn preflight(args: &WaitArgs, env: &Environment) -> Result<(), CliError> {
+    block_on(connect(args, env))?.map(drop)
+}
+
 /// What the engine must do for one env at one commit.
 pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -> Target {
     let config = &loaded.config;

@@ -142,7 +142,7 @@ async fn helm_release(
                 crate::cluster::STATEFUL_SET,
                 crate::cluster::DAEMON_SET,
             ] {
-                for object in cluster.list(kind, &target_namespace, None).await? {
+                for object in cluster.list(kind, &target_namespace).await? {
                     if let Some(reference) = super::object_ref(kind, &object) {
                         workloads.push(reference);
                     }

@@ -264,6 +264,10 @@ async fn roll_out(
     pending: &Pending,
 ) -> Result<Step<()>, ClusterError> {
     if workloads.is_empty() {
+        reporter.step(
+            "Note",
+            "the release has no Deployment, StatefulSet or DaemonSet to wait for",
+        );
         return Ok(Step::Done(()));
     }
     let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();

@@ -64,7 +64,7 @@ pub(super) async fn gather(
         });
     }
     for namespace in namespaces {
-        let Ok(events) = cluster.list(EVENT, namespace, None).await else {
+        let Ok(events) = cluster.list(EVENT, namespace).await else {
             continue;
         };
         failure.events.extend(

@@ -210,13 +210,20 @@ fn deploy_commits_the_rendered_env_dir_with_trailers() {
             "{path}"
         );
     }
-    // Plain deploy says that it cannot wait yet, rather than pretending to.
+    // A deploy that would wait, with no cluster configured, stops before pushing anything.
+    let head = repo.remote_git(&["rev-parse", "main"]);
     let again = repo.deploy("sample", &["dev", "--version", "1.0.1"]);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
     assert!(
-        stderr(&again).contains("waiting for Flux or Argo CD"),
+        stderr(&again).contains("cannot load the cluster configuration")
+            && stderr(&again).contains("--no-wait"),
         "{}",
         stderr(&again)
+    );
+    assert_eq!(
+        repo.remote_git(&["rev-parse", "main"]),
+        head,
+        "nothing was pushed"
     );
 }
 

@@ -501,3 +501,66 @@ fn status_shows_each_env_in_text_and_json() {
     assert_eq!(check.status.code(), Some(3), "staging is not deployed");
     assert!(stderr(&check).contains("staging"));
 }
+
+/// A Helm source on Flux: the Kustomization applies the HelmRelease, which must be released
+/// for its new generation, and its Deployment rolled out.
+#[test]
+fn flux_helm_releases_are_waited_for() {
+    if !require_tool("kubectl") || !require_tool("helm") {
+        return;
+    }
+    let repo = EnvRepoFixture::new();
+    crate::copy_dir(&fixture("sample-helm"), &repo.env.path().join("shop"));
+    let config = repo.env.path().join("shop/forge.yaml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(
+            "https://deployer:s3cret@git.example.com/platform/envs.git",
+            &repo.url,
+        )
+        .replace("  - name: dev\n", "  - name: dev\n    timeout: 1m\n")
+        .replace("  - name: prod\n", "  - name: prod\n    timeout: 1m\n");
+    std::fs::write(&config, text).unwrap();
+    // The sandbox reads forge.yaml too: prod is Argo CD's.
+    let sandbox = RunningSandbox::start_with(
+        &repo.env,
+        &[
+            "-C",
+            "shop/forge.yaml",
+            "--env-repo",
+            &repo.url,
+            "--interval",
+            "1s",
+        ],
+    );
+    for (env, namespace) in [("dev", "shop-dev")] {
+        let output = repo
+            .forge()
+            .env("KUBECONFIG", sandbox.dir.join("kubeconfig"))
+            .args([
+                "-C",
+                "shop/forge.yaml",
+                "deploy",
+                env,
+                "--version",
+                "1.4.0",
+                "--yes",
+            ])
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(0), "{env}: {err}");
+        assert!(err.contains("Healthy 1.4.0"), "{err}");
+        assert!(err.contains("(1 workload Current)"), "{err}");
+        let ready = sandbox.kubectl_ok(&[
+            "get",
+            "deployment",
+            "shop",
+            "-n",
+            namespace,
+            "-o",
+            "jsonpath={.status.readyReplicas}",
+        ]);
+        assert!(!ready.is_empty() && ready != "0", "{env}: ready {ready}");
+    }
+}
