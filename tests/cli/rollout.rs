@@ -533,7 +533,8 @@ fn flux_helm_releases_are_waited_for() {
             "1s",
         ],
     );
-    for (env, namespace) in [("dev", "shop-dev")] {
+    // TODO(sandbox): add ("prod", "shop") once the sandbox's Argo CD renders Helm sources.
+    for (env, namespace) in [("dev", "shop-dev")].into_iter().take(1) {
         let output = repo
             .forge()
             .env("KUBECONFIG", sandbox.dir.join("kubeconfig"))
