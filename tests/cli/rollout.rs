@@ -439,9 +439,8 @@ fn promote_to_a_signature_requiring_env_refuses_an_unsigned_bundle() {
     );
 }
 
-#[test]
-fn rollback_returns_to_the_previous_or_a_named_release() {
-    let stage = Stage::new(&[]);
+fn rollback_returns_to_the_previous_or_a_named_release(engine: &str) {
+    let stage = Stage::new(&["--engine", engine]);
     for version in ["1.0.0", "1.1.0", "1.2.0"] {
         stage.forge_ok(&["deploy", "dev", "--version", version]);
     }
@@ -464,8 +463,17 @@ fn rollback_returns_to_the_previous_or_a_named_release() {
 }
 
 #[test]
-fn status_shows_each_env_in_text_and_json() {
-    let stage = Stage::new(&[]);
+fn flux_rollback_returns_to_the_previous_or_a_named_release() {
+    rollback_returns_to_the_previous_or_a_named_release("flux");
+}
+
+#[test]
+fn argocd_rollback_returns_to_the_previous_or_a_named_release() {
+    rollback_returns_to_the_previous_or_a_named_release("argocd");
+}
+
+fn status_shows_each_env_in_text_and_json(engine: &str) {
+    let stage = Stage::new(&["--engine", engine]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let commit = stage.head();
     let rows = json(&stage.forge_ok(&["status", "--output", "json"]));
@@ -500,6 +508,16 @@ fn status_shows_each_env_in_text_and_json() {
     let check = stage.forge(&["status", "--check"]);
     assert_eq!(check.status.code(), Some(3), "staging is not deployed");
     assert!(stderr(&check).contains("staging"));
+}
+
+#[test]
+fn flux_status_shows_each_env_in_text_and_json() {
+    status_shows_each_env_in_text_and_json("flux");
+}
+
+#[test]
+fn argocd_status_shows_each_env_in_text_and_json() {
+    status_shows_each_env_in_text_and_json("argocd");
 }
 
 /// A Helm source on Flux: the Kustomization applies the HelmRelease, which must be released
