@@ -97,11 +97,31 @@ impl Lineage for RepoLineage<'_> {
     }
 }
 
-pub struct UiReporter<'a>(pub &'a Ui);
+/// Steps as status lines; on an attended terminal, what is pending on a spinner line
+/// (with the time waited) instead of a new line per change.
+pub struct UiReporter<'a> {
+    ui: &'a Ui,
+    spinner: crate::ui::Spinner,
+}
+
+impl<'a> UiReporter<'a> {
+    pub fn new(ui: &'a Ui) -> Self {
+        UiReporter {
+            ui,
+            spinner: ui.spinner(),
+        }
+    }
+}
 
 impl Reporter for UiReporter<'_> {
     fn step(&self, verb: &str, what: &str) {
-        self.0.status(verb, what);
+        self.spinner.suspend(|| self.ui.status(verb, what));
+    }
+
+    fn pending(&self, what: &str) {
+        if !self.spinner.show(what) {
+            self.ui.status("Waiting", what);
+        }
     }
 }
 
@@ -123,7 +143,7 @@ pub fn wait_for(
     };
     let pending = Pending::default();
     let timeout = args.timeout(env);
-    let reporter = UiReporter(&ctx.ui);
+    let reporter = UiReporter::new(&ctx.ui);
     repo.release_lock();
     let waited = block_on(async {
         let cluster = connect(args, env).await?;

@@ -65,7 +65,12 @@ pub trait Lineage {
 
 /// Progress as the wait goes, for the terminal or CI log.
 pub trait Reporter {
+    /// Something happened (`Applied`, `Reconciling`…).
     fn step(&self, verb: &str, what: &str);
+    /// What is still pending changed; a terminal may show it in place.
+    fn pending(&self, what: &str) {
+        self.step("Waiting", what);
+    }
 }
 
 #[derive(Debug)]
@@ -228,7 +233,7 @@ async fn follow<T>(
         match judge(&seen) {
             Step::Pending(text) => {
                 if text != last_pending {
-                    reporter.step("Waiting", &text);
+                    reporter.pending(&text);
                     pending.set(&text);
                     last_pending = text;
                 }

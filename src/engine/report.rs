@@ -74,6 +74,8 @@ pub(super) async fn gather(
                 .map(event_line),
         );
     }
+    // The same warning repeats per restart; once is enough in a report.
+    failure.events.dedup();
     let skip = failure.events.len().saturating_sub(MAX_EVENTS);
     failure.events.drain(..skip);
     failure

@@ -109,6 +109,20 @@ impl Ui {
         }
     }
 
+    /// A spinner with a changing message, drawn only on an attended terminal.
+    pub fn spinner(&self) -> Spinner {
+        if !self.attended {
+            return Spinner(None);
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner:.green} {elapsed:>4} {wide_msg}")
+                .expect("spinner template is valid"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Spinner(Some(bar))
+    }
+
     /// A byte-count progress bar, drawn only on an attended terminal.
     pub fn progress_bytes(&self) -> Progress {
         if !self.attended {
@@ -220,6 +234,38 @@ impl crate::bundle::build::BuildProgress for Progress {
 impl Progress {
     pub fn finish(self) {
         if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A spinner that may not be drawn at all (then `show` says so and nothing happens).
+pub struct Spinner(Option<ProgressBar>);
+
+impl Spinner {
+    /// Shows `text` in place; false when there is no spinner to show it on.
+    pub fn show(&self, text: &str) -> bool {
+        match &self.0 {
+            Some(bar) => {
+                bar.set_message(text.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Runs `print` with the spinner hidden, so lines it writes are not drawn over.
+    pub fn suspend(&self, print: impl FnOnce()) {
+        match &self.0 {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }
     }
