@@ -293,6 +293,68 @@ pub struct Strategy {
     /// Canary steps, ending at weight 100.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Spanned<CanaryStep>>,
+    /// The checks a canary step with `analysis: true` (or a blue-green switch) must pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<Spanned<Analysis>>,
+}
+
+/// Measurements that judge a new version, as Flagger's and Argo Rollouts' analyses do.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Analysis {
+    /// Prometheus base URL for the metric queries (its `/api/v1/query` is called).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<String>,
+    /// Time between measurements, and the `interval` the queries may use in range vectors.
+    #[serde(default = "thirty_seconds")]
+    pub interval: Duration,
+    /// Measurements per analysis.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Failed measurements tolerated; one more fails the analysis.
+    #[serde(default)]
+    pub failure_limit: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<Metric>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub http: Vec<HttpCheck>,
+}
+
+fn thirty_seconds() -> Duration {
+    Duration(std::time::Duration::from_secs(30))
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A PromQL instant query (a minijinja template: app, env, namespace, version,
+/// stable_version, interval) whose value must lie within `min`..=`max`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Metric {
+    pub name: String,
+    pub query: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+/// An HTTP GET that must answer `status` (and contain `body`, when given).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HttpCheck {
+    pub name: String,
+    pub url: String,
+    #[serde(default = "http_ok")]
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+fn http_ok() -> u16 {
+    200
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -739,6 +801,16 @@ fn check_strategy(env: &Environment, problems: &mut Vec<Problem>) {
         }
         return;
     }
+    if let Some(analysis) = &strategy.analysis {
+        check_analysis(name, analysis, problems);
+    } else if let Some(step) = strategy.steps.iter().find(|s| s.value.analysis) {
+        problems.push(at(
+            step,
+            format!(
+                "environment '{name}': this step runs an analysis, but strategy.analysis is not set"
+            ),
+        ));
+    }
     let Some(last) = strategy.steps.last() else {
         problems.push(at(
             &env.name,
@@ -762,6 +834,26 @@ fn check_strategy(env: &Environment, problems: &mut Vec<Problem>) {
             last,
             format!("environment '{name}': the last canary step must have weight 100"),
         ));
+    }
+}
+
+fn check_analysis(name: &str, analysis: &Spanned<Analysis>, problems: &mut Vec<Problem>) {
+    let checks = &analysis.value;
+    let mut problem =
+        |text: String| problems.push(at(analysis, format!("environment '{name}': {text}")));
+    if checks.metrics.is_empty() && checks.http.is_empty() {
+        problem("an analysis needs metrics or http checks".into());
+    }
+    if !checks.metrics.is_empty() && checks.prometheus.is_none() {
+        problem("analysis metrics need analysis.prometheus (the Prometheus URL)".into());
+    }
+    if checks.count == 0 {
+        problem("analysis.count must be at least 1".into());
+    }
+    for metric in &checks.metrics {
+        if metric.min.is_none() && metric.max.is_none() {
+            problem(format!("metric '{}' needs min, max or both", metric.name));
+        }
     }
 }
 
