@@ -84,6 +84,14 @@ pub fn ship(
     let name = &env.name.value;
     let app = &loaded.config.app.value;
     let signer = check_signature(loaded, env, opened)?;
+    if env.strategy.kind == crate::config::StrategyKind::Canary {
+        if !shipping.no_wait {
+            preflight(&shipping.wait, env)?;
+        }
+        if super::canary::start(ctx, loaded, env, repo, opened, shipping)?.is_some() {
+            return Ok(());
+        }
+    }
     let rendered = render_env(ctx, loaded, env, opened, signer)?;
     let release: crate::render::overlay::Release =
         serde_json::from_slice(&rendered.files[crate::render::overlay::RELEASE_FILE])
@@ -105,6 +113,7 @@ pub fn ship(
             force: shipping.force,
             create_branch: shipping.create_branch,
             expect: None,
+            canary: None,
         },
     )?;
     conclude(ctx, loaded, env, repo, &release, &published, shipping)

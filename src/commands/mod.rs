@@ -2,6 +2,7 @@
 //! [`run`] dispatches.
 
 pub mod bundle;
+pub mod canary;
 pub mod completions;
 pub mod config;
 pub mod demo;
@@ -148,6 +149,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
         Command::Status(args) => status::run(ctx, args),
         Command::Promote(args) => promote::run(ctx, args),
         Command::Rollback(args) => rollback::run(ctx, args),
+        Command::Canary(command) => canary::run(ctx, command),
         Command::Completions(args) => completions::run(args),
     }
 }

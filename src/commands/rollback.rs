@@ -113,6 +113,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> Result<(), CliError> {
             force: false,
             create_branch: false,
             expect: repo.subtree(&tip.commit, &dir),
+            canary: None,
         },
     )?;
     conclude(

@@ -244,6 +244,7 @@ pub fn render_env(
         deployed_at: now_rfc3339(ctx)?,
         strategy: StrategyState {
             kind: env.strategy.kind,
+            canary: None,
         },
     };
     let templates = loaded.templates();

@@ -322,6 +322,7 @@ fn roll_back_after(
             force: false,
             create_branch: false,
             expect: repo.subtree(failed, &dir),
+            canary: None,
         },
     )?;
     let commit = match published {

@@ -78,7 +78,7 @@ pub enum Outcome {
     /// Applied and every workload Current.
     Healthy {
         revision: String,
-        workloads: Vec<String>,
+        workloads: Vec<ObjectRef>,
     },
     Failed(Failure),
     /// Someone else deployed to this env while forge was waiting.
@@ -131,7 +131,7 @@ pub async fn wait(
     match roll_out(cluster, target, &workloads, reporter, pending).await? {
         Step::Done(()) => Ok(Outcome::Healthy {
             revision,
-            workloads: workloads.iter().map(ToString::to_string).collect(),
+            workloads,
         }),
         Step::Failed(failure) => Ok(Outcome::Failed(failure)),
         Step::Superseded(by) => Ok(Outcome::Superseded { by }),

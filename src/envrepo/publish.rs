@@ -25,6 +25,8 @@ pub struct PublishRequest<'a> {
     /// The env dir's tree id this change was decided against (a rollback restores what was
     /// there before one commit): any other content is a conflict, even on the first attempt.
     pub expect: Option<String>,
+    /// For a canary step: which one, at what weight (in the commit's trailers).
+    pub canary: Option<super::trailers::CanaryMark>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -150,6 +152,7 @@ pub fn publish(repo: &EnvRepo, request: &PublishRequest) -> Result<Published, Pu
             bundle_digest: request.release.bundle_digest.clone(),
             action: request.action,
             previous_version: previous_version.clone(),
+            canary: request.canary,
         };
         let root = repo.splice(
             tip.as_ref().map(|t: &Tip| t.tree.as_str()),

@@ -9,6 +9,8 @@ pub enum Action {
     Deploy,
     Promote,
     Rollback,
+    CanaryStep,
+    CanaryAbort,
 }
 
 impl Action {
@@ -17,6 +19,8 @@ impl Action {
             Action::Deploy => "deploy",
             Action::Promote => "promote",
             Action::Rollback => "rollback",
+            Action::CanaryStep => "canary-step",
+            Action::CanaryAbort => "canary-abort",
         }
     }
 }
@@ -30,6 +34,15 @@ pub struct Trailers {
     pub bundle_digest: String,
     pub action: Action,
     pub previous_version: Option<String>,
+    pub canary: Option<CanaryMark>,
+}
+
+/// Where a canary-step commit stands: step `step` of `of`, at `weight` percent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CanaryMark {
+    pub step: usize,
+    pub of: usize,
+    pub weight: u32,
 }
 
 impl Trailers {
@@ -41,9 +54,29 @@ impl Trailers {
             Action::Rollback => {
                 format!("roll back {} in {} to {}", self.app, self.env, self.version)
             }
+            Action::CanaryStep => {
+                let at = self
+                    .canary
+                    .map(|m| format!(": step {}/{} at {}%", m.step, m.of, m.weight))
+                    .unwrap_or_default();
+                format!("canary {} {} in {}{at}", self.app, self.version, self.env)
+            }
+            Action::CanaryAbort => format!(
+                "abort the canary in {}: back to {} {}",
+                self.env, self.app, self.version
+            ),
         };
+        let canary = self
+            .canary
+            .map(|m| {
+                format!(
+                    "Forge-Canary-Step: {}/{}\nForge-Canary-Weight: {}\n",
+                    m.step, m.of, m.weight
+                )
+            })
+            .unwrap_or_default();
         format!(
-            "{subject}\n\nForge-App: {}\nForge-Env: {}\nForge-Version: {}\nForge-Bundle-Digest: {}\nForge-Action: {}\nForge-Previous-Version: {}\n",
+            "{subject}\n\nForge-App: {}\nForge-Env: {}\nForge-Version: {}\nForge-Bundle-Digest: {}\nForge-Action: {}\nForge-Previous-Version: {}\n{canary}",
             self.app,
             self.env,
             self.version,
@@ -168,6 +201,7 @@ mod tests {
             bundle_digest: "sha256:abc".into(),
             action: Action::Deploy,
             previous_version: Some("1.4.1".into()),
+            canary: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! per-environment overlay built from a bundle. Undefined variables are errors, and nothing is
 //! HTML-escaped (the output is YAML).
 
+pub mod canary;
 pub mod overlay;
 
 use minijinja::{Environment, UndefinedBehavior};

@@ -41,6 +41,21 @@ pub struct Release {
 pub struct StrategyState {
     #[serde(rename = "type")]
     pub kind: crate::config::StrategyKind,
+    /// Set while a canary of this release runs beside the stable one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary: Option<CanaryState>,
+}
+
+/// Where a canary stands, kept in release.json so that a crashed run can resume.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanaryState {
+    pub stable_version: String,
+    pub stable_bundle_digest: String,
+    /// Index into the env's canary steps of the step this commit runs.
+    pub step: usize,
+    pub weight: u32,
+    pub started_at: String,
 }
 
 impl Release {
@@ -479,6 +494,11 @@ struct ManifestFacts {
     containers: BTreeMap<String, String>,
     /// Deployments and StatefulSets, whose replicas an env may set.
     workloads: Vec<String>,
+}
+
+/// The Deployments and StatefulSets a kustomize source defines, by name.
+pub fn workload_names(source: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, RenderError> {
+    Ok(scan_manifests(source)?.workloads)
 }
 
 fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, RenderError> {

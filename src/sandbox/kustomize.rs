@@ -141,7 +141,35 @@ pub fn build(files: &Files, dir: &str) -> Result<Vec<Value>, BuildError> {
     for object in &mut objects {
         rename_config_maps(object, &generated);
     }
+    rename_all(&kustomization, &mut objects);
     Ok(objects)
+}
+
+/// `namePrefix` / `nameSuffix`: every object but Namespaces is renamed, and references to
+/// the renamed ConfigMaps follow (kustomize's name references, for the kinds forge renders).
+fn rename_all(kustomization: &Value, objects: &mut [Value]) {
+    let text = |key: &str| kustomization.get(key).and_then(Value::as_str).unwrap_or("");
+    let (prefix, suffix) = (text("namePrefix"), text("nameSuffix"));
+    if prefix.is_empty() && suffix.is_empty() {
+        return;
+    }
+    let mut config_maps = BTreeMap::new();
+    for object in objects.iter_mut() {
+        if object.get("kind").and_then(Value::as_str) == Some("Namespace") {
+            continue;
+        }
+        let Some(name) = object.pointer("/metadata/name").and_then(Value::as_str) else {
+            continue;
+        };
+        let renamed = format!("{prefix}{name}{suffix}");
+        if object.get("kind").and_then(Value::as_str) == Some("ConfigMap") {
+            config_maps.insert(name.to_string(), renamed.clone());
+        }
+        object["metadata"]["name"] = renamed.into();
+    }
+    for object in objects.iter_mut() {
+        rename_config_maps(object, &config_maps);
+    }
 }
 
 fn join(dir: &str, name: &str) -> String {
