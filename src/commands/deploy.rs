@@ -84,6 +84,7 @@ pub fn ship(
     let name = &env.name.value;
     let app = &loaded.config.app.value;
     let signer = check_signature(loaded, env, opened)?;
+    keep_bundle(ctx, opened);
     if env.strategy.kind == crate::config::StrategyKind::Canary {
         if !shipping.no_wait {
             preflight(&shipping.wait, env)?;
@@ -100,7 +101,6 @@ pub fn ship(
     if !shipping.no_wait {
         preflight(&shipping.wait, env)?;
     }
-    keep_bundle(ctx, opened);
     ctx.ui
         .status("Committing", format!("{app} {} to {dir}", release.version));
     let published = publish(

@@ -8,14 +8,14 @@ use crate::{fixture, require_tool, stderr, stdout};
 use serde_json::Value;
 use std::process::Output;
 
-struct Stage {
-    repo: EnvRepoFixture,
-    sandbox: RunningSandbox,
+pub struct Stage {
+    pub repo: EnvRepoFixture,
+    pub sandbox: RunningSandbox,
 }
 
 impl Stage {
     /// An env repo and a sandbox following it (`args` are extra `forge sandbox up` flags).
-    fn new(args: &[&str]) -> Stage {
+    pub fn new(args: &[&str]) -> Stage {
         let repo = EnvRepoFixture::new();
         let sandbox = RunningSandbox::start_with(
             &repo.env,
@@ -37,7 +37,7 @@ impl Stage {
         stage
     }
 
-    fn command(&self, args: &[&str]) -> assert_cmd::Command {
+    pub fn command(&self, args: &[&str]) -> assert_cmd::Command {
         let mut command = self.repo.forge();
         command
             .env("KUBECONFIG", self.sandbox.dir.join("kubeconfig"))
@@ -46,11 +46,11 @@ impl Stage {
         command
     }
 
-    fn forge(&self, args: &[&str]) -> Output {
+    pub fn forge(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
     }
 
-    fn forge_ok(&self, args: &[&str]) -> Output {
+    pub fn forge_ok(&self, args: &[&str]) -> Output {
         let output = self.forge(args);
         assert_eq!(
             output.status.code(),
@@ -61,11 +61,11 @@ impl Stage {
         output
     }
 
-    fn head(&self) -> String {
+    pub fn head(&self) -> String {
         self.repo.remote_git(&["rev-parse", "main"])
     }
 
-    fn deployed_version(&self, env: &str) -> String {
+    pub fn deployed_version(&self, env: &str) -> String {
         let text = self
             .repo
             .remote_git(&["show", &format!("main:apps/hello/{env}/release.json")]);
@@ -74,7 +74,7 @@ impl Stage {
     }
 
     /// The image the cluster runs for hello in `env`, as kubectl reads it.
-    fn running_image(&self, env: &str) -> String {
+    pub fn running_image(&self, env: &str) -> String {
         self.sandbox.kubectl_ok(&[
             "get",
             "deployment",
@@ -87,7 +87,7 @@ impl Stage {
     }
 
     /// Edits the sample app's forge.yaml.
-    fn configure(&self, edit: impl Fn(String) -> String) {
+    pub fn configure(&self, edit: impl Fn(String) -> String) {
         let path = self.repo.env.path().join("sample/forge.yaml");
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, edit(text)).unwrap();
@@ -96,7 +96,7 @@ impl Stage {
 
 const BAD_IMAGE: &str = "web=ghcr.io/forge-demo/hello:bad";
 
-fn json(output: &Output) -> Value {
+pub fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
