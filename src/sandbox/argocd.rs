@@ -1,9 +1,12 @@
 //! The sandbox's Argo CD: an Application per app/env directory (automated sync), synced to the
 //! env repo's tip or to the revision a pending `.operation` names, with status where Argo CD
 //! writes it: `sync.{status,revision}`, `health.status`, `operationState`, `reconciledAt`,
-//! `history`, and the `argocd.argoproj.io/refresh` annotation cleared once handled.
+//! `history`, and the `argocd.argoproj.io/refresh` annotation cleared once handled. An env dir
+//! whose `application.yaml` defines its Application with a Helm source (forge's layout for
+//! Helm on Argo CD) is synced as that Application: its chart rendered with `helm template`.
 
 use super::flux::{self, Built};
+use super::kustomize::Files;
 use super::store::{Key, Part, Store};
 use serde_json::{Value, json};
 
@@ -42,6 +45,98 @@ pub fn ensure_application(
     store
         .create(key, application, &crate::time::rfc3339(now as i64))
         .ok();
+}
+
+/// The Application an env dir's `application.yaml` defines for the dir (`<app>-<env>`) when
+/// its source is a Helm chart: forge's layout for a Helm source on Argo CD. It is what an
+/// app-of-apps would apply, so the sandbox syncs it instead of building the directory.
+pub fn helm_application(files: &Files, dir: &str) -> Option<Value> {
+    let text = String::from_utf8_lossy(files.get("application.yaml")?);
+    let documents: Vec<Value> = serde_saphyr::from_multiple(&text).ok()?;
+    let name = flux::name_for(dir);
+    documents.into_iter().find(|document| {
+        document["kind"] == "Application"
+            && document["apiVersion"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("argoproj.io/"))
+            && document["metadata"]["name"] == name.as_str()
+            && document["spec"]["source"].is_object()
+            && ["helm", "chart"]
+                .iter()
+                .any(|field| document["spec"]["source"].get(field).is_some())
+    })
+}
+
+/// What Argo CD's repo-server renders for an Application's Helm source.
+pub struct HelmSource {
+    /// The chart's directory in the env repo (`spec.source.path`).
+    pub path: String,
+    /// `helm.releaseName`, else the Application's name.
+    pub release_name: String,
+    /// `spec.destination.namespace`.
+    pub namespace: String,
+    /// `helm.valuesObject`, else `helm.values` parsed (Argo CD uses one, never a merge).
+    pub values: Value,
+}
+
+/// Reads an Application's Helm source; Err says why the sandbox cannot render it.
+pub fn helm_source(application: &Value) -> Result<HelmSource, String> {
+    let source = &application["spec"]["source"];
+    let helm = &source["helm"];
+    if let Some(chart) = source.get("chart").and_then(Value::as_str) {
+        return Err(format!(
+            "cannot fetch chart '{chart}' version '{version}' from Helm repository '{repo}': the sandbox has no network; ship the chart in the env repo and point the source's path at it",
+            version = source["targetRevision"].as_str().unwrap_or_default(),
+            repo = source["repoURL"].as_str().unwrap_or_default(),
+        ));
+    }
+    let path = source["path"]
+        .as_str()
+        .map(|p| p.trim_start_matches("./").trim_end_matches('/'))
+        .filter(|p| !p.is_empty())
+        .ok_or("spec.source.path is required for a Helm chart in a Git repository")?;
+    let values = match (helm.get("valuesObject"), helm["values"].as_str()) {
+        (Some(object), _) if !object.is_null() => object.clone(),
+        (_, Some(text)) if !text.trim().is_empty() => serde_saphyr::from_str(text)
+            .map_err(|e| format!("helm.values is not YAML: {}", e.without_snippet()))?,
+        _ => json!({}),
+    };
+    let name = application["metadata"]["name"].as_str().unwrap_or_default();
+    Ok(HelmSource {
+        path: path.to_string(),
+        release_name: helm["releaseName"]
+            .as_str()
+            .filter(|r| !r.is_empty())
+            .unwrap_or(name)
+            .to_string(),
+        namespace: application["spec"]["destination"]["namespace"]
+            .as_str()
+            .unwrap_or("default")
+            .to_string(),
+        values,
+    })
+}
+
+/// Makes the env dir's Application (its spec and labels) the sandbox's, as an app-of-apps
+/// with self-heal would; status and what Argo CD wrote elsewhere stay.
+pub fn adopt(store: &mut Store, dir: &str, application: &Value, now: f64) {
+    let key = key(dir);
+    let Some(current) = store.get(&key) else {
+        return;
+    };
+    let mut updated = current.clone();
+    updated["spec"] = application["spec"].clone();
+    if let Some(labels) = application.pointer("/metadata/labels") {
+        let mut merged = current
+            .pointer("/metadata/labels")
+            .cloned()
+            .unwrap_or(json!({}));
+        super::store::merge_patch(&mut merged, labels);
+        updated["metadata"]["labels"] = merged;
+    }
+    if &updated != current {
+        store.put(key, updated, &crate::time::rfc3339(now as i64));
+    }
 }
 
 /// Someone asked Argo CD to look again: a refresh annotation or a pending operation.
@@ -293,5 +388,74 @@ pub fn rest(
         None => not_found(),
         Some(Ok(application)) => Response::json(200, &application),
         Some(Err(response)) => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(application: &str) -> Files {
+        Files::from([(
+            "application.yaml".to_string(),
+            application.as_bytes().to_vec(),
+        )])
+    }
+
+    const APPLICATION: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: shop-prod, namespace: argocd}
+spec:
+  source:
+    repoURL: https://git.example.com/envs.git
+    targetRevision: main
+    path: apps/shop/prod/chart
+    helm:
+      releaseName: shop
+      values: 'replicaCount: 2'
+      valuesObject: {replicaCount: 3}
+  destination: {namespace: shop}
+";
+
+    #[test]
+    fn an_env_dirs_helm_application_is_found_and_read_as_argo_cd_does() {
+        let application = helm_application(&files(APPLICATION), "apps/shop/prod").unwrap();
+        let source = helm_source(&application).unwrap();
+        assert_eq!(source.path, "apps/shop/prod/chart");
+        assert_eq!(source.release_name, "shop");
+        assert_eq!(source.namespace, "shop");
+        assert_eq!(
+            source.values,
+            json!({"replicaCount": 3}),
+            "valuesObject wins"
+        );
+
+        let values_only = APPLICATION
+            .replace("      releaseName: shop\n", "")
+            .replace("      valuesObject: {replicaCount: 3}\n", "");
+        let application = helm_application(&files(&values_only), "apps/shop/prod").unwrap();
+        let source = helm_source(&application).unwrap();
+        assert_eq!(source.values, json!({"replicaCount": 2}));
+        assert_eq!(source.release_name, "shop-prod", "the Application's name");
+    }
+
+    #[test]
+    fn other_applications_are_not_adopted_and_repository_charts_cannot_be_fetched() {
+        assert!(helm_application(&files(APPLICATION), "apps/shop/dev").is_none());
+        let directory = APPLICATION.replace(
+            "    helm:\n      releaseName: shop\n      values: 'replicaCount: 2'\n      valuesObject: {replicaCount: 3}\n",
+            "",
+        );
+        assert!(helm_application(&files(&directory), "apps/shop/prod").is_none());
+        assert!(helm_application(&Files::new(), "apps/shop/prod").is_none());
+
+        let repository =
+            APPLICATION.replace("    path: apps/shop/prod/chart\n", "    chart: shop\n");
+        let application = helm_application(&files(&repository), "apps/shop/prod").unwrap();
+        let message = helm_source(&application).err().unwrap();
+        assert!(
+            message.contains("cannot fetch chart 'shop' version 'main'"),
+            "{message}"
+        );
     }
 }

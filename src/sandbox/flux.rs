@@ -136,14 +136,26 @@ impl Reconciler {
                 })
                 .collect()
         };
+        // An Argo CD env dir with a Helm source brings its own Application: the sandbox adopts
+        // it and renders its chart (with `helm`, outside the store lock).
         let mut builds = Vec::new();
         for (dir, requested) in dirs.iter().zip(requested) {
             let commit = requested.or(tip.clone());
+            let mut adopted = None;
             let built = match &commit {
-                Some(commit) => self.read_dir(commit, dir).and_then(|files| build(&files)),
+                Some(commit) => self.read_dir(commit, dir).and_then(|files| {
+                    adopted = self
+                        .is_argocd(dir)
+                        .then(|| super::argocd::helm_application(&files, dir))
+                        .flatten();
+                    match &adopted {
+                        Some(application) => self.render_helm_application(commit, application),
+                        None => build(&files),
+                    }
+                }),
                 None => Err("no revision".into()),
             };
-            builds.push((dir.clone(), commit, built));
+            builds.push((dir.clone(), commit, built, adopted));
         }
         let mut reconciled = Vec::new();
         cluster.write(|store| {
@@ -157,9 +169,12 @@ impl Reconciler {
                 }
             }
             if let (Some(revision), Some(tip)) = (&revision, &tip) {
-                for (dir, commit, built) in &builds {
+                for (dir, commit, built, adopted) in &builds {
                     if self.is_argocd(dir) {
                         let commit = commit.as_deref().unwrap_or(tip);
+                        if let Some(application) = adopted {
+                            super::argocd::adopt(store, dir, application, now);
+                        }
                         super::argocd::reconcile(store, dir, built, commit, now);
                         let key = super::argocd::key(dir);
                         reconciled.push((key.clone(), commit.to_string(), outcome(store, &key)));
@@ -197,19 +212,17 @@ impl Reconciler {
                     &release.key,
                 )),
             };
-            let chart: Value = chart_files
+            let chart = chart_files
                 .as_ref()
-                .ok()
-                .and_then(|files| files.get("Chart.yaml"))
-                .and_then(|bytes| serde_saphyr::from_str(&String::from_utf8_lossy(bytes)).ok())
+                .map(super::helm::chart_metadata)
                 .unwrap_or(json!({}));
             let rendered = chart_files.and_then(|files| {
-                let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-                for (path, bytes) in &files {
-                    crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644)
-                        .map_err(|e| e.to_string())?;
-                }
-                super::helm::template(dir.path(), &release)
+                super::helm::render(
+                    &files,
+                    &release.release_name,
+                    &release.namespace,
+                    &release.values,
+                )
             });
             let outcome = cluster.write(|store| {
                 super::helm::record(store, &release, &chart, rendered, revision, now);
@@ -221,6 +234,18 @@ impl Reconciler {
                 key.resource, key.namespace, key.name
             ));
         }
+    }
+
+    /// Renders an Argo CD Application's Helm source at `commit`, as Argo CD's repo-server does.
+    fn render_helm_application(&self, commit: &str, application: &Value) -> Built {
+        let source = super::argocd::helm_source(application)?;
+        let chart = self.read_dir(commit, &source.path)?;
+        super::helm::render(
+            &chart,
+            &source.release_name,
+            &source.namespace,
+            &source.values,
+        )
     }
 
     /// `<apps_dir>/<app>/<env>` directories at `tip`.

@@ -2,7 +2,9 @@
 //! with the real `helm template` (when installed) and applied; status records chart-version
 //! revisions, the values digest and a release history, as Flux's helm-controller v2 does. Charts
 //! from Helm repositories and clusters without helm get a clear failure condition instead.
+//! Argo CD's Helm sources are rendered with the same [`render`].
 
+use super::kustomize::Files;
 use super::store::{Key, Part, Store};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -81,16 +83,44 @@ pub fn pending(store: &Store, source_revision: &str) -> Vec<Pending> {
         .collect()
 }
 
+/// A chart's `Chart.yaml` (name, version, appVersion), or `{}` when it has none.
+pub fn chart_metadata(chart: &Files) -> Value {
+    chart
+        .get("Chart.yaml")
+        .and_then(|bytes| serde_saphyr::from_str(&String::from_utf8_lossy(bytes)).ok())
+        .unwrap_or(json!({}))
+}
+
+/// Renders a chart read from the env repo (`path → bytes`) with `helm template` as release
+/// `release_name` in `namespace` with `values`: the helm-controller's and Argo CD's rendering.
+pub fn render(
+    chart: &Files,
+    release_name: &str,
+    namespace: &str,
+    values: &Value,
+) -> Result<Vec<Value>, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    for (path, bytes) in chart {
+        crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644).map_err(|e| e.to_string())?;
+    }
+    template(dir.path(), release_name, namespace, values)
+}
+
 /// Runs `helm template` on a chart directory with the release's values.
-pub fn template(chart_dir: &Path, release: &Pending) -> Result<Vec<Value>, String> {
-    let values = chart_dir.join("forge-sandbox-values.json");
-    std::fs::write(&values, release.values.to_string()).map_err(|e| e.to_string())?;
+fn template(
+    chart_dir: &Path,
+    release_name: &str,
+    namespace: &str,
+    values: &Value,
+) -> Result<Vec<Value>, String> {
+    let values_file = chart_dir.join("forge-sandbox-values.json");
+    std::fs::write(&values_file, values.to_string()).map_err(|e| e.to_string())?;
     let output = Command::new("helm")
-        .args(["template", &release.release_name])
+        .args(["template", release_name])
         .arg(chart_dir)
         .arg("-f")
-        .arg(&values)
-        .args(["--namespace", &release.namespace])
+        .arg(&values_file)
+        .args(["--namespace", namespace])
         .output()
         .map_err(|e| format!("helm is not installed, so the sandbox cannot render charts: {e}"))?;
     if !output.status.success() {

@@ -520,10 +520,11 @@ fn argocd_status_shows_each_env_in_text_and_json() {
     status_shows_each_env_in_text_and_json("argocd");
 }
 
-/// A Helm source on Flux: the Kustomization applies the HelmRelease, which must be released
-/// for its new generation, and its Deployment rolled out.
+/// A Helm source on both engines: on Flux the Kustomization applies the HelmRelease, which
+/// must be released for its new generation; on Argo CD the Application renders the chart. Either
+/// way its Deployment must be rolled out.
 #[test]
-fn flux_helm_releases_are_waited_for() {
+fn helm_releases_are_waited_for_on_both_engines() {
     if !require_tool("kubectl") || !require_tool("helm") {
         return;
     }
@@ -551,8 +552,7 @@ fn flux_helm_releases_are_waited_for() {
             "1s",
         ],
     );
-    // TODO(sandbox): add ("prod", "shop") once the sandbox's Argo CD renders Helm sources.
-    for (env, namespace) in [("dev", "shop-dev")].into_iter().take(1) {
+    for (env, namespace) in [("dev", "shop-dev"), ("prod", "shop")] {
         let output = repo
             .forge()
             .env("KUBECONFIG", sandbox.dir.join("kubeconfig"))

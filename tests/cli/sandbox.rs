@@ -19,8 +19,28 @@ impl RunningSandbox {
     }
 
     pub fn start_with(env: &TestEnv, args: &[&str]) -> RunningSandbox {
+        Self::launch(env, args, None)
+    }
+
+    /// The sandbox with only `git` on its PATH: no `helm` to render charts with.
+    fn start_without_helm(env: &TestEnv, args: &[&str]) -> RunningSandbox {
+        let bin = env.path().join("git-only-bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let git = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|dir| dir.join("git"))
+            .find(|path| path.is_file())
+            .expect("git is on PATH");
+        std::os::unix::fs::symlink(git, bin.join("git")).unwrap();
+        Self::launch(env, args, Some(&bin))
+    }
+
+    fn launch(env: &TestEnv, args: &[&str], path: Option<&Path>) -> RunningSandbox {
         let dir = env.path().join("sandbox");
-        let child = Command::new(env!("CARGO_BIN_EXE_forge"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_forge"));
+        if let Some(path) = path {
+            command.env("PATH", path);
+        }
+        let child = command
             .args(["sandbox", "up", "--dir"])
             .arg(&dir)
             .args(args)
@@ -1088,6 +1108,158 @@ fn helm_releases_are_rendered_with_helm_and_rolled_out() {
     assert_eq!(
         deployment,
         "2 ghcr.io/forge-demo/shop@sha256:4f8a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+    );
+}
+
+/// forge's sample Helm app (Flux in dev, Argo CD in prod) released to dev and prod, without
+/// waiting; returns the env repo and its head.
+fn helm_app_released_to_dev_and_prod() -> (crate::deploy::EnvRepoFixture, String) {
+    let repo = crate::deploy::EnvRepoFixture::new();
+    crate::copy_dir(
+        &crate::fixture("sample-helm"),
+        &repo.env.path().join("shop"),
+    );
+    let config = repo.env.path().join("shop/forge.yaml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "https://deployer:s3cret@git.example.com/platform/envs.git",
+        &repo.url,
+    );
+    std::fs::write(&config, text).unwrap();
+    for env in ["dev", "prod"] {
+        let deployed = repo.deploy("shop", &[env, "--version", "1.4.0", "--no-wait"]);
+        assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
+    }
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    (repo, head)
+}
+
+/// On Argo CD, a Helm env dir's `application.yaml` is the Application (as an app-of-apps
+/// would apply it): its chart is rendered with its values and release name into its
+/// destination namespace, and the status lists what was synced.
+#[test]
+fn argo_cd_renders_the_env_dirs_helm_application_with_its_values() {
+    if !require_tool("kubectl") || !require_tool("helm") {
+        return;
+    }
+    let (repo, head) = helm_app_released_to_dev_and_prod();
+    let sandbox = RunningSandbox::start_with(
+        &repo.env,
+        &[
+            "-C",
+            "shop/forge.yaml",
+            "--env-repo",
+            &repo.url,
+            "--interval",
+            "1s",
+        ],
+    );
+    sandbox.wait_exists(&["application/shop-prod", "-n", "argocd"]);
+    let app = ["get", "application", "shop-prod", "-n", "argocd", "-o"];
+    wait_for_output(
+        &sandbox,
+        &[&app[..], &["jsonpath={.status.sync.status} {.status.sync.revision} {.status.operationState.phase}"]].concat(),
+        &format!("Synced {head} Succeeded"),
+    );
+    let source = sandbox.kubectl_ok(&[&app[..], &["jsonpath={.spec.source.path} {.spec.source.helm.releaseName} {.spec.source.helm.valuesObject.replicaCount} {.spec.destination.namespace}"]].concat());
+    assert_eq!(source, "apps/shop/prod/chart shop 3 shop");
+    let resources = sandbox.kubectl_ok(
+        &[
+            &app[..],
+            &["jsonpath={range .status.resources[*]}{.kind}/{.namespace}/{.name} {end}"],
+        ]
+        .concat(),
+    );
+    let mut resources: Vec<&str> = resources.split_whitespace().collect();
+    resources.sort();
+    assert_eq!(resources, ["Deployment/shop/shop", "Service/shop/shop"]);
+    let history = sandbox.kubectl_ok(
+        &[
+            &app[..],
+            &["jsonpath={.status.history[*].revision} {.status.history[0].source.path}"],
+        ]
+        .concat(),
+    );
+    assert_eq!(history, format!("{head} apps/shop/prod/chart"));
+
+    sandbox.kubectl_ok(&[
+        "rollout",
+        "status",
+        "deployment/shop",
+        "-n",
+        "shop",
+        "--timeout=30s",
+    ]);
+    let deployment = sandbox.kubectl_ok(&[
+        "get",
+        "deployment",
+        "shop",
+        "-n",
+        "shop",
+        "-o",
+        "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.labels.app\\.kubernetes\\.io/instance}",
+    ]);
+    assert_eq!(
+        deployment,
+        "3 ghcr.io/forge-demo/shop@sha256:4f8a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a shop"
+    );
+    wait_for_output(
+        &sandbox,
+        &[&app[..], &["jsonpath={.status.health.status}"]].concat(),
+        "Healthy",
+    );
+    assert!(
+        sandbox
+            .kubectl(&["get", "application", "shop-prod", "-n", "shop"])
+            .status
+            .code()
+            != Some(0),
+        "the Application itself is not applied as a resource"
+    );
+}
+
+/// Without helm, Argo CD's sync of a Helm source fails and says why.
+#[test]
+fn without_helm_argo_cd_fails_the_sync_of_a_helm_source() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let (repo, head) = helm_app_released_to_dev_and_prod();
+    let sandbox = RunningSandbox::start_without_helm(
+        &repo.env,
+        &[
+            "-C",
+            "shop/forge.yaml",
+            "--env-repo",
+            &repo.url,
+            "--interval",
+            "1s",
+        ],
+    );
+    sandbox.wait_exists(&["application/shop-prod", "-n", "argocd"]);
+    let app = ["get", "application", "shop-prod", "-n", "argocd", "-o"];
+    wait_for_output(
+        &sandbox,
+        &[
+            &app[..],
+            &["jsonpath={.status.sync.status} {.status.sync.revision} {.status.operationState.phase}"],
+        ]
+        .concat(),
+        &format!("OutOfSync {head} Failed"),
+    );
+    let message =
+        sandbox.kubectl_ok(&[&app[..], &["jsonpath={.status.operationState.message}"]].concat());
+    assert!(
+        message.starts_with(
+            "ComparisonError: helm is not installed, so the sandbox cannot render charts"
+        ),
+        "{message}"
+    );
+    assert!(
+        !sandbox
+            .kubectl(&["get", "deployment/shop", "-n", "shop"])
+            .status
+            .success(),
+        "nothing is applied"
     );
 }
 
