@@ -1,6 +1,8 @@
 //! Promotion gates: what must hold before a release moves from one env to the next. Pure
 //! functions over what git and the cluster said; the commands gather those facts.
 
+pub mod analysis;
+
 use crate::decide::Verdict;
 use crate::render::overlay::Release;
 use serde::Serialize;
