@@ -42,8 +42,11 @@ const SAMPLE: [(&str, &str); 3] = [
 const PASSPHRASE: &str = "forge-demo";
 /// Images matching this crash-loop in the sandbox: the broken release uses one.
 const BROKEN: &str = "*:broken";
+/// Images matching this answer a fifth of requests with 5xx: the flaky release uses one.
+const FLAKY: &str = "*:flaky";
 
-fn forge_yaml(env_repo: &str, engine: Engine) -> String {
+/// The demo's forge.yaml; prod runs canaries judged by the sandbox's own query API.
+fn forge_yaml(env_repo: &str, engine: Engine, prometheus: &str) -> String {
     format!(
         "# The forge demo: a sample app released through dev, staging and prod.
 app: hello
@@ -69,18 +72,45 @@ environments:
     replicas: 3
     policy:
       requireSignature: true
-      requireDigests: true
+      requireDigests: false
+    strategy:
+      type: canary
+      steps:
+        - weight: 34
+          analysis: true
+        - weight: 100
+      analysis:
+        prometheus: {prometheus}
+        interval: 2s
+        count: 2
+        metrics:
+          - name: error-rate
+            query: sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\",code=~\"5..\"}}[10s])) / sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\"}}[10s]))
+            max: 0.05
 signing:
   publicKey: keys/demo.pub
 "
     )
 }
 
-/// One demo step: the forge arguments, and the exit code it must end with.
+/// One demo step: what it shows (empty: the same as the step before), the forge arguments,
+/// and the exit code it must end with.
 struct Step {
     what: &'static str,
     args: Vec<String>,
     expect: i32,
+}
+
+fn step(what: &'static str, args: &[&str], expect: i32) -> Step {
+    Step {
+        what,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        expect,
+    }
+}
+
+fn bundle(version: &str) -> String {
+    format!("dist/hello-{version}.forge.tar.zst")
 }
 
 pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
@@ -90,7 +120,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
         .tempdir()
         .map_err(|e| CliError::operational(format!("cannot create a workspace: {e}")))?;
     let root = workspace.path().to_path_buf();
-    let env_repo = setup(&root, args.engine)?;
+    let env_repo = setup(&root)?;
     let sandbox = Sandbox::start(
         0,
         Options {
@@ -109,11 +139,16 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
                 progress_deadline: Duration::from_secs(60),
                 ..rollout::Settings::default()
             },
+            error_rates: vec![(FLAKY.into(), 0.2)],
             log: Some(root.join("sandbox.log")),
             ..Options::default()
         },
     )
     .map_err(|e| CliError::operational(format!("cannot start the sandbox: {e}")))?;
+    write(
+        &root.join("forge.yaml"),
+        &forge_yaml(&env_repo, args.engine, &sandbox.url()),
+    )?;
     let kubeconfig = root.join("kubeconfig");
     write(&kubeconfig, &sandbox.kubeconfig())?;
     ctx.ui.status(
@@ -125,66 +160,95 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
             sandbox.url()
         ),
     );
-    let bundle = |version: &str| format!("dist/hello-{version}.forge.tar.zst");
     let steps = [
-        Step {
-            what: "make a signing key",
-            args: strings(&["keygen", "--out", "keys/demo"]),
-            expect: 0,
-        },
-        Step {
-            what: "build the release bundle",
-            args: strings(&["bundle", "build", "--version", "1.0.0"]),
-            expect: 0,
-        },
-        Step {
-            what: "sign it",
-            args: vec![
-                "bundle".into(),
-                "sign".into(),
-                bundle("1.0.0"),
-                "--key".into(),
-                "keys/demo.key".into(),
+        step("make a signing key", &["keygen", "--out", "keys/demo"], 0),
+        step(
+            "build the release bundle",
+            &["bundle", "build", "--version", "1.0.0"],
+            0,
+        ),
+        step(
+            "sign it",
+            &["bundle", "sign", &bundle("1.0.0"), "--key", "keys/demo.key"],
+            0,
+        ),
+        step(
+            "deploy it to dev and wait until it is healthy",
+            &["deploy", "dev", "--bundle", &bundle("1.0.0")],
+            0,
+        ),
+        step(
+            "promote dev to staging (gates: healthy at that version)",
+            &["promote", "staging"],
+            0,
+        ),
+        step(
+            "promote staging to prod (protected: --yes; signature required)",
+            &["promote", "prod", "--yes"],
+            0,
+        ),
+        step(
+            "build and sign 1.1.0",
+            &["bundle", "build", "--version", "1.1.0"],
+            0,
+        ),
+        step(
+            "",
+            &["bundle", "sign", &bundle("1.1.0"), "--key", "keys/demo.key"],
+            0,
+        ),
+        step(
+            "ship 1.1.0 to dev",
+            &["deploy", "dev", "--bundle", &bundle("1.1.0")],
+            0,
+        ),
+        step("", &["promote", "staging"], 0),
+        step(
+            "promote 1.1.0 to prod: a canary at 34% passes its error-rate analysis, then 100%",
+            &["promote", "prod", "--yes"],
+            0,
+        ),
+        step(
+            "build and sign 1.2.0, whose image answers a fifth of requests with errors",
+            &[
+                "bundle",
+                "build",
+                "--version",
+                "1.2.0",
+                "--image",
+                "web=ghcr.io/forge-demo/hello:flaky",
             ],
-            expect: 0,
-        },
-        Step {
-            what: "deploy it to dev and wait until it is healthy",
-            args: vec![
-                "deploy".into(),
-                "dev".into(),
-                "--bundle".into(),
-                bundle("1.0.0"),
-            ],
-            expect: 0,
-        },
-        Step {
-            what: "promote dev to staging (gates: healthy at that version)",
-            args: strings(&["promote", "staging"]),
-            expect: 0,
-        },
-        Step {
-            what: "promote staging to prod (protected: --yes; signature required)",
-            args: strings(&["promote", "prod", "--yes"]),
-            expect: 0,
-        },
-        Step {
-            what: "deploy a broken 1.1.0 to dev: it crash-loops, forge rolls it back (exit 3)",
-            args: strings(&[
+            0,
+        ),
+        step(
+            "",
+            &["bundle", "sign", &bundle("1.2.0"), "--key", "keys/demo.key"],
+            0,
+        ),
+        step(
+            "ship 1.2.0 to dev",
+            &["deploy", "dev", "--bundle", &bundle("1.2.0")],
+            0,
+        ),
+        step("", &["promote", "staging"], 0),
+        step(
+            "promote 1.2.0 to prod: its canary fails the analysis and prod returns to 1.1.0 (exit 3)",
+            &["promote", "prod", "--yes"],
+            3,
+        ),
+        step(
+            "deploy a broken 1.3.0 to dev: it crash-loops, forge rolls it back (exit 3)",
+            &[
                 "deploy",
                 "dev",
                 "--version",
-                "1.1.0",
+                "1.3.0",
                 "--image",
                 "web=ghcr.io/forge-demo/hello:broken",
-            ]),
-            expect: 3,
-        },
-        Step {
-            what: "where every environment stands",
-            args: strings(&["status"]),
-            expect: 0,
-        },
+            ],
+            3,
+        ),
+        step("where every environment stands", &["status"], 0),
     ];
     for step in &steps {
         run_step(ctx, &root, &kubeconfig, step)?;
@@ -209,10 +273,6 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
     crate::ui::emit(&format!("{}\n", root.display()))
 }
 
-fn strings(args: &[&str]) -> Vec<String> {
-    args.iter().map(|a| a.to_string()).collect()
-}
-
 fn write(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| {
@@ -225,12 +285,11 @@ fn write(path: &Path, text: &str) -> Result<(), CliError> {
 
 /// Writes the sample app and creates the env repo (bare, with one commit on main); returns
 /// the env repo's URL.
-fn setup(root: &Path, engine: Engine) -> Result<String, CliError> {
+fn setup(root: &Path) -> Result<String, CliError> {
     for (path, text) in SAMPLE {
         write(&root.join(path), text)?;
     }
     let env_repo = format!("file://{}", root.join("envs.git").display());
-    write(&root.join("forge.yaml"), &forge_yaml(&env_repo, engine))?;
     let seed = root.join("seed");
     write(
         &seed.join("README.md"),
@@ -272,7 +331,9 @@ fn setup(root: &Path, engine: Engine) -> Result<String, CliError> {
 
 /// Runs one step as its own `forge` process, exactly as a user would, and checks its exit.
 fn run_step(ctx: &Context, root: &Path, kubeconfig: &PathBuf, step: &Step) -> Result<(), CliError> {
-    ctx.ui.status("Demo", step.what);
+    if !step.what.is_empty() {
+        ctx.ui.status("Demo", step.what);
+    }
     eprintln!("$ forge {}", step.args.join(" "));
     let exe = std::env::current_exe()
         .map_err(|e| CliError::operational(format!("cannot find the forge binary: {e}")))?;

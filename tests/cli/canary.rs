@@ -9,16 +9,23 @@ use serde_json::Value;
 /// A dev env with two replicas and a canary at 50% then 100%, its analysis an error-rate
 /// query against the sandbox's own query API.
 fn canary_stage(sandbox_args: &[&str]) -> Stage {
+    canary_stage_with(sandbox_args, None, "3s")
+}
+
+/// The same, with another Prometheus URL (None: the sandbox's) and pause.
+fn canary_stage_with(sandbox_args: &[&str], prometheus: Option<&str>, pause: &str) -> Stage {
     let stage = Stage::new(sandbox_args);
     let info: Value =
         serde_json::from_slice(&std::fs::read(stage.sandbox.dir.join("sandbox.json")).unwrap())
             .unwrap();
-    let url = info["url"].as_str().unwrap().to_string();
+    let url = prometheus
+        .unwrap_or_else(|| info["url"].as_str().unwrap())
+        .to_string();
     stage.configure(|text| {
         text.replace(
             "  - name: dev\n",
             &format!(
-                "  - name: dev\n    replicas: 2\n    strategy:\n      type: canary\n      steps:\n        - weight: 50\n          pause: 1s\n          analysis: true\n        - weight: 100\n      analysis:\n        prometheus: {url}\n        interval: 2s\n        count: 2\n        metrics:\n          - name: error-rate\n            query: 'sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\",code=~\"5..\"}}[10s])) / sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\"}}[10s]))'\n            max: 0.05\n"
+                "  - name: dev\n    replicas: 2\n    strategy:\n      type: canary\n      steps:\n        - weight: 50\n          pause: {pause}\n          analysis: true\n        - weight: 100\n      analysis:\n        prometheus: {url}\n        interval: 2s\n        count: 2\n        metrics:\n          - name: error-rate\n            query: 'sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\",code=~\"5..\"}}[10s])) / sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\"}}[10s]))'\n            max: 0.05\n"
             ),
         )
     });
@@ -153,4 +160,102 @@ fn a_canary_in_progress_blocks_deploys_until_resumed_or_aborted() {
     stage.forge_ok(&["canary", "promote", "dev"]);
     assert_eq!(stage.deployed_version("dev"), "1.3.0");
     assert_eq!(deployments(&stage), "hello=2 ");
+}
+
+/// An unreachable Prometheus is a failed measurement, never a pass: the canary aborts.
+#[test]
+fn an_unreachable_prometheus_aborts_the_canary() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let stage = canary_stage_with(&[], Some(&url), "3s");
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let output = stage.forge(&["deploy", "dev", "--version", "1.1.0"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(err.contains("the analysis failed"), "{err}");
+    assert!(err.contains("cannot reach"), "{err}");
+    assert_eq!(stage.deployed_version("dev"), "1.0.0");
+}
+
+/// Waits until the env repo's newest commit subject starts with `prefix`.
+fn wait_for_subject(stage: &Stage, prefix: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !subjects(stage, 1)[0].starts_with(prefix) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no commit '{prefix}…'"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn spawn_deploy(stage: &Stage, version: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_forge"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", stage.repo.env.path().join("home"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("KUBECONFIG", stage.sandbox.dir.join("kubeconfig"))
+        .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
+        .current_dir(stage.repo.env.path())
+        .args([
+            "-C",
+            "sample/forge.yaml",
+            "deploy",
+            "dev",
+            "--version",
+            version,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A forge killed in the middle of a canary leaves a consistent env (every step is one
+/// commit); `forge canary resume` picks it up and finishes.
+#[test]
+fn a_canary_whose_forge_was_killed_resumes_and_finishes() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = canary_stage_with(&[], None, "3s");
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let mut running = spawn_deploy(&stage, "1.1.0");
+    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/2");
+    running.kill().unwrap();
+    running.wait().unwrap();
+    let status = json(&stage.forge_ok(&["canary", "status", "dev", "--output", "json"]));
+    assert_eq!(status["canary"]["step"], 0);
+    stage.forge_ok(&["canary", "resume", "dev"]);
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+    assert_eq!(subjects(&stage, 1), ["deploy hello 1.1.0 to dev"]);
+    assert_eq!(deployments(&stage), "hello=2 ");
+}
+
+/// Ctrl-C during a canary stops at the next safe point and says how to go on.
+#[test]
+fn an_interrupted_canary_says_how_to_resume_or_abort() {
+    let stage = canary_stage_with(&[], None, "20s");
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let running = spawn_deploy(&stage, "1.1.0");
+    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/2");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let pid = running.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = running.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("interrupted at canary step 1 in dev"), "{err}");
+    assert!(err.contains("forge canary resume dev"), "{err}");
+    assert_eq!(
+        subjects(&stage, 1)[0],
+        "canary hello 1.1.0 in dev: step 1/2 at 50%"
+    );
 }
