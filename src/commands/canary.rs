@@ -178,8 +178,10 @@ fn control(
         return crate::ui::emit(&format!("{}\n", state.stable_version));
     }
     let opened = open_release_bundle(ctx, loaded, &release.bundle_digest, args.bundle)?;
+    let signer = super::steps::check_signature(loaded, env, &opened)?;
     let plan = Plan {
         opened: &opened,
+        signer,
         stable,
         stable_state: state.clone(),
         action: Action::Deploy,
@@ -198,6 +200,7 @@ pub fn start(
     env: &Environment,
     repo: &EnvRepo,
     opened: &OpenedBundle,
+    signer: Option<String>,
     shipping: &Shipping,
 ) -> Result<Option<()>, CliError> {
     let dir = loaded.config.env_path(&env.name.value);
@@ -223,6 +226,7 @@ pub fn start(
     };
     let plan = Plan {
         opened,
+        signer,
         stable: canary::stable_files(&now.files),
         stable_state: CanaryState {
             stable_version: stable_release.version.clone(),
@@ -250,6 +254,8 @@ struct Run<'a> {
 /// the final promotion commit records.
 struct Plan<'a> {
     opened: &'a OpenedBundle,
+    /// Who signed the bundle, when a signature verified (recorded in release.json).
+    signer: Option<String>,
     stable: Files,
     stable_state: CanaryState,
     action: Action,
@@ -278,7 +284,13 @@ impl Run<'_> {
             let (stable_replicas, canary_replicas) = canary::split(total, step.weight);
             let mut scaled = self.env.clone();
             scaled.replicas = Some(canary_replicas);
-            let rendered = render_env(self.ctx, self.loaded, &scaled, plan.opened, None)?;
+            let rendered = render_env(
+                self.ctx,
+                self.loaded,
+                &scaled,
+                plan.opened,
+                plan.signer.clone(),
+            )?;
             let mut release: Release = serde_json::from_slice(&rendered.files[RELEASE_FILE])
                 .expect("render writes a valid release.json");
             release.strategy.canary = Some(CanaryState {
@@ -405,7 +417,13 @@ impl Run<'_> {
 
     /// The promotion: the new version alone, as a plain deploy renders it.
     fn promote(&self, plan: &Plan, subtree: Option<String>) -> Result<(), CliError> {
-        let rendered = render_env(self.ctx, self.loaded, self.env, plan.opened, None)?;
+        let rendered = render_env(
+            self.ctx,
+            self.loaded,
+            self.env,
+            plan.opened,
+            plan.signer.clone(),
+        )?;
         let release: Release = serde_json::from_slice(&rendered.files[RELEASE_FILE])
             .expect("render writes a valid release.json");
         self.ctx.ui.status(

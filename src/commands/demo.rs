@@ -77,6 +77,7 @@ environments:
       type: canary
       steps:
         - weight: 34
+          pause: 4s
           analysis: true
         - weight: 100
       analysis:

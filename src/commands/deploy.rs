@@ -89,7 +89,8 @@ pub fn ship(
         if !shipping.no_wait {
             preflight(&shipping.wait, env)?;
         }
-        if super::canary::start(ctx, loaded, env, repo, opened, shipping)?.is_some() {
+        if super::canary::start(ctx, loaded, env, repo, opened, signer.clone(), shipping)?.is_some()
+        {
             return Ok(());
         }
     }

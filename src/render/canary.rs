@@ -32,11 +32,11 @@ pub struct Step<'a> {
     pub release: Vec<u8>,
 }
 
-/// How many replicas each side runs at `weight` percent of `total`: the canary gets at
-/// least one, and the stable side keeps at least one until the canary takes all traffic.
+/// How many replicas each side runs at `weight` percent of `total` (rounded to the nearest
+/// replica): the canary gets at least one, and the stable side keeps at least one until the canary takes all traffic.
 pub fn split(total: u32, weight: u32) -> (u32, u32) {
     let total = total.max(1);
-    let canary = (total * weight).div_ceil(100).clamp(1, total);
+    let canary = ((total * weight + 50) / 100).clamp(1, total);
     let stable = if weight >= 100 {
         0
     } else {
@@ -106,6 +106,7 @@ mod tests {
         assert_eq!(split(4, 50), (2, 2));
         assert_eq!(split(10, 90), (1, 9));
         assert_eq!(split(4, 100), (0, 4));
+        assert_eq!(split(3, 34), (2, 1), "the nearest whole replica");
         assert_eq!(split(0, 50), (1, 1));
     }
 

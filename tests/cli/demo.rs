@@ -10,7 +10,7 @@ fn demo(env: &TestEnv, args: &[&str]) -> (std::process::Output, PathBuf) {
 }
 
 #[test]
-fn the_demo_ships_promotes_breaks_and_rolls_back() {
+fn the_demo_ships_promotes_runs_canaries_breaks_and_rolls_back() {
     let env = TestEnv::new();
     let (output, workspace) = demo(&env, &["--keep"]);
     let err = stderr(&output);
@@ -19,8 +19,11 @@ fn the_demo_ships_promotes_breaks_and_rolls_back() {
         "$ forge deploy dev --bundle dist/hello-1.0.0.forge.tar.zst",
         "$ forge promote prod --yes",
         "Healthy 1.0.0 in prod",
+        "Measured error-rate #2: error-rate = 0.0000 <= max 0.05",
+        "Failed error-rate #1: error-rate = 0.2000 > max 0.05",
+        "Aborted prod runs 1.1.0 alone again",
         "CrashLoopBackOff",
-        "rolled back to 1.0.0",
+        "rolled back to 1.2.0",
         "Finished the demo",
         "The workspace is kept in",
     ] {
@@ -29,13 +32,17 @@ fn the_demo_ships_promotes_breaks_and_rolls_back() {
     let envs = workspace.join("envs.git");
     let subjects = git(&envs, &["log", "--format=%s", "main"]);
     assert_eq!(
-        subjects.lines().take(5).collect::<Vec<_>>(),
+        subjects.lines().take(9).collect::<Vec<_>>(),
         [
-            "roll back hello in dev to 1.0.0",
-            "deploy hello 1.1.0 to dev",
-            "promote hello 1.0.0 to prod",
-            "promote hello 1.0.0 to staging",
-            "deploy hello 1.0.0 to dev",
+            "roll back hello in dev to 1.2.0",
+            "deploy hello 1.3.0 to dev",
+            "abort the canary in prod: back to hello 1.1.0",
+            "canary hello 1.2.0 in prod: step 1/2 at 34%",
+            "promote hello 1.2.0 to staging",
+            "deploy hello 1.2.0 to dev",
+            "promote hello 1.1.0 to prod",
+            "canary hello 1.1.0 in prod: step 2/2 at 100%",
+            "canary hello 1.1.0 in prod: step 1/2 at 34%",
         ]
     );
     let prod = git(&envs, &["show", "main:apps/hello/prod/release.json"]);
@@ -53,7 +60,7 @@ fn the_demo_runs_on_argo_cd_and_cleans_up() {
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(err.contains("Application argocd/hello-dev"), "{err}");
-    assert!(err.contains("rolled back to 1.0.0"), "{err}");
+    assert!(err.contains("rolled back to 1.2.0"), "{err}");
     assert!(
         !workspace.exists(),
         "without --keep the workspace is removed"
