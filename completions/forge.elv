@@ -41,6 +41,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
             cand promote 'Ship what one environment runs to the next, once its gates hold'
             cand rollback 'Return an environment to an earlier release, with a new commit'
+            cand canary 'Look at, resume, abort or promote a canary in progress'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
@@ -336,6 +337,110 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'forge;canary'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand status 'Where the canary in ENV stands (step, weight, versions)'
+            cand resume 'Go on with an interrupted canary from the step it is at'
+            cand abort 'Return ENV to the stable version alone'
+            cand promote 'Skip the remaining steps: make the canary''s version the only one now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;canary;status'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;canary;resume'= {
+            cand --bundle 'The canary''s bundle, when it is not kept in forge''s cache'
+            cand --timeout 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m'
+            cand --context 'kubeconfig context to watch (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --no-wait 'Stop once the commit is pushed'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;canary;abort'= {
+            cand --bundle 'The canary''s bundle, when it is not kept in forge''s cache'
+            cand --timeout 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m'
+            cand --context 'kubeconfig context to watch (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --no-wait 'Stop once the commit is pushed'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;canary;promote'= {
+            cand --bundle 'The canary''s bundle, when it is not kept in forge''s cache'
+            cand --timeout 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m'
+            cand --context 'kubeconfig context to watch (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --no-wait 'Stop once the commit is pushed'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;canary;help'= {
+            cand status 'Where the canary in ENV stands (step, weight, versions)'
+            cand resume 'Go on with an interrupted canary from the step it is at'
+            cand abort 'Return ENV to the stable version alone'
+            cand promote 'Skip the remaining steps: make the canary''s version the only one now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'forge;canary;help;status'= {
+        }
+        &'forge;canary;help;resume'= {
+        }
+        &'forge;canary;help;abort'= {
+        }
+        &'forge;canary;help;promote'= {
+        }
+        &'forge;canary;help;help'= {
+        }
         &'forge;status'= {
             cand --context 'kubeconfig context for every env (default: each env''s `context`, else the current one)'
             cand -C 'Path to forge.yaml'
@@ -458,6 +563,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
             cand promote 'Ship what one environment runs to the next, once its gates hold'
             cand rollback 'Return an environment to an earlier release, with a new commit'
+            cand canary 'Look at, resume, abort or promote a canary in progress'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
             cand keygen 'Create a signing key pair (cosign-compatible)'
@@ -500,6 +606,20 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;promote'= {
         }
         &'forge;help;rollback'= {
+        }
+        &'forge;help;canary'= {
+            cand status 'Where the canary in ENV stands (step, weight, versions)'
+            cand resume 'Go on with an interrupted canary from the step it is at'
+            cand abort 'Return ENV to the stable version alone'
+            cand promote 'Skip the remaining steps: make the canary''s version the only one now'
+        }
+        &'forge;help;canary;status'= {
+        }
+        &'forge;help;canary;resume'= {
+        }
+        &'forge;help;canary;abort'= {
+        }
+        &'forge;help;canary;promote'= {
         }
         &'forge;help;status'= {
         }

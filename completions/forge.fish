@@ -44,6 +44,7 @@ complete -c forge -n "__fish_forge_needs_command" -f -a "diff" -d 'Show what `fo
 complete -c forge -n "__fish_forge_needs_command" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
 complete -c forge -n "__fish_forge_needs_command" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
 complete -c forge -n "__fish_forge_needs_command" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
+complete -c forge -n "__fish_forge_needs_command" -f -a "canary" -d 'Look at, resume, abort or promote a canary in progress'
 complete -c forge -n "__fish_forge_needs_command" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
 complete -c forge -n "__fish_forge_needs_command" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
 complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
@@ -261,6 +262,78 @@ complete -c forge -n "__fish_forge_using_subcommand rollback" -s q -l quiet -d '
 complete -c forge -n "__fish_forge_using_subcommand rollback" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand rollback" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand rollback" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -f -a "status" -d 'Where the canary in ENV stands (step, weight, versions)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -f -a "resume" -d 'Go on with an interrupted canary from the step it is at'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -f -a "abort" -d 'Return ENV to the stable version alone'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -f -a "promote" -d 'Skip the remaining steps: make the canary\'s version the only one now'
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l bundle -d 'The canary\'s bundle, when it is not kept in forge\'s cache' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l no-wait -d 'Stop once the commit is pushed'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l bundle -d 'The canary\'s bundle, when it is not kept in forge\'s cache' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l no-wait -d 'Stop once the commit is pushed'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l bundle -d 'The canary\'s bundle, when it is not kept in forge\'s cache' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l no-wait -d 'Stop once the commit is pushed'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from help" -f -a "status" -d 'Where the canary in ENV stands (step, weight, versions)'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Go on with an interrupted canary from the step it is at'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Return ENV to the stable version alone'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Skip the remaining steps: make the canary\'s version the only one now'
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand status" -l context -d 'kubeconfig context for every env (default: each env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand status" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand status" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
@@ -344,25 +417,30 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "canary" -d 'Look at, resume, abort or promote a canary in progress'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from canary" -f -a "status" -d 'Where the canary in ENV stands (step, weight, versions)'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from canary" -f -a "resume" -d 'Go on with an interrupted canary from the step it is at'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from canary" -f -a "abort" -d 'Return ENV to the stable version alone'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from canary" -f -a "promote" -d 'Skip the remaining steps: make the canary\'s version the only one now'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve the sandbox\'s Kubernetes API on loopback and write DIR/kubeconfig'
