@@ -296,6 +296,10 @@ pub struct Strategy {
     /// The checks a canary step with `analysis: true` (or a blue-green switch) must pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<Spanned<Analysis>>,
+    /// Split a canary's traffic by weights on this Gateway API HTTPRoute of the source
+    /// (besides the replicas).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_route: Option<String>,
 }
 
 /// Measurements that judge a new version, as Flagger's and Argo Rollouts' analyses do.

@@ -279,6 +279,19 @@ impl Run<'_> {
         let workloads = crate::render::overlay::workload_names(&source)
             .map_err(|e| CliError::usage(e.to_string()))?;
         let total = self.env.replicas.unwrap_or(1);
+        let route = match &self.env.strategy.http_route {
+            Some(name) => Some((
+                name.as_str(),
+                crate::render::overlay::route_backends(&source, name)
+                    .map_err(|e| CliError::usage(e.to_string()))?
+                    .ok_or_else(|| {
+                        CliError::usage(format!(
+                            "strategy.httpRoute '{name}': the source has no HTTPRoute of that name"
+                        ))
+                    })?,
+            )),
+            None => None,
+        };
         for (index, step) in steps.iter().enumerate().skip(first) {
             let step = &step.value;
             let (stable_replicas, canary_replicas) = canary::split(total, step.weight);
@@ -306,6 +319,11 @@ impl Run<'_> {
                 workloads: &workloads,
                 stable_replicas,
                 release: release_bytes(&release),
+                route: route.as_ref().map(|(name, backends)| canary::Route {
+                    name,
+                    backends,
+                    weight: step.weight,
+                }),
             });
             self.ctx.ui.status(
                 "Canary",

@@ -30,6 +30,16 @@ pub struct Step<'a> {
     pub stable_replicas: u32,
     /// The step's release.json.
     pub release: Vec<u8>,
+    /// With an HTTPRoute: its weights follow the step's too.
+    pub route: Option<Route<'a>>,
+}
+
+/// The HTTPRoute whose rules a canary step re-weights: each rule's backend becomes the stable
+/// Service at `100 - weight` and its `-canary` twin at `weight`.
+pub struct Route<'a> {
+    pub name: &'a str,
+    pub backends: &'a [super::overlay::RouteBackend],
+    pub weight: u32,
 }
 
 /// How many replicas each side runs at `weight` percent of `total` (rounded to the nearest
@@ -48,10 +58,18 @@ pub fn split(total: u32, weight: u32) -> (u32, u32) {
 /// The env dir that runs `step`.
 pub fn compose(step: &Step) -> Files {
     let mut files = Files::new();
-    files.insert(
-        "kustomization.yaml".into(),
-        b"# Rendered by forge: a canary step. The next step replaces this file.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - stable\n  - canary\n".to_vec(),
+    let mut top = String::from(
+        "# Rendered by forge: a canary step. The next step replaces this file.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - stable\n  - canary\n",
     );
+    let mut canary = format!(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release\nnameSuffix: -canary\nlabels:\n  - pairs:\n      {TRACK_LABEL}: canary\n    includeSelectors: true\n"
+    );
+    if let Some(route) = &step.route {
+        top.push_str(&route_weights(route));
+        // One route for both sides: the canary side's copy is dropped.
+        canary.push_str("patches:\n  - target:\n      kind: HTTPRoute\n    patch: |\n      $patch: delete\n      apiVersion: gateway.networking.k8s.io/v1\n      kind: HTTPRoute\n      metadata:\n        name: any\n");
+    }
+    files.insert("kustomization.yaml".into(), top.into_bytes());
     let mut stable = String::from(
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release\n",
     );
@@ -67,9 +85,6 @@ pub fn compose(step: &Step) -> Files {
         }
     }
     files.insert("stable/kustomization.yaml".into(), stable.into_bytes());
-    let canary = format!(
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release\nnameSuffix: -canary\nlabels:\n  - pairs:\n      {TRACK_LABEL}: canary\n    includeSelectors: true\n"
-    );
     files.insert("canary/kustomization.yaml".into(), canary.into_bytes());
     for (path, bytes) in step.stable {
         files.insert(format!("{STABLE_DIR}/{path}"), bytes.clone());
@@ -79,6 +94,26 @@ pub fn compose(step: &Step) -> Files {
     }
     files.insert(super::overlay::RELEASE_FILE.into(), step.release.clone());
     files
+}
+
+/// A JSON 6902 patch per rule: the stable Service and its canary twin, weighted.
+fn route_weights(route: &Route) -> String {
+    let mut text = format!(
+        "patches:\n  - target:\n      kind: HTTPRoute\n      name: {}\n    patch: |\n",
+        serde_json::Value::from(route.name)
+    );
+    for backend in route.backends {
+        let refs = serde_json::json!([
+            {"name": backend.service, "port": backend.port, "weight": 100 - route.weight.min(100)},
+            {"name": format!("{}-canary", backend.service), "port": backend.port, "weight": route.weight.min(100)},
+        ]);
+        let _ = writeln!(
+            text,
+            "      - op: replace\n        path: /spec/rules/{}/backendRefs\n        value: {refs}",
+            backend.rule
+        );
+    }
+    text
 }
 
 /// The stable release's env dir (with its release.json): the stable side of a canary in
@@ -125,6 +160,7 @@ mod tests {
             workloads: &["hello".into()],
             stable_replicas: 3,
             release: b"{}".to_vec(),
+            route: None,
         });
         let text = |path: &str| String::from_utf8(files[path].clone()).unwrap();
         assert!(text("stable/kustomization.yaml").contains("name: \"hello\"\n    count: 3"));

@@ -494,11 +494,29 @@ struct ManifestFacts {
     containers: BTreeMap<String, String>,
     /// Deployments and StatefulSets, whose replicas an env may set.
     workloads: Vec<String>,
+    /// Gateway API HTTPRoutes by name: the first backend of each rule.
+    routes: BTreeMap<String, Vec<RouteBackend>>,
 }
 
 /// The Deployments and StatefulSets a kustomize source defines, by name.
 pub fn workload_names(source: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, RenderError> {
     Ok(scan_manifests(source)?.workloads)
+}
+
+/// Where one rule of an HTTPRoute sends its traffic (its first backend).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteBackend {
+    pub rule: usize,
+    pub service: String,
+    pub port: u64,
+}
+
+/// The rules of the HTTPRoute `name` in a kustomize source; None when it has no such route.
+pub fn route_backends(
+    source: &BTreeMap<String, Vec<u8>>,
+    name: &str,
+) -> Result<Option<Vec<RouteBackend>>, RenderError> {
+    Ok(scan_manifests(source)?.routes.remove(name))
 }
 
 fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, RenderError> {
@@ -521,10 +539,12 @@ fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, R
         for document in documents {
             collect_images(&document, &mut facts);
             let kind = document.get("kind").and_then(Value::as_str);
-            if matches!(kind, Some("Deployment" | "StatefulSet"))
-                && let Some(name) = document.pointer("/metadata/name").and_then(Value::as_str)
-            {
+            let name = document.pointer("/metadata/name").and_then(Value::as_str);
+            if let (Some("Deployment" | "StatefulSet"), Some(name)) = (kind, name) {
                 facts.workloads.push(name.to_string());
+            }
+            if let (Some("HTTPRoute"), Some(name)) = (kind, name) {
+                facts.routes.insert(name.to_string(), backends(&document));
             }
         }
     }
@@ -533,6 +553,23 @@ fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, R
     facts.workloads.sort();
     facts.workloads.dedup();
     Ok(facts)
+}
+
+fn backends(route: &Value) -> Vec<RouteBackend> {
+    let rules = route.pointer("/spec/rules").and_then(Value::as_array);
+    rules
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(rule, body)| {
+            let first = body.pointer("/backendRefs/0")?;
+            Some(RouteBackend {
+                rule,
+                service: first.get("name")?.as_str()?.to_string(),
+                port: first.get("port").and_then(Value::as_u64).unwrap_or(80),
+            })
+        })
+        .collect()
 }
 
 fn collect_images(value: &Value, facts: &mut ManifestFacts) {

@@ -259,3 +259,78 @@ fn an_interrupted_canary_says_how_to_resume_or_abort() {
         "canary hello 1.1.0 in dev: step 1/2 at 50%"
     );
 }
+
+/// With `httpRoute`, a step also re-weights the Gateway API route between the stable Service
+/// and its canary twin; the real kubectl kustomize builds the committed env dir.
+#[test]
+fn a_canary_step_weights_the_http_route() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let repo = crate::deploy::EnvRepoFixture::new();
+    let base = repo.env.path().join("sample/base");
+    std::fs::write(
+        base.join("httproute.yaml"),
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: hello\nspec:\n  parentRefs:\n    - name: public\n  rules:\n    - backendRefs:\n        - name: hello\n          port: 80\n",
+    )
+    .unwrap();
+    let kustomization = base.join("kustomization.yaml");
+    let text = std::fs::read_to_string(&kustomization).unwrap().replace(
+        "  - service.yaml\n",
+        "  - service.yaml\n  - httproute.yaml\n",
+    );
+    std::fs::write(&kustomization, text).unwrap();
+    let config = repo.env.path().join("sample/forge.yaml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "  - name: dev\n",
+        "  - name: dev\n    replicas: 4\n    strategy:\n      type: canary\n      httpRoute: hello\n      steps:\n        - weight: 25\n        - weight: 100\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    for version in ["1.0.0", "1.1.0"] {
+        let output = repo.sample(&["deploy", "dev", "--version", version, "--no-wait"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let checkout = repo.env.path().join("checkout");
+    crate::git(
+        repo.env.path(),
+        &["clone", "-q", repo.url.as_str(), checkout.to_str().unwrap()],
+    );
+    let built = crate::run_ok(
+        std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(checkout.join("apps/hello/dev")),
+    );
+    let documents: Vec<Value> = serde_saphyr::from_multiple(&built).unwrap();
+    let routes: Vec<&Value> = documents
+        .iter()
+        .filter(|d| d["kind"] == "HTTPRoute")
+        .collect();
+    assert_eq!(routes.len(), 1, "one route for both sides:\n{built}");
+    assert_eq!(
+        routes[0]["spec"]["rules"][0]["backendRefs"],
+        serde_json::json!([
+            {"name": "hello", "port": 80, "weight": 75},
+            {"name": "hello-canary", "port": 80, "weight": 25},
+        ])
+    );
+    let replicas: Vec<(String, u64)> = documents
+        .iter()
+        .filter(|d| d["kind"] == "Deployment")
+        .map(|d| {
+            (
+                d["metadata"]["name"].as_str().unwrap().to_string(),
+                d["spec"]["replicas"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        replicas,
+        [("hello".to_string(), 3), ("hello-canary".to_string(), 1)]
+    );
+    let services: Vec<&str> = documents
+        .iter()
+        .filter(|d| d["kind"] == "Service")
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(services, ["hello", "hello-canary"]);
+}
