@@ -300,6 +300,9 @@ pub struct Strategy {
     /// (besides the replicas).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_route: Option<String>,
+    /// Blue-green: how long the old version keeps running after the switch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_old: Option<Duration>,
 }
 
 /// Measurements that judge a new version, as Flagger's and Argo Rollouts' analyses do.
@@ -802,6 +805,9 @@ fn check_strategy(env: &Environment, problems: &mut Vec<Problem>) {
                 step,
                 format!("environment '{name}': steps apply only to strategy type canary"),
             ));
+        }
+        if let (StrategyKind::BlueGreen, Some(analysis)) = (strategy.kind, &strategy.analysis) {
+            check_analysis(name, analysis, problems);
         }
         return;
     }

@@ -237,7 +237,10 @@ pub fn start(
         },
         action: shipping.action,
     };
-    run.steps(&plan, 0, now.subtree).map(Some)
+    match env.strategy.kind {
+        crate::config::StrategyKind::BlueGreen => run.blue_green(&plan, now.subtree).map(Some),
+        _ => run.steps(&plan, 0, now.subtree).map(Some),
+    }
 }
 
 struct Run<'a> {
@@ -396,41 +399,140 @@ impl Run<'_> {
             }
             if step.analysis
                 && let Some(analysis) = &self.env.strategy.analysis
+                && let Err(cause) = self.analyse(&analysis.value, &release, plan, &namespace)
             {
-                let vars = crate::gate::analysis::Vars {
-                    app: self.loaded.config.app.value.clone(),
-                    env: self.name().to_string(),
-                    namespace,
-                    version: release.version.clone(),
-                    stable_version: Some(plan.stable_state.stable_version.clone()),
-                    interval: format!("{}s", analysis.value.interval.0.as_secs().max(1)),
-                };
-                let ui = &self.ctx.ui;
-                let report = block_on(crate::gate::analysis::run(&analysis.value, &vars, &|m| {
-                    ui.status(
-                        if m.passed { "Measured" } else { "Failed" },
-                        format!("{} #{}: {}", m.check, m.round, m.detail),
-                    );
-                }))?;
-                if !report.passed {
-                    let failed: Vec<String> = report
-                        .measurements
-                        .iter()
-                        .filter(|m| !m.passed)
-                        .map(|m| format!("{}: {}", m.check, m.detail))
-                        .collect();
-                    return self.fail(
-                        &plan.stable,
-                        subtree,
-                        &format!("the analysis failed ({})", failed.join("; ")),
-                    );
-                }
+                return self.fail(&plan.stable, subtree, &cause);
             }
             if interrupted.load(Ordering::SeqCst) {
                 return Err(self.interrupted(index));
             }
         }
         self.promote(plan, subtree)
+    }
+
+    /// Blue-green: the new release beside the live one out of traffic (preview), analysed;
+    /// then the live Services switched to it; after `keepOld`, the new release alone.
+    fn blue_green(&self, plan: &Plan, subtree: Option<String>) -> Result<(), CliError> {
+        let source = super::steps::read_tree(&plan.opened.extracted.source_dir())?;
+        let selectors = crate::render::overlay::service_selectors(&source)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        let rendered = render_env(
+            self.ctx,
+            self.loaded,
+            self.env,
+            plan.opened,
+            plan.signer.clone(),
+        )?;
+        let mut release: Release = serde_json::from_slice(&rendered.files[RELEASE_FILE])
+            .expect("render writes a valid release.json");
+        let mut new_files = rendered.files;
+        new_files.remove(RELEASE_FILE);
+        let mut subtree = subtree;
+        let mut namespace = String::new();
+        for (step, switched) in [(0, false), (1, true)] {
+            release.strategy.canary = Some(CanaryState {
+                step,
+                weight: if switched { 100 } else { 0 },
+                ..plan.stable_state.clone()
+            });
+            let files = canary::compose_preview(
+                &plan.stable,
+                &new_files,
+                &selectors,
+                switched,
+                release_bytes(&release),
+            );
+            let (verb, action) = if switched {
+                ("Switching", Action::Switch)
+            } else {
+                ("Previewing", Action::Preview)
+            };
+            self.ctx.ui.status(
+                verb,
+                format!("{} {} in {}", release.app, release.version, self.name()),
+            );
+            let commit = self.commit(files, &release, action, None, subtree.clone())?;
+            subtree = self.repo.subtree(&commit, self.dir);
+            if self.no_wait {
+                return crate::ui::emit(&format!("{commit}\n"));
+            }
+            match wait_for(
+                self.ctx,
+                self.loaded,
+                self.env,
+                self.repo,
+                &commit,
+                &self.wait,
+            )? {
+                Outcome::Healthy { workloads, .. } => {
+                    if let Some(first) = workloads.first() {
+                        namespace = first.namespace.clone();
+                    }
+                }
+                Outcome::Failed(failure) => {
+                    return self.fail(&plan.stable, subtree, &failure.cause);
+                }
+                Outcome::Superseded { by } => {
+                    return Err(CliError::new(
+                        ExitCode::Conflict,
+                        format!(
+                            "{} was deployed again by {}",
+                            self.name(),
+                            crate::engine::short(&by)
+                        ),
+                    ));
+                }
+            }
+            if !switched
+                && let Some(analysis) = &self.env.strategy.analysis
+                && let Err(cause) = self.analyse(&analysis.value, &release, plan, &namespace)
+            {
+                return self.fail(&plan.stable, subtree, &cause);
+            }
+        }
+        if let Some(keep) = self.env.strategy.keep_old {
+            self.ctx
+                .ui
+                .status("Keeping", format!("the old version for {keep}"));
+            std::thread::sleep(keep.0);
+        }
+        self.promote(plan, subtree)
+    }
+
+    /// Runs the strategy's analysis of `release`; Err with the failed measurements.
+    fn analyse(
+        &self,
+        analysis: &crate::config::Analysis,
+        release: &Release,
+        plan: &Plan,
+        namespace: &str,
+    ) -> Result<(), String> {
+        let vars = crate::gate::analysis::Vars {
+            app: self.loaded.config.app.value.clone(),
+            env: self.name().to_string(),
+            namespace: namespace.to_string(),
+            version: release.version.clone(),
+            stable_version: Some(plan.stable_state.stable_version.clone()),
+            interval: crate::gate::analysis::prometheus_duration(analysis.interval.0),
+        };
+        let ui = &self.ctx.ui;
+        let report = block_on(crate::gate::analysis::run(analysis, &vars, &|m| {
+            ui.status(
+                if m.passed { "Measured" } else { "Failed" },
+                format!("{} #{}: {}", m.check, m.round, m.detail),
+            );
+        }))
+        .map_err(|e| e.message)?;
+        if report.passed {
+            return Ok(());
+        }
+        let failed: Vec<String> = report
+            .measurements
+            .iter()
+            .filter(|m| !m.passed)
+            .map(|m| format!("{}: {}", m.check, m.detail))
+            .collect();
+        Err(format!("the analysis failed ({})", failed.join("; ")))
     }
 
     /// The promotion: the new version alone, as a plain deploy renders it.

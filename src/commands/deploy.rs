@@ -85,7 +85,10 @@ pub fn ship(
     let app = &loaded.config.app.value;
     let signer = check_signature(loaded, env, opened)?;
     keep_bundle(ctx, opened);
-    if env.strategy.kind == crate::config::StrategyKind::Canary {
+    if matches!(
+        env.strategy.kind,
+        crate::config::StrategyKind::Canary | crate::config::StrategyKind::BlueGreen
+    ) {
         if !shipping.no_wait {
             preflight(&shipping.wait, env)?;
         }

@@ -11,6 +11,10 @@ pub enum Action {
     Rollback,
     CanaryStep,
     CanaryAbort,
+    /// Blue-green: the new version runs beside the live one, out of traffic.
+    Preview,
+    /// Blue-green: the live Service points at the new version.
+    Switch,
 }
 
 impl Action {
@@ -21,6 +25,8 @@ impl Action {
             Action::Rollback => "rollback",
             Action::CanaryStep => "canary-step",
             Action::CanaryAbort => "canary-abort",
+            Action::Preview => "preview",
+            Action::Switch => "switch",
         }
     }
 }
@@ -61,6 +67,14 @@ impl Trailers {
                     .unwrap_or_default();
                 format!("canary {} {} in {}{at}", self.app, self.version, self.env)
             }
+            Action::Preview => format!(
+                "preview {} {} in {} beside the live version",
+                self.app, self.version, self.env
+            ),
+            Action::Switch => format!(
+                "switch {} traffic to {} {}",
+                self.env, self.app, self.version
+            ),
             Action::CanaryAbort => format!(
                 "abort the canary in {}: back to {} {}",
                 self.env, self.app, self.version

@@ -360,7 +360,7 @@ pub fn verdict(measurements: &[Measurement], failure_limit: u32) -> bool {
     !measurements.is_empty() && !exceeded(measurements, failure_limit)
 }
 
-/// Runs the analysis: `count` rounds `interval` apart (no wait after the last), each measuring
+/// Runs the analysis: `count` rounds, each after waiting `interval` and measuring
 /// every metric and every HTTP check, reporting each measurement as it is taken. Stops after
 /// the round in which the failures exceed `failureLimit`. Never panics on a broken peer: every
 /// error becomes a failed measurement that says what went wrong.
@@ -382,9 +382,9 @@ pub async fn run(
         exceeded(&measurements, analysis.failure_limit)
     };
     for round in 1..=analysis.count.max(1) {
-        if round > 1 {
-            tokio::time::sleep(analysis.interval.0).await;
-        }
+        // Every round measures a full interval of the new version's life (as Flagger does):
+        // a query right after the rollout would find no data yet.
+        tokio::time::sleep(analysis.interval.0).await;
         let mut failed = false;
         for metric in &analysis.metrics {
             let value = match &client {

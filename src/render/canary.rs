@@ -116,6 +116,63 @@ fn route_weights(route: &Route) -> String {
     text
 }
 
+/// Blue-green, before the switch: the live env dir untouched and the new release beside it
+/// as `-preview` objects whose pods carry `<value>-preview` for every Service selector label,
+/// so the live Services never send them traffic. `switched` also points the live Services'
+/// selectors at the preview pods.
+pub fn compose_preview(
+    live: &Files,
+    preview: &Files,
+    selectors: &BTreeMap<String, String>,
+    switched: bool,
+    release: Vec<u8>,
+) -> Files {
+    let mut files = Files::new();
+    let mut top = String::from(
+        "# Rendered by forge: a blue-green release. The next step replaces this file.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - stable\n  - preview\n",
+    );
+    let previewed: BTreeMap<&str, String> = selectors
+        .iter()
+        .map(|(key, value)| (key.as_str(), format!("{value}-preview")))
+        .collect();
+    if switched {
+        let selector = serde_json::to_string(&previewed).expect("labels serialize");
+        let _ = write!(
+            top,
+            "patches:\n  - target:\n      kind: Service\n      labelSelector: {TRACK_LABEL}!=preview\n    patch: |\n      - op: add\n        path: /spec/selector\n        value: {selector}\n"
+        );
+    }
+    files.insert("kustomization.yaml".into(), top.into_bytes());
+    files.insert(
+        "stable/kustomization.yaml".into(),
+        b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release\n".to_vec(),
+    );
+    let mut overlay = format!(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release\nnameSuffix: -preview\nlabels:\n  - pairs:\n      {TRACK_LABEL}: preview\n"
+    );
+    if !previewed.is_empty() {
+        overlay.push_str("  - pairs:\n");
+        for (key, value) in &previewed {
+            let _ = writeln!(
+                overlay,
+                "      {}: {}",
+                serde_json::Value::from(*key),
+                serde_json::Value::from(value.as_str())
+            );
+        }
+        overlay.push_str("    includeSelectors: true\n");
+    }
+    files.insert("preview/kustomization.yaml".into(), overlay.into_bytes());
+    for (path, bytes) in live {
+        files.insert(format!("{STABLE_DIR}/{path}"), bytes.clone());
+    }
+    for (path, bytes) in preview {
+        files.insert(format!("preview/release/{path}"), bytes.clone());
+    }
+    files.insert(super::overlay::RELEASE_FILE.into(), release);
+    files
+}
+
 /// The stable release's env dir (with its release.json): the stable side of a canary in
 /// progress, or the whole dir otherwise.
 pub fn stable_files(env_dir: &Files) -> Files {

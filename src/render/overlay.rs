@@ -496,11 +496,20 @@ struct ManifestFacts {
     workloads: Vec<String>,
     /// Gateway API HTTPRoutes by name: the first backend of each rule.
     routes: BTreeMap<String, Vec<RouteBackend>>,
+    /// The labels Services select pods by (all Services together).
+    selectors: BTreeMap<String, String>,
 }
 
 /// The Deployments and StatefulSets a kustomize source defines, by name.
 pub fn workload_names(source: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, RenderError> {
     Ok(scan_manifests(source)?.workloads)
+}
+
+/// The labels the source's Services select their pods by.
+pub fn service_selectors(
+    source: &BTreeMap<String, Vec<u8>>,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    Ok(scan_manifests(source)?.selectors)
 }
 
 /// Where one rule of an HTTPRoute sends its traffic (its first backend).
@@ -545,6 +554,16 @@ fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, R
             }
             if let (Some("HTTPRoute"), Some(name)) = (kind, name) {
                 facts.routes.insert(name.to_string(), backends(&document));
+            }
+            if kind == Some("Service") {
+                let selector = document
+                    .pointer("/spec/selector")
+                    .and_then(Value::as_object);
+                for (key, value) in selector.into_iter().flatten() {
+                    if let Some(value) = value.as_str() {
+                        facts.selectors.insert(key.clone(), value.to_string());
+                    }
+                }
             }
         }
     }

@@ -66,6 +66,13 @@ pub fn build(files: &Files, dir: &str) -> Result<Vec<Value>, BuildError> {
             file: path.clone(),
             reason: e.to_string(),
         })?;
+        if let Some(selector) = patch.get("target") {
+            apply_targeted(&mut objects, selector, &body).map_err(|reason| BuildError {
+                file: path.clone(),
+                reason,
+            })?;
+            continue;
+        }
         let target = objects.iter_mut().find(|o| {
             o.get("kind") == body.get("kind")
                 && o.pointer("/metadata/name") == body.pointer("/metadata/name")
@@ -143,6 +150,43 @@ pub fn build(files: &Files, dir: &str) -> Result<Vec<Value>, BuildError> {
     }
     rename_all(&kustomization, &mut objects);
     Ok(objects)
+}
+
+/// A patch with a `target` (kind, name, labelSelector of `k=v` / `k!=v` terms): a JSON 6902
+/// list is applied to every match; a strategic merge body with `$patch: delete` removes them.
+fn apply_targeted(objects: &mut Vec<Value>, target: &Value, body: &Value) -> Result<(), String> {
+    let text = |key: &str| target.get(key).and_then(Value::as_str);
+    let label = |object: &Value, key: &str| {
+        object
+            .pointer("/metadata/labels")
+            .and_then(|labels| labels.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let matches = |object: &Value| {
+        text("kind").is_none_or(|kind| object["kind"] == kind)
+            && text("name")
+                .is_none_or(|name| object.pointer("/metadata/name") == Some(&name.into()))
+            && text("labelSelector").is_none_or(|selector| {
+                selector.split(',').all(|term| match term.split_once("!=") {
+                    Some((key, value)) => {
+                        label(object, key.trim()).as_deref() != Some(value.trim())
+                    }
+                    None => term.split_once('=').is_some_and(|(key, value)| {
+                        label(object, key.trim()).as_deref() == Some(value.trim())
+                    }),
+                })
+            })
+    };
+    if body.get("$patch").and_then(Value::as_str) == Some("delete") {
+        objects.retain(|object| !matches(object));
+        return Ok(());
+    }
+    let operations = serde_json::to_vec(body).map_err(|e| e.to_string())?;
+    for object in objects.iter_mut().filter(|o| matches(o)) {
+        *object = super::jsonpatch::apply(object, &operations).map_err(|e| e.message)?;
+    }
+    Ok(())
 }
 
 /// `namePrefix` / `nameSuffix`: every object but Namespaces is renamed, and references to

@@ -334,3 +334,113 @@ fn a_canary_step_weights_the_http_route() {
         .collect();
     assert_eq!(services, ["hello", "hello-canary"]);
 }
+
+/// A dev env released blue-green, judged by the error-rate analysis.
+fn blue_green_stage(sandbox_args: &[&str]) -> Stage {
+    let stage = Stage::new(sandbox_args);
+    let info: Value =
+        serde_json::from_slice(&std::fs::read(stage.sandbox.dir.join("sandbox.json")).unwrap())
+            .unwrap();
+    let url = info["url"].as_str().unwrap().to_string();
+    stage.configure(|text| {
+        text.replace(
+            "  - name: dev\n",
+            &format!(
+                "  - name: dev\n    replicas: 2\n    strategy:\n      type: blueGreen\n      analysis:\n        prometheus: {url}\n        interval: 3s\n        count: 2\n        metrics:\n          - name: error-rate\n            query: 'sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\",code=~\"5..\"}}[10s])) / sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\"}}[10s]))'\n            max: 0.05\n"
+            ),
+        )
+    });
+    stage
+}
+
+/// The Service `hello`'s selector in the env dir at `commit`, built by the real kubectl.
+fn live_selector(stage: &Stage, commit: &str) -> Value {
+    let checkout = stage.repo.env.path().join(format!("checkout-{commit}"));
+    crate::git(
+        stage.repo.env.path(),
+        &[
+            "clone",
+            "-q",
+            stage.repo.url.as_str(),
+            checkout.to_str().unwrap(),
+        ],
+    );
+    crate::git(&checkout, &["checkout", "-q", commit]);
+    let built = crate::run_ok(
+        std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(checkout.join("apps/hello/dev")),
+    );
+    let documents: Vec<Value> = serde_saphyr::from_multiple(&built).unwrap();
+    documents
+        .into_iter()
+        .find(|d| d["kind"] == "Service" && d["metadata"]["name"] == "hello")
+        .map(|service| service["spec"]["selector"].clone())
+        .unwrap()
+}
+
+#[test]
+fn blue_green_switches_only_after_the_analysis_passes() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = blue_green_stage(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let output = stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
+    let err = stderr(&output);
+    assert!(err.contains("Measured error-rate #2"), "{err}");
+    assert_eq!(
+        subjects(&stage, 3),
+        [
+            "deploy hello 1.1.0 to dev",
+            "switch dev traffic to hello 1.1.0",
+            "preview hello 1.1.0 in dev beside the live version",
+        ]
+    );
+    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
+    let commits: Vec<&str> = log.lines().collect();
+    let name = "app.kubernetes.io/name";
+    assert_eq!(
+        live_selector(&stage, commits[2])[name],
+        "hello",
+        "preview: live untouched"
+    );
+    assert_eq!(
+        live_selector(&stage, commits[1])[name],
+        "hello-preview",
+        "switched"
+    );
+    assert_eq!(live_selector(&stage, commits[0])[name], "hello", "settled");
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+    assert_eq!(deployments(&stage), "hello=2 ");
+}
+
+#[test]
+fn blue_green_with_a_failing_analysis_leaves_the_live_version_untouched() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = blue_green_stage(&["--error-rate", "*:bad=0.2"]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let live_image = stage.running_image("dev");
+    let output = stage.forge(&[
+        "deploy",
+        "dev",
+        "--version",
+        "1.1.0",
+        "--image",
+        "web=ghcr.io/forge-demo/hello:bad",
+    ]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(err.contains("> max 0.05"), "{err}");
+    assert_eq!(
+        subjects(&stage, 2),
+        [
+            "abort the canary in dev: back to hello 1.0.0",
+            "preview hello 1.1.0 in dev beside the live version",
+        ]
+    );
+    assert_eq!(stage.running_image("dev"), live_image);
+    assert_eq!(deployments(&stage), "hello=2 ");
+}
