@@ -80,7 +80,7 @@ impl RunningSandbox {
             .unwrap()
     }
 
-    fn port(&self) -> u16 {
+    pub fn port(&self) -> u16 {
         let info: serde_json::Value =
             serde_json::from_slice(&std::fs::read(self.dir.join("sandbox.json")).unwrap()).unwrap();
         info["port"].as_u64().unwrap() as u16
@@ -734,13 +734,13 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
 }
 
 /// A real Prometheus on loopback scraping the sandbox every second.
-struct Prometheus {
+pub struct Prometheus {
     child: Child,
     port: u16,
 }
 
 impl Prometheus {
-    fn start(dir: &Path, target_port: u64) -> Prometheus {
+    pub fn start(dir: &Path, target_port: u64) -> Prometheus {
         std::fs::create_dir_all(dir).unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -769,7 +769,29 @@ impl Prometheus {
     }
 
     /// The instant query's single value, once Prometheus has data for it.
-    fn query(&self, query: &str) -> Option<f64> {
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops it, as a crashed Prometheus would be gone.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Polls until a query has data (the first scrape lands about 5 s after start).
+    pub fn wait_for(&self, query: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.query(query).is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "Prometheus never answered {query}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    pub fn query(&self, query: &str) -> Option<f64> {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
         let encoded = url_encode(query);
