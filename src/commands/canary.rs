@@ -164,6 +164,7 @@ fn control(
         preflight(&args.wait, env)?;
     }
     let run = Run {
+        measurements: Default::default(),
         ctx,
         loaded,
         env,
@@ -216,6 +217,7 @@ pub fn start(
         return Err(busy(&env.name.value, &stable_release, state));
     }
     let run = Run {
+        measurements: Default::default(),
         ctx,
         loaded,
         env,
@@ -244,6 +246,8 @@ pub fn start(
 }
 
 struct Run<'a> {
+    /// Every measurement the analyses took, for the JSON report.
+    measurements: std::cell::RefCell<Vec<crate::gate::analysis::Measurement>>,
     ctx: &'a Context,
     loaded: &'a Loaded,
     env: &'a Environment,
@@ -523,6 +527,9 @@ impl Run<'_> {
             );
         }))
         .map_err(|e| e.message)?;
+        self.measurements
+            .borrow_mut()
+            .extend(report.measurements.iter().cloned());
         if report.passed {
             return Ok(());
         }
@@ -576,6 +583,7 @@ impl Run<'_> {
             &release,
             &published,
             &Shipping {
+                measurements: self.measurements.take(),
                 action: plan.action,
                 force: false,
                 create_branch: false,
@@ -625,9 +633,19 @@ impl Run<'_> {
         Ok(release)
     }
 
-    /// Aborts because a step failed: exit 3 with the cause.
+    /// Aborts because a step failed: exit 3 with the cause (and, with `--output json`, a
+    /// report of the measurements on stdout).
     fn fail(&self, stable: &Files, subtree: Option<String>, cause: &str) -> Result<(), CliError> {
         let release = self.abort(stable, subtree)?;
+        if self.ctx.json() {
+            crate::ui::emit_json(&serde_json::json!({
+                "env": self.name(),
+                "aborted": true,
+                "cause": cause,
+                "version": release.version,
+                "measurements": self.measurements.take(),
+            }))?;
+        }
         Err(CliError::new(
             ExitCode::GateFailed,
             format!("the canary in {} was aborted: {cause}", self.name()),

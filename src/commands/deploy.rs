@@ -53,6 +53,7 @@ pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
         &repo,
         &opened,
         &Shipping {
+            measurements: Vec::new(),
             action: Action::Deploy,
             force: args.force,
             create_branch: args.create_branch,
@@ -64,6 +65,8 @@ pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
 
 /// How a release is shipped to an env.
 pub struct Shipping {
+    /// What a canary's or blue-green's analysis measured (kept in the JSON report).
+    pub measurements: Vec<crate::gate::analysis::Measurement>,
     pub action: Action,
     pub force: bool,
     pub create_branch: bool,
@@ -199,6 +202,9 @@ pub fn conclude(
         });
         if let Some(revision) = wait {
             report["applied"] = revision.into();
+        }
+        if !shipping.measurements.is_empty() {
+            report["measurements"] = serde_json::json!(shipping.measurements);
         }
         crate::ui::emit_json(&report)
     } else {

@@ -130,6 +130,7 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> Result<(), CliError> {
         &repo,
         &opened,
         &Shipping {
+            measurements: Vec::new(),
             action: Action::Promote,
             force: args.force,
             create_branch: false,

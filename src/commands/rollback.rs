@@ -124,6 +124,7 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> Result<(), CliError> {
         &release,
         &published,
         &Shipping {
+            measurements: Vec::new(),
             action: Action::Rollback,
             force: false,
             create_branch: false,

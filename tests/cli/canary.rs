@@ -81,7 +81,15 @@ fn a_healthy_canary_steps_through_and_promotes() {
         err.contains("Measured error-rate #2"),
         "each measurement is printed: {err}"
     );
-    assert_eq!(json(&output)["version"], "1.1.0");
+    let report = json(&output);
+    assert_eq!(report["version"], "1.1.0");
+    let measured = report["measurements"].as_array().unwrap();
+    assert_eq!(measured.len(), 2, "{report:#}");
+    assert!(
+        measured
+            .iter()
+            .all(|m| m["check"] == "error-rate" && m["passed"] == true)
+    );
     assert_eq!(
         subjects(&stage, 3),
         [
@@ -127,10 +135,16 @@ fn a_canary_with_errors_fails_its_analysis_and_the_env_returns_to_stable() {
         "1.1.0",
         "--image",
         "web=ghcr.io/forge-demo/hello:bad",
+        "--output",
+        "json",
     ]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(err.contains("the analysis failed (error-rate"), "{err}");
+    let report = json(&output);
+    assert_eq!(report["aborted"], true);
+    assert_eq!(report["measurements"][0]["passed"], false, "{report:#}");
+    assert!(report["measurements"][0]["value"].as_f64().unwrap() > 0.05);
     assert!(
         err.contains("> max 0.05"),
         "the failing measurement is shown: {err}"
