@@ -399,7 +399,7 @@ impl Run<'_> {
                 sleep_unless(pause.0, &interrupted);
             }
             if interrupted.load(Ordering::SeqCst) {
-                return Err(self.interrupted(index));
+                return self.on_interrupt(&plan.stable, subtree, index);
             }
             if step.analysis
                 && let Some(analysis) = &self.env.strategy.analysis
@@ -408,7 +408,7 @@ impl Run<'_> {
                 return self.fail(&plan.stable, subtree, &cause);
             }
             if interrupted.load(Ordering::SeqCst) {
-                return Err(self.interrupted(index));
+                return self.on_interrupt(&plan.stable, subtree, index);
             }
         }
         self.promote(plan, subtree)
@@ -682,6 +682,25 @@ impl Run<'_> {
             format!("{} to {}", crate::engine::short(&commit), self.name()),
         );
         Ok(commit)
+    }
+
+    /// After Ctrl-C: on a terminal, ask whether to abort now; otherwise (CI) leave the env
+    /// at its step and say how to go on.
+    fn on_interrupt(
+        &self,
+        stable: &Files,
+        subtree: Option<String>,
+        index: usize,
+    ) -> Result<(), CliError> {
+        let question = format!(
+            "Abort the canary in {} and return to the stable version? (no: leave it at step {})",
+            self.name(),
+            index + 1
+        );
+        if self.ctx.ui.is_interactive() && self.ctx.ui.prompt_confirm(&question)? {
+            return self.fail(stable, subtree, "aborted after an interrupt");
+        }
+        Err(self.interrupted(index))
     }
 
     fn interrupted(&self, index: usize) -> CliError {

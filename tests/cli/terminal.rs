@@ -198,3 +198,36 @@ fn a_protected_env_asks_before_deploying() {
     );
     assert_eq!(repo.remote_git(&["rev-parse", "main"]), head);
 }
+
+/// Ctrl-C in the middle of a canary on a terminal asks whether to abort; yes returns the env
+/// to its stable version with a canary-abort commit.
+#[test]
+fn ctrl_c_during_a_canary_asks_whether_to_abort() {
+    if !require_tool("tmux") || !require_tool("kubectl") {
+        return;
+    }
+    let stage = crate::rollout::Stage::new(&[]);
+    stage.configure(|text| {
+        text.replace(
+            "  - name: dev\n",
+            "  - name: dev\n    replicas: 2\n    strategy:\n      type: canary\n      steps:\n        - weight: 50\n          pause: 1m\n        - weight: 100\n",
+        )
+    });
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let command = format!(
+        "KUBECONFIG='{}' FORGE_GIT_AUTHOR='Dee <dee@example.com>' {} -C sample/forge.yaml deploy dev --version 1.1.0",
+        stage.sandbox.dir.join("kubeconfig").display(),
+        forge()
+    );
+    let tmux = Tmux::start(&stage.repo.env, &command);
+    tmux.wait_for("Pausing");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("Abort the canary in dev and return to the stable version?");
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(
+        screen.contains("aborted after an interrupt") && screen.contains("EXIT=3"),
+        "{screen}"
+    );
+    assert_eq!(stage.deployed_version("dev"), "1.0.0");
+}
