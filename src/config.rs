@@ -303,6 +303,32 @@ pub struct Strategy {
     /// Blue-green: how long the old version keeps running after the switch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_old: Option<Duration>,
+    /// Rolling: extra pods allowed during a rollout (a count or "25%").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_surge: Option<Spanned<IntOrPercent>>,
+    /// Rolling: pods that may be unavailable during a rollout (a count or "25%").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<Spanned<IntOrPercent>>,
+}
+
+/// A pod count or a percentage, as a Deployment's rolling update takes them.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum IntOrPercent {
+    Count(u32),
+    Percent(String),
+}
+
+impl IntOrPercent {
+    fn valid(&self) -> bool {
+        match self {
+            IntOrPercent::Count(_) => true,
+            IntOrPercent::Percent(text) => text
+                .strip_suffix('%')
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n <= 100),
+        }
+    }
 }
 
 /// Measurements that judge a new version, as Flagger's and Argo Rollouts' analyses do.
@@ -799,6 +825,24 @@ fn check_path_template(template: &str) -> Result<(), String> {
 fn check_strategy(env: &Environment, problems: &mut Vec<Problem>) {
     let strategy = &env.strategy;
     let name = &env.name.value;
+    for bound in [&strategy.max_surge, &strategy.max_unavailable]
+        .into_iter()
+        .flatten()
+    {
+        if strategy.kind != StrategyKind::Rolling {
+            problems.push(at(
+                bound,
+                format!("environment '{name}': maxSurge and maxUnavailable apply to strategy type rolling"),
+            ));
+        } else if !bound.value.valid() {
+            problems.push(at(
+                bound,
+                format!(
+                    "environment '{name}': a rolling bound is a count or a percentage like \"25%\""
+                ),
+            ));
+        }
+    }
     if strategy.kind != StrategyKind::Canary {
         if let Some(step) = strategy.steps.first() {
             problems.push(at(

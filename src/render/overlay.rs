@@ -252,6 +252,10 @@ fn render_kustomize(
         "patches".into(),
         serde_json::to_value(&req.env.patches).expect("list serializes"),
     );
+    context.insert(
+        "deployment_strategy".into(),
+        deployment_strategy(&req.env.strategy).map_or(Value::Null, Value::from),
+    );
     let text = req.templates.render("kustomization.yaml.j2", &context)?;
     rendered
         .files
@@ -498,6 +502,31 @@ struct ManifestFacts {
     routes: BTreeMap<String, Vec<RouteBackend>>,
     /// The labels Services select pods by (all Services together).
     selectors: BTreeMap<String, String>,
+}
+
+/// The JSON 6902 patch that sets every Deployment's update strategy: `Recreate`, or a
+/// rolling update with the env's bounds; None leaves the base's own.
+fn deployment_strategy(strategy: &crate::config::Strategy) -> Option<String> {
+    use crate::config::StrategyKind;
+    let value = match strategy.kind {
+        StrategyKind::Recreate => serde_json::json!({"type": "Recreate"}),
+        StrategyKind::Rolling
+            if strategy.max_surge.is_some() || strategy.max_unavailable.is_some() =>
+        {
+            let mut bounds = Map::new();
+            for (key, bound) in [
+                ("maxSurge", &strategy.max_surge),
+                ("maxUnavailable", &strategy.max_unavailable),
+            ] {
+                if let Some(bound) = bound {
+                    bounds.insert(key.into(), serde_json::json!(bound.value));
+                }
+            }
+            serde_json::json!({"type": "RollingUpdate", "rollingUpdate": bounds})
+        }
+        _ => return None,
+    };
+    Some(serde_json::json!([{"op": "add", "path": "/spec/strategy", "value": value}]).to_string())
 }
 
 /// The Deployments and StatefulSets a kustomize source defines, by name.

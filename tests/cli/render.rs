@@ -390,3 +390,56 @@ fn an_image_override_may_change_the_repository() {
         "{built}"
     );
 }
+
+/// `recreate`, and `rolling` with bounds, are rendered into every Deployment's strategy.
+#[test]
+fn rolling_and_recreate_strategies_reach_the_deployments() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    let config = std::fs::read_to_string(app.join("forge.yaml")).unwrap().replace(
+        "  - name: dev\n",
+        "  - name: dev\n    strategy:\n      type: recreate\n  - name: qa\n    strategy:\n      type: rolling\n      maxSurge: 1\n      maxUnavailable: \"25%\"\n",
+    );
+    std::fs::write(app.join("forge.yaml"), config).unwrap();
+    let strategy = |target: &str| {
+        let dir = render(
+            &env,
+            &app.join("forge.yaml"),
+            target,
+            &format!("out-{target}"),
+        );
+        let built = kubectl_kustomize(&dir);
+        let documents: Vec<serde_json::Value> = serde_saphyr::from_multiple(&built).unwrap();
+        documents
+            .into_iter()
+            .find(|d| d["kind"] == "Deployment")
+            .unwrap()["spec"]["strategy"]
+            .clone()
+    };
+    assert_eq!(strategy("dev"), serde_json::json!({"type": "Recreate"}));
+    assert_eq!(
+        strategy("qa"),
+        serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": "25%"}})
+    );
+    // Bounds belong to rolling only, and must be counts or percentages.
+    let bad = std::fs::read_to_string(app.join("forge.yaml"))
+        .unwrap()
+        .replace("maxUnavailable: \"25%\"", "maxUnavailable: \"lots\"");
+    std::fs::write(app.join("forge.yaml"), bad).unwrap();
+    let output = env
+        .forge()
+        .arg("-C")
+        .arg(app.join("forge.yaml"))
+        .args(["config", "validate"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("a count or a percentage"),
+        "{}",
+        stderr(&output)
+    );
+}
