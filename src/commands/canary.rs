@@ -366,32 +366,7 @@ impl Run<'_> {
                 );
                 return crate::ui::emit(&format!("{commit}\n"));
             }
-            let namespace = match wait_for(
-                self.ctx,
-                self.loaded,
-                self.env,
-                self.repo,
-                &commit,
-                &self.wait,
-            )? {
-                Outcome::Healthy { workloads, .. } => workloads
-                    .first()
-                    .map(|w| w.namespace.clone())
-                    .unwrap_or_default(),
-                Outcome::Failed(failure) => {
-                    return self.fail(&plan.stable, subtree, &failure.cause);
-                }
-                Outcome::Superseded { by } => {
-                    return Err(CliError::new(
-                        ExitCode::Conflict,
-                        format!(
-                            "{} was deployed again by {} during the canary",
-                            self.name(),
-                            crate::engine::short(&by)
-                        ),
-                    ));
-                }
-            };
+            let namespace = self.wait_step(&commit, &plan.stable, subtree.clone())?;
             if let Some(pause) = step.pause {
                 self.ctx
                     .ui
@@ -432,7 +407,6 @@ impl Run<'_> {
         let mut new_files = rendered.files;
         new_files.remove(RELEASE_FILE);
         let mut subtree = subtree;
-        let mut namespace = String::new();
         for (step, switched) in [(0, false), (1, true)] {
             release.strategy.canary = Some(CanaryState {
                 step,
@@ -460,33 +434,7 @@ impl Run<'_> {
             if self.no_wait {
                 return crate::ui::emit(&format!("{commit}\n"));
             }
-            match wait_for(
-                self.ctx,
-                self.loaded,
-                self.env,
-                self.repo,
-                &commit,
-                &self.wait,
-            )? {
-                Outcome::Healthy { workloads, .. } => {
-                    if let Some(first) = workloads.first() {
-                        namespace = first.namespace.clone();
-                    }
-                }
-                Outcome::Failed(failure) => {
-                    return self.fail(&plan.stable, subtree, &failure.cause);
-                }
-                Outcome::Superseded { by } => {
-                    return Err(CliError::new(
-                        ExitCode::Conflict,
-                        format!(
-                            "{} was deployed again by {}",
-                            self.name(),
-                            crate::engine::short(&by)
-                        ),
-                    ));
-                }
-            }
+            let namespace = self.wait_step(&commit, &plan.stable, subtree.clone())?;
             if !switched
                 && let Some(analysis) = &self.env.strategy.analysis
                 && let Err(cause) = self.analyse(&analysis.value, &release, plan, &namespace)
@@ -501,6 +449,40 @@ impl Run<'_> {
             std::thread::sleep(keep.0);
         }
         self.promote(plan, subtree)
+    }
+
+    /// Waits for a step's commit and returns its workloads' namespace; a failed rollout
+    /// aborts to the stable side (exit 3), a deploy over ours is exit 5.
+    fn wait_step(
+        &self,
+        commit: &str,
+        stable: &Files,
+        subtree: Option<String>,
+    ) -> Result<String, CliError> {
+        match wait_for(
+            self.ctx,
+            self.loaded,
+            self.env,
+            self.repo,
+            commit,
+            &self.wait,
+        )? {
+            Outcome::Healthy { workloads, .. } => Ok(workloads
+                .first()
+                .map(|w| w.namespace.clone())
+                .unwrap_or_default()),
+            Outcome::Failed(failure) => self
+                .fail(stable, subtree, &failure.cause)
+                .map(|()| String::new()),
+            Outcome::Superseded { by } => Err(CliError::new(
+                ExitCode::Conflict,
+                format!(
+                    "{} was deployed again by {} during the release",
+                    self.name(),
+                    crate::engine::short(&by)
+                ),
+            )),
+        }
     }
 
     /// Runs the strategy's analysis of `release`; Err with the failed measurements.
