@@ -583,3 +583,25 @@ fn helm_releases_are_waited_for_on_both_engines() {
         assert!(!ready.is_empty() && ready != "0", "{env}: ready {ready}");
     }
 }
+
+/// The kubeconfig context comes from `--context` (or the env's `context`); an unknown one
+/// stops before anything is pushed.
+#[test]
+fn an_unknown_context_is_a_usage_error_before_the_push() {
+    let stage = Stage::new(&[]);
+    let head = stage.head();
+    let output = stage.forge(&["deploy", "dev", "--version", "1.0.0", "--context", "nope"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("no kubeconfig context \"nope\""), "{err}");
+    assert_eq!(stage.head(), head, "nothing was pushed");
+    // The sandbox's own context works when named.
+    stage.forge_ok(&[
+        "deploy",
+        "dev",
+        "--version",
+        "1.0.0",
+        "--context",
+        "forge-sandbox",
+    ]);
+}
