@@ -38,6 +38,8 @@ struct Row {
     version: Option<String>,
     /// The commit that last changed the env dir.
     commit: Option<String>,
+    /// A canary or blue-green release in progress: its step and weight.
+    canary: Option<crate::render::overlay::CanaryState>,
     #[serde(flatten)]
     observed: Option<Observation>,
     healthy: bool,
@@ -98,6 +100,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
         health.insert(name.clone(), (release.clone(), verdict.clone()));
         rows.push(Row {
             env: name.clone(),
+            canary: release.as_ref().and_then(|r| r.strategy.canary.clone()),
             version: release.map(|r| r.version),
             commit,
             healthy: verdict == Some(Verdict::Done),
@@ -219,7 +222,11 @@ fn table(rows: &[Row]) -> String {
             text,
             "{:<10}  {:<12}  {:<12}  {:<22}  {:<11}  {:<5}  {:<5}  {:<24}  {}",
             row.env,
-            row.version.clone().unwrap_or_else(dash),
+            match (&row.version, &row.canary) {
+                (Some(version), Some(canary)) => format!("{version}@{}%", canary.weight),
+                (Some(version), None) => version.clone(),
+                (None, _) => dash(),
+            },
             observed
                 .and_then(|o| o.applied.as_deref())
                 .map(|a| crate::engine::short(a).to_string())

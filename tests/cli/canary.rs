@@ -175,6 +175,14 @@ fn a_canary_in_progress_blocks_deploys_until_resumed_or_aborted() {
     assert_eq!(status["canary"]["stableVersion"], "1.0.0");
     assert_eq!(status["canary"]["weight"], 50);
 
+    let rows = json(&stage.forge_ok(&["status", "dev", "--output", "json"]));
+    assert_eq!(
+        rows[0]["canary"]["weight"], 50,
+        "status shows the canary: {rows:#}"
+    );
+    let text = crate::stdout(&stage.forge_ok(&["status", "dev"]));
+    assert!(text.contains("1.1.0@50%"), "{text}");
+
     let blocked = stage.forge(&["deploy", "dev", "--version", "1.2.0"]);
     assert_eq!(blocked.status.code(), Some(5), "{}", stderr(&blocked));
     assert!(stderr(&blocked).contains("a canary of hello 1.1.0 is in progress"));
