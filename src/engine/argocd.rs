@@ -318,13 +318,19 @@ async fn trigger(
 ) -> Result<(), ClusterError> {
     let name = &application.name;
     if let Some(api) = &target.argocd_api {
-        let current = api
-            .call(
+        let refreshed = api
+            .send(
                 reqwest::Method::GET,
                 &format!("applications/{name}?refresh=normal"),
                 None,
+                true,
             )
             .await?;
+        let Some(refreshed) = refreshed else {
+            // A first deploy's Application appears on Argo CD's next look at the repo.
+            return Ok(());
+        };
+        let current: Value = refreshed.json().await.unwrap_or(Value::Null);
         if current.pointer("/spec/syncPolicy/automated").is_none() {
             api.call(
                 reqwest::Method::POST,
