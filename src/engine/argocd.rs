@@ -406,4 +406,48 @@ mod tests {
         assert!(!refused(&error("503 Service Unavailable: ")));
         assert!(!refused(&error("error sending request")));
     }
+
+    #[tokio::test]
+    async fn a_stream_that_ends_is_reopened() {
+        use crate::sandbox::http::{Body, Response, serve};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let opened = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&opened);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let server = format!("http://{}", listener.local_addr().unwrap());
+        serve(
+            listener,
+            None,
+            std::sync::Arc::new(move |request| {
+                assert_eq!(request.path, "/api/v1/stream/applications");
+                assert_eq!(request.query("name"), Some("shop-prod"));
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                let mut events = vec![format!(
+                    "data: {{\"result\":{{\"type\":\"ADDED\",\"application\":{{\"n\":{n}}}}}}}\r\n\r\n"
+                )
+                .into_bytes()];
+                // Each connection sends one event, then ends.
+                Response {
+                    status: 200,
+                    content_type: "text/event-stream".into(),
+                    body: Body::Stream(Box::new(move || events.pop())),
+                }
+            }),
+        );
+        let api = ArgocdApi {
+            server,
+            token: "t".into(),
+        };
+        let mut stream = ApplicationStream::new(api, "shop-prod");
+        let Event::Applied(first) = stream.next().await.unwrap() else {
+            panic!("the first connection's event")
+        };
+        assert_eq!(first["n"], 0);
+        assert!(matches!(stream.next().await.unwrap(), Event::Broken(_)));
+        let Event::Applied(second) = stream.next().await.unwrap() else {
+            panic!("the second connection's event")
+        };
+        assert_eq!(second["n"], 1);
+        assert_eq!(opened.load(Ordering::SeqCst), 2);
+    }
 }

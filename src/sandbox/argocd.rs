@@ -408,7 +408,7 @@ const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(5);
 /// `GET /api/v1/stream/applications?name=NAME`, as Argo CD serves it: server-sent events, each
 /// `data: {"result":{"type":…,"application":{…}}}` and a blank line. The current Application
 /// comes first (ADDED), then MODIFIED whenever it changes, DELETED when it goes; the stream
-/// lasts until the client leaves.
+/// lasts until the client leaves (or `--drop-watches-after` cuts it).
 pub fn stream(
     cluster: &std::sync::Arc<super::api::Cluster>,
     request: &super::http::Request,
@@ -428,6 +428,11 @@ pub fn stream(
         namespace: NAMESPACE.into(),
         name: name.into(),
     };
+    // Cut like the Kubernetes API's watches with `--drop-watches-after`.
+    let deadline = cluster
+        .faults
+        .drop_watches_after
+        .map(|after| std::time::Instant::now() + after);
     let cluster = std::sync::Arc::clone(cluster);
     let mut sent: Option<String> = None;
     let mut quiet_since = std::time::Instant::now();
@@ -439,6 +444,9 @@ pub fn stream(
             loop {
                 if let Some(event) = next_event(&store, &key, &mut sent) {
                     return Some(format!("data: {event}\n\n").into_bytes());
+                }
+                if deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline) {
+                    return None;
                 }
                 if quiet_since.elapsed() >= KEEP_ALIVE {
                     quiet_since = std::time::Instant::now();

@@ -206,6 +206,22 @@ fn argocd_deploy_follows_the_application_through_argo_cds_api() {
     );
 }
 
+/// Argo CD's stream cut every second (as a load balancer would) does not break the wait
+/// (the reopening itself is unit-tested in `engine::argocd`).
+#[test]
+fn argocd_api_streams_cut_short_do_not_break_the_wait() {
+    let stage = Stage::new(&["--engine", "argocd", "--drop-watches-after", "1s"]);
+    let (url, token) = argocd_api(&stage);
+    let output = stage
+        .command(&["deploy", "dev", "--version", "1.0.0", "--output", "json"])
+        .env("ARGOCD_SERVER", &url)
+        .env("ARGOCD_AUTH_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["applied"], stage.head());
+}
+
 fn crash_looping_release_is_rolled_back(engine: &str) {
     if !require_tool("kubectl") {
         return;
