@@ -186,7 +186,7 @@ async fn follow<T>(
     let mut listed = vec![false; watches.len()];
     let mut seen = Seen::new();
     let mut safety_net = tokio::time::interval(SAFETY_NET);
-    let mut last_pending = String::new();
+    let mut judging = Judging::new(pending, reporter);
     let mut broken_since: HashMap<Kind, String> = HashMap::new();
     loop {
         tokio::select! {
@@ -230,18 +230,43 @@ async fn follow<T>(
         if listed.contains(&false) {
             continue;
         }
-        match judge(&seen) {
-            Step::Pending(text) => {
-                if text != last_pending {
-                    reporter.pending(&text);
-                    pending.set(&text);
-                    last_pending = text;
-                }
-            }
-            settled => return Ok(settled),
+        if let Some(settled) = judging.settled(judge(&seen)) {
+            return Ok(settled);
         }
     }
     Ok(Step::Pending("the watches ended".into()))
+}
+
+/// Reports what is still pending whenever it changes (and keeps it for the timeout).
+struct Judging<'a> {
+    pending: &'a Pending,
+    reporter: &'a dyn Reporter,
+    last: String,
+}
+
+impl<'a> Judging<'a> {
+    fn new(pending: &'a Pending, reporter: &'a dyn Reporter) -> Self {
+        Judging {
+            pending,
+            reporter,
+            last: String::new(),
+        }
+    }
+
+    /// The step once settled; a Pending one is reported (when new) and gives None.
+    fn settled<T>(&mut self, step: Step<T>) -> Option<Step<T>> {
+        match step {
+            Step::Pending(text) => {
+                if text != self.last {
+                    self.reporter.pending(&text);
+                    self.pending.set(&text);
+                    self.last = text;
+                }
+                None
+            }
+            settled => Some(settled),
+        }
+    }
 }
 
 /// How often named objects are re-read, in case a watch missed an update.

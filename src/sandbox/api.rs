@@ -144,6 +144,9 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
                 ),
             };
         }
+        ["api", "v1", "stream", "applications"] => {
+            return super::argocd::stream(cluster, &request);
+        }
         ["api", "v1", "session"] | ["api", "v1", "applications", ..] => {
             return super::argocd::rest(cluster, &segments[2..], &request);
         }

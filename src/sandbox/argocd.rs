@@ -326,15 +326,8 @@ pub fn rest(
             }),
         };
     }
-    let authorized = request
-        .header("authorization")
-        .and_then(|h| h.strip_prefix("Bearer "))
-        == Some(token.as_str());
-    if !authorized {
-        return Response::json(
-            401,
-            &json!({"error": "invalid session: token is missing or wrong", "code": 16}),
-        );
+    if let Some(refusal) = unauthorized(cluster, request) {
+        return refusal;
     }
     let (name, action) = match path {
         ["applications", name] => (*name, None),
@@ -389,6 +382,106 @@ pub fn rest(
         Some(Ok(application)) => Response::json(200, &application),
         Some(Err(response)) => response,
     }
+}
+
+/// 401 unless the request carries the sandbox's Argo CD bearer token.
+fn unauthorized(
+    cluster: &super::api::Cluster,
+    request: &super::http::Request,
+) -> Option<super::http::Response> {
+    let authorized = request
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        == Some(cluster.argocd_token.as_str());
+    (!authorized).then(|| {
+        super::http::Response::json(
+            401,
+            &json!({"error": "invalid session: token is missing or wrong", "code": 16}),
+        )
+    })
+}
+
+/// How long a quiet stream goes before a keep-alive comment (which also notices a client
+/// that went away).
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `GET /api/v1/stream/applications?name=NAME`, as Argo CD serves it: server-sent events, each
+/// `data: {"result":{"type":…,"application":{…}}}` and a blank line. The current Application
+/// comes first (ADDED), then MODIFIED whenever it changes, DELETED when it goes; the stream
+/// lasts until the client leaves (or `--drop-watches-after` cuts it).
+pub fn stream(
+    cluster: &std::sync::Arc<super::api::Cluster>,
+    request: &super::http::Request,
+) -> super::http::Response {
+    use super::http::{Body, Response};
+    if let Some(refusal) = unauthorized(cluster, request) {
+        return refusal;
+    }
+    if request.method != "GET" {
+        return Response::json(405, &json!({"error": "method not allowed", "code": 12}));
+    }
+    let Some(name) = request.query("name").filter(|n| !n.is_empty()) else {
+        return Response::json(400, &json!({"error": "name is required", "code": 3}));
+    };
+    let key = Key {
+        resource: "applications.argoproj.io".into(),
+        namespace: NAMESPACE.into(),
+        name: name.into(),
+    };
+    // Cut like the Kubernetes API's watches with `--drop-watches-after`.
+    let deadline = cluster
+        .faults
+        .drop_watches_after
+        .map(|after| std::time::Instant::now() + after);
+    let cluster = std::sync::Arc::clone(cluster);
+    let mut sent: Option<String> = None;
+    let mut quiet_since = std::time::Instant::now();
+    Response {
+        status: 200,
+        content_type: "text/event-stream".into(),
+        body: Body::Stream(Box::new(move || {
+            let mut store = cluster.store.lock().expect("store lock");
+            loop {
+                if let Some(event) = next_event(&store, &key, &mut sent) {
+                    return Some(format!("data: {event}\n\n").into_bytes());
+                }
+                if deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline) {
+                    return None;
+                }
+                if quiet_since.elapsed() >= KEEP_ALIVE {
+                    quiet_since = std::time::Instant::now();
+                    return Some(b": keep-alive\n\n".to_vec());
+                }
+                store = cluster
+                    .changed
+                    .wait_timeout(store, std::time::Duration::from_millis(500))
+                    .expect("store lock")
+                    .0;
+            }
+        })),
+    }
+}
+
+/// The stream's next event for the Application at `key`, given the resourceVersion last sent
+/// (None: nothing sent yet, or it was deleted).
+fn next_event(store: &Store, key: &Key, sent: &mut Option<String>) -> Option<Value> {
+    let current = store.get(key);
+    let version = current
+        .and_then(|a| a.pointer("/metadata/resourceVersion"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let kind = match (&*sent, current) {
+        (None, Some(_)) => "ADDED",
+        (Some(last), Some(_)) if Some(last) != version.as_ref() => "MODIFIED",
+        (Some(_), None) => "DELETED",
+        _ => return None,
+    };
+    let application = match current {
+        Some(application) => application.clone(),
+        None => json!({"metadata": {"name": key.name, "namespace": key.namespace}}),
+    };
+    *sent = version;
+    Some(json!({"result": {"type": kind, "application": application}}))
 }
 
 #[cfg(test)]
@@ -457,5 +550,77 @@ spec:
             message.contains("cannot fetch chart 'shop' version 'main'"),
             "{message}"
         );
+    }
+
+    fn stream_request(token: &str, name: &str) -> super::super::http::Request {
+        super::super::http::Request {
+            method: "GET".into(),
+            path: "/api/v1/stream/applications".into(),
+            query: [("name".to_string(), name.to_string())].into(),
+            headers: [("authorization".to_string(), format!("Bearer {token}"))].into(),
+            body: Vec::new(),
+        }
+    }
+
+    fn next_data(body: &mut super::super::http::Body) -> Value {
+        let super::super::http::Body::Stream(next) = body else {
+            panic!("a stream")
+        };
+        let chunk = String::from_utf8(next().expect("a chunk")).unwrap();
+        let data = chunk
+            .strip_prefix("data: ")
+            .and_then(|c| c.strip_suffix("\n\n"))
+            .unwrap_or_else(|| panic!("an SSE event: {chunk:?}"));
+        serde_json::from_str(data).unwrap()
+    }
+
+    #[test]
+    fn the_application_stream_sends_the_current_application_then_its_changes() {
+        use super::super::api::{Cluster, Faults};
+        let cluster = std::sync::Arc::new(Cluster::new(Faults::default(), "secret".into()));
+        let key = key("apps/shop/prod");
+        let application = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+            "metadata": {"name": key.name, "namespace": NAMESPACE}, "spec": {}});
+        cluster.write(|store| store.put(key.clone(), application, "2026-01-01T00:00:00Z"));
+
+        let refused = stream(&cluster, &stream_request("wrong", &key.name));
+        assert_eq!(refused.status, 401);
+
+        let mut response = stream(&cluster, &stream_request("secret", &key.name));
+        assert_eq!(response.status, 200);
+        assert_eq!(response.content_type, "text/event-stream");
+        let added = next_data(&mut response.body);
+        assert_eq!(added["result"]["type"], "ADDED");
+        assert_eq!(
+            added["result"]["application"]["metadata"]["name"],
+            "shop-prod"
+        );
+
+        let patch = json!({"status": {"sync": {"revision": "abc"}}});
+        cluster.write(|store| store.patch(&key, &patch, Part::Status).unwrap());
+        let modified = next_data(&mut response.body);
+        assert_eq!(modified["result"]["type"], "MODIFIED");
+        assert_eq!(
+            modified["result"]["application"]["status"]["sync"]["revision"],
+            "abc"
+        );
+
+        cluster.write(|store| store.delete(&key).unwrap());
+        let deleted = next_data(&mut response.body);
+        assert_eq!(deleted["result"]["type"], "DELETED");
+    }
+
+    #[test]
+    fn an_application_that_does_not_change_sends_nothing_new() {
+        let mut store = Store::default();
+        let key = key("apps/shop/prod");
+        let mut sent = None;
+        assert_eq!(next_event(&store, &key, &mut sent), None, "nothing yet");
+        store.put(key.clone(), json!({"metadata": {"name": key.name}}), "now");
+        assert_eq!(
+            next_event(&store, &key, &mut sent).unwrap()["result"]["type"],
+            "ADDED"
+        );
+        assert_eq!(next_event(&store, &key, &mut sent), None);
     }
 }

@@ -141,6 +141,87 @@ fn argocd_deploy_waits_for_the_commit_and_the_rollout() {
     good_deploy_is_applied_and_rolled_out("argocd");
 }
 
+/// The sandbox's URL and Argo CD token, from its sandbox.json.
+fn argocd_api(stage: &Stage) -> (String, String) {
+    let info: Value =
+        serde_json::from_slice(&std::fs::read(stage.sandbox.dir.join("sandbox.json")).unwrap())
+            .unwrap();
+    (
+        info["url"].as_str().unwrap().to_string(),
+        info["argocdToken"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The sandbox's request log (one line per API request).
+fn sandbox_log(stage: &Stage) -> String {
+    std::fs::read_to_string(stage.sandbox.dir.join("sandbox.log")).unwrap_or_default()
+}
+
+#[test]
+fn argocd_deploy_follows_the_application_through_argo_cds_api() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--engine", "argocd"]);
+    let (url, token) = argocd_api(&stage);
+    let before = sandbox_log(&stage).len();
+    let output = stage
+        .command(&["deploy", "dev", "--version", "1.0.0", "--output", "json"])
+        .env("ARGOCD_SERVER", &url)
+        .env("ARGOCD_AUTH_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["commit"], stage.head());
+    assert_eq!(
+        report["applied"],
+        stage.head(),
+        "waited for the exact commit"
+    );
+    let log = sandbox_log(&stage)[before..].to_string();
+    assert!(
+        log.contains("GET /api/v1/stream/applications?name=hello-dev"),
+        "followed through Argo CD's stream: {log}"
+    );
+    assert!(
+        !log.lines()
+            .any(|line| line.contains("/applications") && line.contains("watch=")),
+        "no kube watch of Applications: {log}"
+    );
+
+    let output = stage
+        .command(&["deploy", "dev", "--version", "1.1.0"])
+        .env("ARGOCD_SERVER", &url)
+        .env("ARGOCD_AUTH_TOKEN", "not-the-token")
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("Argo CD API"), "{err}");
+    assert!(err.contains("401"), "{err}");
+    assert!(
+        !err.contains("not-the-token") && !stdout(&output).contains("not-the-token"),
+        "{err}"
+    );
+}
+
+/// Argo CD's stream cut every second (as a load balancer would) does not break the wait
+/// (the reopening itself is unit-tested in `engine::argocd`).
+#[test]
+fn argocd_api_streams_cut_short_do_not_break_the_wait() {
+    let stage = Stage::new(&["--engine", "argocd", "--drop-watches-after", "1s"]);
+    let (url, token) = argocd_api(&stage);
+    let output = stage
+        .command(&["deploy", "dev", "--version", "1.0.0", "--output", "json"])
+        .env("ARGOCD_SERVER", &url)
+        .env("ARGOCD_AUTH_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["applied"], stage.head());
+}
+
 fn crash_looping_release_is_rolled_back(engine: &str) {
     if !require_tool("kubectl") {
         return;
