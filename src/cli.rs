@@ -78,7 +78,7 @@ pub enum Command {
     Promote(commands::promote::PromoteArgs),
     /// Return an environment to an earlier release, with a new commit.
     Rollback(commands::rollback::RollbackArgs),
-    /// Look at, resume, abort or promote a canary in progress.
+    /// Look at, resume, abort or promote a canary or blue-green release in progress.
     #[command(subcommand)]
     Canary(commands::canary::CanaryCommand),
     /// Show each environment: version in git, what is applied, health, drift, blocking gates.
