@@ -224,13 +224,16 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         };
         let pod = pod_object(
             &template,
-            &hash,
-            &new_rs,
-            ready,
-            crashed,
-            restarts,
-            bad.as_deref(),
-            now,
+            &PodState {
+                hash: &hash,
+                rs: &new_rs,
+                ready,
+                crashed,
+                restarts,
+                bad: bad.as_deref(),
+                started,
+                ready_at,
+            },
         );
         let pod_key = key("pods", namespace, &pod_name);
         let existing = store.get(&pod_key).cloned();
@@ -412,16 +415,31 @@ fn pod_suffix(rs: &str, index: i64) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn pod_object(
-    template: &Value,
-    hash: &str,
-    rs: &str,
+/// Where one simulated pod stands.
+struct PodState<'a> {
+    hash: &'a str,
+    rs: &'a str,
     ready: bool,
     crashed: bool,
     restarts: i64,
-    bad: Option<&str>,
-    now: Now,
-) -> Value {
+    bad: Option<&'a str>,
+    /// When the ReplicaSet's pods were created (the pod's `startTime`).
+    started: Now,
+    /// When the container became ready (its `running.startedAt`).
+    ready_at: Now,
+}
+
+fn pod_object(template: &Value, pod: &PodState) -> Value {
+    let PodState {
+        hash,
+        rs,
+        ready,
+        crashed,
+        restarts,
+        bad,
+        started,
+        ready_at,
+    } = *pod;
     let mut labels = template
         .pointer("/metadata/labels")
         .cloned()
@@ -450,7 +468,7 @@ fn pod_object(
     let state = if crashed {
         json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off restarting failed container"}})
     } else if ready {
-        json!({"running": {"startedAt": time(now)}})
+        json!({"running": {"startedAt": time(ready_at)}})
     } else {
         json!({"waiting": {"reason": "ContainerCreating"}})
     };
@@ -464,7 +482,9 @@ fn pod_object(
         },
         "spec": template.get("spec").cloned().unwrap_or(json!({})),
         "status": {
-            "phase": if crashed || !ready { "Pending" } else { "Running" },
+            // A crash-looping pod is Running between restarts, as the kubelet reports it.
+            "phase": if crashed || ready { "Running" } else { "Pending" },
+            "startTime": time(started),
             "conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}],
             "containerStatuses": [{"name": container_name, "image": image, "ready": ready, "restartCount": restarts, "state": state}],
         },
