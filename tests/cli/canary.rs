@@ -6,7 +6,7 @@ use crate::rollout::{Stage, json};
 use crate::{require_tool, stderr};
 use serde_json::Value;
 
-/// A dev env with two replicas and a canary at 50% then 100%, its analysis an error-rate
+/// A dev env with two replicas and a canary at 10%, 50% then 100%, its analysis an error-rate
 /// query against the sandbox's own query API.
 fn canary_stage(sandbox_args: &[&str]) -> Stage {
     canary_stage_with(sandbox_args, None, "3s")
@@ -40,7 +40,7 @@ fn configure_canary(stage: &Stage, url: &str, pause: &str) {
         text.replace(
             "  - name: dev\n",
             &format!(
-                "  - name: dev\n    replicas: 2\n    strategy:\n      type: canary\n      steps:\n        - weight: 50\n          pause: {pause}\n          analysis: true\n        - weight: 100\n      analysis:\n        prometheus: {url}\n        interval: 2s\n        count: 2\n        metrics:\n          - name: error-rate\n            query: 'sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\",code=~\"5..\"}}[10s])) / sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\"}}[10s]))'\n            max: 0.05\n"
+                "  - name: dev\n    replicas: 2\n    strategy:\n      type: canary\n      steps:\n        - weight: 10\n          pause: {pause}\n          analysis: true\n        - weight: 50\n        - weight: 100\n      analysis:\n        prometheus: {url}\n        interval: 2s\n        count: 2\n        metrics:\n          - name: error-rate\n            query: 'sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\",code=~\"5..\"}}[10s])) / sum(rate(http_requests_total{{namespace=\"{{{{ namespace }}}}\",version=\"{{{{ version }}}}\"}}[10s]))'\n            max: 0.05\n"
             ),
         )
     });
@@ -76,7 +76,7 @@ fn a_healthy_canary_steps_through_and_promotes() {
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let output = stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--output", "json"]);
     let err = stderr(&output);
-    assert!(err.contains("step 1/2: 50% (1 canary, 1 stable)"), "{err}");
+    assert!(err.contains("step 1/3: 10% (1 canary, 1 stable)"), "{err}");
     assert!(
         err.contains("Measured error-rate #2"),
         "each measurement is printed: {err}"
@@ -91,11 +91,12 @@ fn a_healthy_canary_steps_through_and_promotes() {
             .all(|m| m["check"] == "error-rate" && m["passed"] == true)
     );
     assert_eq!(
-        subjects(&stage, 3),
+        subjects(&stage, 4),
         [
             "deploy hello 1.1.0 to dev",
-            "canary hello 1.1.0 in dev: step 2/2 at 100%",
-            "canary hello 1.1.0 in dev: step 1/2 at 50%",
+            "canary hello 1.1.0 in dev: step 3/3 at 100%",
+            "canary hello 1.1.0 in dev: step 2/3 at 50%",
+            "canary hello 1.1.0 in dev: step 1/3 at 10%",
         ]
     );
     let trailers =
@@ -153,7 +154,7 @@ fn a_canary_with_errors_fails_its_analysis_and_the_env_returns_to_stable() {
         subjects(&stage, 2),
         [
             "abort the canary in dev: back to hello 1.0.0",
-            "canary hello 1.1.0 in dev: step 1/2 at 50%",
+            "canary hello 1.1.0 in dev: step 1/3 at 10%",
         ]
     );
     assert_eq!(stage.deployed_version("dev"), "1.0.0");
@@ -173,15 +174,15 @@ fn a_canary_in_progress_blocks_deploys_until_resumed_or_aborted() {
     let status = json(&stage.forge_ok(&["canary", "status", "dev", "--output", "json"]));
     assert_eq!(status["version"], "1.1.0");
     assert_eq!(status["canary"]["stableVersion"], "1.0.0");
-    assert_eq!(status["canary"]["weight"], 50);
+    assert_eq!(status["canary"]["weight"], 10);
 
     let rows = json(&stage.forge_ok(&["status", "dev", "--output", "json"]));
     assert_eq!(
-        rows[0]["canary"]["weight"], 50,
+        rows[0]["canary"]["weight"], 10,
         "status shows the canary: {rows:#}"
     );
     let text = crate::stdout(&stage.forge_ok(&["status", "dev"]));
-    assert!(text.contains("1.1.0@50%"), "{text}");
+    assert!(text.contains("1.1.0@10%"), "{text}");
 
     let blocked = stage.forge(&["deploy", "dev", "--version", "1.2.0"]);
     assert_eq!(blocked.status.code(), Some(5), "{}", stderr(&blocked));
@@ -216,7 +217,7 @@ fn prometheus_down_mid_canary_aborts_it() {
     configure_canary(&stage, &prometheus.url(), "4s");
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let running = spawn_deploy(&stage, "1.1.0");
-    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/2");
+    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/3");
     prometheus.stop();
     let output = running.wait_with_output().unwrap();
     let err = stderr(&output);
@@ -272,7 +273,7 @@ fn a_canary_whose_forge_was_killed_resumes_and_finishes() {
     let stage = canary_stage_with(&[], None, "3s");
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let mut running = spawn_deploy(&stage, "1.1.0");
-    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/2");
+    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/3");
     running.kill().unwrap();
     running.wait().unwrap();
     let status = json(&stage.forge_ok(&["canary", "status", "dev", "--output", "json"]));
@@ -289,7 +290,7 @@ fn an_interrupted_canary_says_how_to_resume_or_abort() {
     let stage = canary_stage_with(&[], None, "20s");
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let running = spawn_deploy(&stage, "1.1.0");
-    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/2");
+    wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/3");
     std::thread::sleep(std::time::Duration::from_millis(500));
     let pid = running.id().to_string();
     let sent = std::process::Command::new("kill")
@@ -304,7 +305,7 @@ fn an_interrupted_canary_says_how_to_resume_or_abort() {
     assert!(err.contains("forge canary resume dev"), "{err}");
     assert_eq!(
         subjects(&stage, 1)[0],
-        "canary hello 1.1.0 in dev: step 1/2 at 50%"
+        "canary hello 1.1.0 in dev: step 1/3 at 10%"
     );
 }
 
