@@ -311,8 +311,7 @@ impl Run<'_> {
                 plan.opened,
                 plan.signer.clone(),
             )?;
-            let mut release: Release = serde_json::from_slice(&rendered.files[RELEASE_FILE])
-                .expect("render writes a valid release.json");
+            let mut release = rendered.release();
             release.strategy.canary = Some(CanaryState {
                 step: index,
                 weight: step.weight,
@@ -402,8 +401,7 @@ impl Run<'_> {
             plan.opened,
             plan.signer.clone(),
         )?;
-        let mut release: Release = serde_json::from_slice(&rendered.files[RELEASE_FILE])
-            .expect("render writes a valid release.json");
+        let mut release = rendered.release();
         let mut new_files = rendered.files;
         new_files.remove(RELEASE_FILE);
         let mut subtree = subtree;
@@ -533,8 +531,7 @@ impl Run<'_> {
             plan.opened,
             plan.signer.clone(),
         )?;
-        let release: Release = serde_json::from_slice(&rendered.files[RELEASE_FILE])
-            .expect("render writes a valid release.json");
+        let release = rendered.release();
         self.ctx.ui.status(
             "Promoting",
             format!(

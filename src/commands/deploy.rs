@@ -101,9 +101,7 @@ pub fn ship(
         }
     }
     let rendered = render_env(ctx, loaded, env, opened, signer)?;
-    let release: crate::render::overlay::Release =
-        serde_json::from_slice(&rendered.files[crate::render::overlay::RELEASE_FILE])
-            .expect("render writes a valid release.json");
+    let release = rendered.release();
     let dir = loaded.config.env_path(name);
     if !shipping.no_wait {
         preflight(&shipping.wait, env)?;

@@ -6,7 +6,6 @@ use super::steps::{BundleChoice, environment, open_bundle, render_env};
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{keep_deploy_time, read_release};
 use crate::error::CliError;
-use crate::render::overlay::{RELEASE_FILE, Release};
 use clap::Args;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -29,8 +28,7 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     let env = environment(&loaded, &args.env)?;
     let opened = open_bundle(ctx, &loaded, args.bundle)?;
     let rendered = render_env(ctx, &loaded, env, &opened, None)?;
-    let release: Release =
-        serde_json::from_slice(&rendered.files[RELEASE_FILE]).expect("render writes release.json");
+    let release = rendered.release();
     let dir = loaded.config.env_path(&args.env);
 
     let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;

@@ -139,24 +139,10 @@ pub fn applied(obj: &Value, commit: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decide::fixture;
+    use crate::decide::{failed, fixture, pending};
 
     const APPLIED: &str = "ddf8774e80ec38ca5811982a0743cfc7cb809b34";
     const PUSHED: &str = "f53ca2cd9e2d56ca04b05ea3459fe2de6f4a28b0";
-
-    fn pending(verdict: Verdict) -> String {
-        match verdict {
-            Verdict::Pending(text) => text,
-            other => panic!("expected Pending, got {other:?}"),
-        }
-    }
-
-    fn failed(verdict: Verdict) -> String {
-        match verdict {
-            Verdict::Failed(text) => text,
-            other => panic!("expected Failed, got {other:?}"),
-        }
-    }
 
     #[test]
     fn a_healthy_application_is_done_only_for_its_synced_commit() {

@@ -224,26 +224,12 @@ pub fn helm_release(obj: &Value, token: Option<&str>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decide::fixture;
+    use crate::decide::{failed, fixture, pending};
 
     /// The commit the sandbox applied in the saved objects, and the one pushed after it.
     const APPLIED: &str = "ddf8774e80ec38ca5811982a0743cfc7cb809b34";
     const PUSHED: &str = "f53ca2cd9e2d56ca04b05ea3459fe2de6f4a28b0";
     const TOKEN: &str = "2026-11-24T11:52:50.123456789Z";
-
-    fn pending(verdict: Verdict) -> String {
-        match verdict {
-            Verdict::Pending(text) => text,
-            other => panic!("expected Pending, got {other:?}"),
-        }
-    }
-
-    fn failed(verdict: Verdict) -> String {
-        match verdict {
-            Verdict::Failed(text) => text,
-            other => panic!("expected Failed, got {other:?}"),
-        }
-    }
 
     #[test]
     fn a_ready_kustomization_is_done_only_for_the_commit_it_applied() {

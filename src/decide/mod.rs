@@ -65,6 +65,24 @@ fn short(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
 }
 
+/// The text of a Pending verdict, for the tests.
+#[cfg(test)]
+fn pending(verdict: Verdict) -> String {
+    match verdict {
+        Verdict::Pending(text) => text,
+        other => panic!("expected Pending, got {other:?}"),
+    }
+}
+
+/// The text of a Failed verdict, for the tests.
+#[cfg(test)]
+fn failed(verdict: Verdict) -> String {
+    match verdict {
+        Verdict::Failed(text) => text,
+        other => panic!("expected Failed, got {other:?}"),
+    }
+}
+
 /// Loads `fixtures/status/<name>` for the tests.
 #[cfg(test)]
 fn fixture(name: &str) -> Value {

@@ -88,6 +88,14 @@ pub struct Rendered {
     pub warnings: Vec<String>,
 }
 
+impl Rendered {
+    /// The release.json that `render` always writes, read back.
+    pub fn release(&self) -> Release {
+        serde_json::from_slice(&self.files[RELEASE_FILE])
+            .expect("render writes a valid release.json")
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error(transparent)]
