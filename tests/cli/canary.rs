@@ -240,27 +240,7 @@ fn wait_for_subject(stage: &Stage, prefix: &str) {
 }
 
 fn spawn_deploy(stage: &Stage, version: &str) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_forge"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", stage.repo.env.path().join("home"))
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("KUBECONFIG", stage.sandbox.dir.join("kubeconfig"))
-        .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
-        .current_dir(stage.repo.env.path())
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "deploy",
-            "dev",
-            "--version",
-            version,
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
+    stage.spawn(&["deploy", "dev", "--version", version])
 }
 
 /// A forge killed in the middle of a canary leaves a consistent env (every step is one

@@ -1,7 +1,7 @@
 //! `forge deploy --no-wait` and `forge history` against real git remotes.
 
 use crate::servers::{self, Server};
-use crate::{TestEnv, fixture, git, stderr, stdout};
+use crate::{TestEnv, copy_dir, fixture, git, stderr, stdout};
 use std::path::PathBuf;
 
 /// A bare env repo with one commit on main, served one of several ways, and the sample app
@@ -104,6 +104,19 @@ impl EnvRepoFixture {
             .replace("file:///tmp/forge-sample-envs.git", &self.url);
         std::fs::write(app.join("forge.yaml"), config).unwrap();
         app
+    }
+
+    /// A copy of the Helm sample app (`shop/`), deploying to this fixture's remote; returns
+    /// its forge.yaml.
+    pub fn helm_app(&self) -> PathBuf {
+        copy_dir(&fixture("sample-helm"), &self.env.path().join("shop"));
+        let config = self.env.path().join("shop/forge.yaml");
+        let text = std::fs::read_to_string(&config).unwrap().replace(
+            "https://deployer:s3cret@git.example.com/platform/envs.git",
+            &self.url,
+        );
+        std::fs::write(&config, text).unwrap();
+        config
     }
 
     /// `forge` in this fixture's env, with what it needs to reach the remote.
@@ -638,13 +651,8 @@ fn diff_rendered_runs_helm_template_for_charts() {
         return;
     }
     let repo = EnvRepoFixture::new();
-    crate::copy_dir(&fixture("sample-helm"), &repo.env.path().join("shop"));
-    let config = repo.env.path().join("shop/forge.yaml");
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        "https://deployer:s3cret@git.example.com/platform/envs.git",
-        &repo.url,
-    );
-    std::fs::write(&config, &text).unwrap();
+    let config = repo.helm_app();
+    let text = std::fs::read_to_string(&config).unwrap();
     assert_eq!(
         repo.deploy("shop", &["dev", "--version", "1.4.0", "--no-wait"])
             .status

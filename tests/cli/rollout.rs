@@ -50,6 +50,26 @@ impl Stage {
         self.command(args).output().unwrap()
     }
 
+    /// `forge -C sample/forge.yaml ARGS` running in the background, as `command` sets it up
+    /// (for tests that act on the env while it waits).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(env!("CARGO_BIN_EXE_forge"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.repo.env.path().join("home"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("KUBECONFIG", self.sandbox.dir.join("kubeconfig"))
+            .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
+            .current_dir(self.repo.env.path())
+            .args(["-C", "sample/forge.yaml"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     pub fn forge_ok(&self, args: &[&str]) -> Output {
         let output = self.forge(args);
         assert_eq!(
@@ -343,28 +363,9 @@ fn a_deploy_over_ours_during_the_wait_is_a_conflict() {
     let repo = EnvRepoFixture::new();
     // The API alone: no reconciler acts before the test says so.
     let sandbox = RunningSandbox::start_with(&repo.env, &[]);
-    let waiting = std::process::Command::new(env!("CARGO_BIN_EXE_forge"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", repo.env.path().join("home"))
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("KUBECONFIG", sandbox.dir.join("kubeconfig"))
-        .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
-        .current_dir(repo.env.path())
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "deploy",
-            "dev",
-            "--version",
-            "1.1.0",
-        ])
-        .args(["--timeout", "1m"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let stage = Stage { repo, sandbox };
+    let waiting = stage.spawn(&["deploy", "dev", "--version", "1.1.0", "--timeout", "1m"]);
+    let (repo, sandbox) = (&stage.repo, &stage.sandbox);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while repo
         .remote_git(&["log", "--format=%s", "main"])
@@ -610,14 +611,9 @@ fn helm_releases_are_waited_for_on_both_engines() {
         return;
     }
     let repo = EnvRepoFixture::new();
-    crate::copy_dir(&fixture("sample-helm"), &repo.env.path().join("shop"));
-    let config = repo.env.path().join("shop/forge.yaml");
+    let config = repo.helm_app();
     let text = std::fs::read_to_string(&config)
         .unwrap()
-        .replace(
-            "https://deployer:s3cret@git.example.com/platform/envs.git",
-            &repo.url,
-        )
         .replace("  - name: dev\n", "  - name: dev\n    timeout: 1m\n")
         .replace("  - name: prod\n", "  - name: prod\n    timeout: 1m\n");
     std::fs::write(&config, text).unwrap();

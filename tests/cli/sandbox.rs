@@ -1084,16 +1084,7 @@ fn helm_releases_are_rendered_with_helm_and_rolled_out() {
         return;
     }
     let repo = crate::deploy::EnvRepoFixture::new();
-    crate::copy_dir(
-        &crate::fixture("sample-helm"),
-        &repo.env.path().join("shop"),
-    );
-    let config = repo.env.path().join("shop/forge.yaml");
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        "https://deployer:s3cret@git.example.com/platform/envs.git",
-        &repo.url,
-    );
-    std::fs::write(&config, text).unwrap();
+    repo.helm_app();
     let deployed = repo.deploy("shop", &["dev", "--version", "1.4.0", "--no-wait"]);
     assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
     let sandbox =
@@ -1137,16 +1128,7 @@ fn helm_releases_are_rendered_with_helm_and_rolled_out() {
 /// waiting; returns the env repo and its head.
 fn helm_app_released_to_dev_and_prod() -> (crate::deploy::EnvRepoFixture, String) {
     let repo = crate::deploy::EnvRepoFixture::new();
-    crate::copy_dir(
-        &crate::fixture("sample-helm"),
-        &repo.env.path().join("shop"),
-    );
-    let config = repo.env.path().join("shop/forge.yaml");
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        "https://deployer:s3cret@git.example.com/platform/envs.git",
-        &repo.url,
-    );
-    std::fs::write(&config, text).unwrap();
+    repo.helm_app();
     for env in ["dev", "prod"] {
         let deployed = repo.deploy("shop", &[env, "--version", "1.4.0", "--no-wait"]);
         assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
