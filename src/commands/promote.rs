@@ -5,8 +5,7 @@
 use super::Context;
 use super::deploy::{Shipping, ship};
 use super::steps::{environment, open_release_bundle};
-use super::wait::{RepoLineage, WaitArgs, block_on, target};
-use crate::cluster::Cluster;
+use super::wait::{WaitArgs, observe_env};
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::read_release;
 use crate::envrepo::trailers::{Action, parse_log};
@@ -70,18 +69,15 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> Result<(), CliError> {
         (Some(_), true) => {
             let last = parse_log(&repo.log()?, app, &from_name, 1);
             let commit = last.first().map(|e| e.commit.clone()).unwrap_or_default();
-            let target = target(ctx, &loaded, from, &commit);
-            let lineage = RepoLineage {
-                repo: &repo,
-                commit: &commit,
-                dir: &from_dir,
-            };
-            let context = args.wait.context.as_deref().or(from.context.as_deref());
-            let observed = block_on(async {
-                let cluster = Cluster::connect(context).await?;
-                crate::engine::observe(&cluster, &target, &lineage).await
-            })?;
-            Some(observed?.verdict)
+            let observed = observe_env(
+                ctx,
+                &loaded,
+                from,
+                &repo,
+                &commit,
+                args.wait.context.as_deref(),
+            )?;
+            Some(observed.verdict)
         }
         _ => None,
     };

@@ -3,11 +3,10 @@
 
 use super::Context;
 use super::steps::environment;
-use super::wait::{RepoLineage, block_on, target};
-use crate::cluster::Cluster;
-use crate::config::{Environment, Loaded};
+use super::wait::observe_env;
+use crate::config::Environment;
 use crate::decide::Verdict;
-use crate::engine::{Observation, observe};
+use crate::engine::Observation;
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::read_release;
 use crate::envrepo::trailers::{HistoryEntry, parse_log};
@@ -84,16 +83,18 @@ pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
         };
         let commit = last_deploy.as_ref().map(|entry| entry.commit.clone());
         let (observed, problem) = match &commit {
-            Some(commit) => match look(ctx, &loaded, env, &repo, commit, args.context.as_deref()) {
-                Ok(observation) => {
-                    let problem = match &observation.verdict {
-                        Verdict::Done => None,
-                        Verdict::Pending(text) | Verdict::Failed(text) => Some(text.clone()),
-                    };
-                    (Some(observation), problem)
+            Some(commit) => {
+                match observe_env(ctx, &loaded, env, &repo, commit, args.context.as_deref()) {
+                    Ok(observation) => {
+                        let problem = match &observation.verdict {
+                            Verdict::Done => None,
+                            Verdict::Pending(text) | Verdict::Failed(text) => Some(text.clone()),
+                        };
+                        (Some(observation), problem)
+                    }
+                    Err(err) => (None, Some(err.message)),
                 }
-                Err(err) => (None, Some(err.message)),
-            },
+            }
             None => (None, Some("nothing deployed".into())),
         };
         let verdict = observed.as_ref().map(|o| o.verdict.clone());
@@ -126,7 +127,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
                 };
                 let last = parse_log(&log, app, &from, 1).into_iter().next();
                 let verdict = last.and_then(|entry| {
-                    look(
+                    observe_env(
                         ctx,
                         &loaded,
                         from_env,
@@ -179,28 +180,6 @@ pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
         ));
     }
     Ok(())
-}
-
-/// One look at one env in its cluster.
-fn look(
-    ctx: &Context,
-    loaded: &Loaded,
-    env: &Environment,
-    repo: &EnvRepo,
-    commit: &str,
-    context: Option<&str>,
-) -> Result<Observation, CliError> {
-    let target = target(ctx, loaded, env, commit);
-    let dir = loaded.config.env_path(&env.name.value);
-    let lineage = RepoLineage {
-        repo,
-        commit,
-        dir: &dir,
-    };
-    block_on(async {
-        let cluster = Cluster::connect(context.or(env.context.as_deref())).await?;
-        Ok(observe(&cluster, &target, &lineage).await?)
-    })?
 }
 
 fn table(rows: &[Row]) -> String {

@@ -51,6 +51,24 @@ pub fn preflight(args: &WaitArgs, env: &Environment) -> Result<(), CliError> {
     block_on(connect(args, env))?.map(drop)
 }
 
+/// One look at `env` in its cluster, judged against `commit` (the env dir's latest change),
+/// through `context` or else the env's own.
+pub fn observe_env(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    commit: &str,
+    context: Option<&str>,
+) -> Result<crate::engine::Observation, CliError> {
+    let target = target(ctx, loaded, env, commit);
+    let lineage = RepoLineage::new(repo, loaded, env, commit);
+    block_on(async {
+        let cluster = Cluster::connect(context.or(env.context.as_deref())).await?;
+        Ok(crate::engine::observe(&cluster, &target, &lineage).await?)
+    })?
+}
+
 /// What the engine must do for one env at one commit.
 pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -> Target {
     let config = &loaded.config;
@@ -78,17 +96,28 @@ pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -
 }
 
 /// The env repo answers how a revision the engine applied relates to our commit.
-pub struct RepoLineage<'a> {
-    pub repo: &'a EnvRepo,
-    pub commit: &'a str,
-    pub dir: &'a str,
+struct RepoLineage<'a> {
+    repo: &'a EnvRepo,
+    commit: &'a str,
+    dir: String,
+}
+
+impl<'a> RepoLineage<'a> {
+    fn new(repo: &'a EnvRepo, loaded: &Loaded, env: &Environment, commit: &'a str) -> Self {
+        RepoLineage {
+            repo,
+            commit,
+            dir: loaded.config.env_path(&env.name.value),
+        }
+    }
 }
 
 impl Lineage for RepoLineage<'_> {
     fn relation(&self, revision: &str) -> Relation {
         if !self.repo.contains(revision, self.commit) {
             Relation::Unrelated
-        } else if self.repo.subtree(revision, self.dir) == self.repo.subtree(self.commit, self.dir)
+        } else if self.repo.subtree(revision, &self.dir)
+            == self.repo.subtree(self.commit, &self.dir)
         {
             Relation::Includes
         } else {
@@ -135,12 +164,7 @@ pub fn wait_for(
     args: &WaitArgs,
 ) -> Result<Outcome, CliError> {
     let target = target(ctx, loaded, env, commit);
-    let dir = loaded.config.env_path(&env.name.value);
-    let lineage = RepoLineage {
-        repo,
-        commit,
-        dir: &dir,
-    };
+    let lineage = RepoLineage::new(repo, loaded, env, commit);
     let pending = Pending::default();
     let timeout = args.timeout(env);
     let reporter = UiReporter::new(&ctx.ui);
@@ -158,7 +182,7 @@ pub fn wait_for(
                 ExitCode::Timeout,
                 format!(
                     "{} in {} was not healthy within {}: {}",
-                    &commit[..12.min(commit.len())],
+                    crate::engine::short(commit),
                     env.name.value,
                     crate::duration::Duration(timeout),
                     pending.get()

@@ -61,7 +61,7 @@ fn one_line(text: &str) -> String {
 }
 
 /// The first 12 characters of a commit, as people read them.
-fn short(commit: &str) -> &str {
+pub(crate) fn short(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
 }
 

@@ -378,9 +378,9 @@ fn crashing_pods(
     )
 }
 
+/// The first 12 characters of a revision's commit, as people read them.
 pub fn short(revision: &str) -> &str {
-    let sha = revision.rsplit(':').next().unwrap_or(revision);
-    &sha[..sha.len().min(12)]
+    crate::decide::short(revision_sha(revision))
 }
 
 /// The commit sha in a revision such as `main@sha1:<sha>` (or a bare sha).
