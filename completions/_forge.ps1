@@ -561,6 +561,8 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--reconcile-delay', '--reconcile-delay', [CompletionResultType]::ParameterName, 'Report a new revision as in progress this long before applying it')
             [CompletionResult]::new('--drop-watches-after', '--drop-watches-after', [CompletionResultType]::ParameterName, 'Cut every watch after this long')
             [CompletionResult]::new('--progress-deadline', '--progress-deadline', [CompletionResultType]::ParameterName, 'How long a rollout may stall before ProgressDeadlineExceeded')
+            [CompletionResult]::new('--pod-grace-period', '--pod-grace-period', [CompletionResultType]::ParameterName, 'How long a scaled-down pod stays Terminating (a kubelet''s grace period)')
+            [CompletionResult]::new('--controller-lag', '--controller-lag', [CompletionResultType]::ParameterName, 'How long the deployment controller takes to notice a changed Deployment')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')

@@ -517,6 +517,8 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --reconcile-delay 'Report a new revision as in progress this long before applying it'
             cand --drop-watches-after 'Cut every watch after this long'
             cand --progress-deadline 'How long a rollout may stall before ProgressDeadlineExceeded'
+            cand --pod-grace-period 'How long a scaled-down pod stays Terminating (a kubelet''s grace period)'
+            cand --controller-lag 'How long the deployment controller takes to notice a changed Deployment'
             cand -C 'Path to forge.yaml'
             cand --config 'Path to forge.yaml'
             cand --output 'Format of the data written to stdout'

@@ -394,6 +394,8 @@ complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_sub
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l reconcile-delay -d 'Report a new revision as in progress this long before applying it' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l drop-watches-after -d 'Cut every watch after this long' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l progress-deadline -d 'How long a rollout may stall before ProgressDeadlineExceeded' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l pod-grace-period -d 'How long a scaled-down pod stays Terminating (a kubelet\'s grace period)' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l controller-lag -d 'How long the deployment controller takes to notice a changed Deployment' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
 json\t''"

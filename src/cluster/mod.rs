@@ -81,6 +81,8 @@ pub const DEPLOYMENT: Kind = Kind::new("apps", "v1", "Deployment", "deployments"
 pub const STATEFUL_SET: Kind = Kind::new("apps", "v1", "StatefulSet", "statefulsets");
 pub const DAEMON_SET: Kind = Kind::new("apps", "v1", "DaemonSet", "daemonsets");
 pub const REPLICA_SET: Kind = Kind::new("apps", "v1", "ReplicaSet", "replicasets");
+pub const CONTROLLER_REVISION: Kind =
+    Kind::new("apps", "v1", "ControllerRevision", "controllerrevisions");
 pub const POD: Kind = Kind::new("", "v1", "Pod", "pods");
 pub const EVENT: Kind = Kind::new("", "v1", "Event", "events");
 

@@ -54,6 +54,12 @@ pub struct UpArgs {
     /// How long a rollout may stall before ProgressDeadlineExceeded.
     #[arg(long, default_value = "10m", value_name = "DURATION")]
     pub progress_deadline: crate::duration::Duration,
+    /// How long a scaled-down pod stays Terminating (a kubelet's grace period).
+    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    pub pod_grace_period: crate::duration::Duration,
+    /// How long the deployment controller takes to notice a changed Deployment.
+    #[arg(long, default_value = "0s", value_name = "DURATION")]
+    pub controller_lag: crate::duration::Duration,
 }
 
 fn parse_error_rate(text: &str) -> Result<(String, f64), String> {
@@ -118,6 +124,8 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
         rollout: rollout::Settings {
             bad_images: args.bad_images.clone(),
             progress_deadline: args.progress_deadline.0,
+            pod_grace_period: args.pod_grace_period.0,
+            controller_lag: args.controller_lag.0,
             ..rollout::Settings::default()
         },
         error_rates: args.error_rates.clone(),

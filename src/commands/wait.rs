@@ -88,7 +88,7 @@ pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -
         flux: config.flux.clone(),
         argocd: config.argocd.clone(),
         argocd_api,
-        crash: crate::decide::workload::CrashPolicy {
+        crash: crate::decide::pods::CrashPolicy {
             max_restarts: env.fail_fast.restarts,
             max_waiting: env.fail_fast.after.0,
         },

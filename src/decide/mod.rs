@@ -3,6 +3,7 @@
 
 pub mod argocd;
 pub mod flux;
+pub mod pods;
 pub mod workload;
 
 use serde_json::Value;

@@ -1,14 +1,12 @@
 //! Workloads: the kstatus rules (sigs.k8s.io/cli-utils `pkg/kstatus/status`) for Deployments,
-//! StatefulSets and DaemonSets, the ReplicaSet a Deployment is rolling out, and the pods of it
-//! that will not come up on their own.
+//! StatefulSets and DaemonSets, and the ReplicaSet a Deployment is rolling out.
 
 use super::{Verdict, condition, condition_is, describe, one_line};
 use serde_json::Value;
-use std::time::Duration;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 
-fn int(obj: &Value, pointer: &str, default: i64) -> i64 {
+pub(super) fn int(obj: &Value, pointer: &str, default: i64) -> i64 {
     obj.pointer(pointer)
         .and_then(Value::as_i64)
         .unwrap_or(default)
@@ -195,7 +193,7 @@ pub fn new_replica_set<'a>(deployment: &Value, replica_sets: &'a [Value]) -> Opt
         })
 }
 
-fn owned_by(rs: &Value, deployment: &Value) -> bool {
+pub(super) fn owned_by(rs: &Value, deployment: &Value) -> bool {
     let meta = &deployment["metadata"];
     if rs["metadata"]["namespace"] != meta["namespace"] {
         return false;
@@ -237,157 +235,6 @@ fn same_template_ignoring_hash(rs: &Value, template: &Value) -> bool {
     ours == *template
 }
 
-/// When a crashing or unpullable container counts as stuck.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CrashPolicy {
-    /// This many restarts and it is stuck.
-    pub max_restarts: u32,
-    /// In a bad state for this long (since the pod started) and it is stuck.
-    pub max_waiting: Duration,
-}
-
-impl Default for CrashPolicy {
-    fn default() -> Self {
-        CrashPolicy {
-            max_restarts: 3,
-            max_waiting: Duration::from_secs(60),
-        }
-    }
-}
-
-/// A container of the new ReplicaSet that will not come up without a change.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StuckPod {
-    pub name: String,
-    pub container: String,
-    pub reason: String,
-    pub restarts: u32,
-    pub message: String,
-}
-
-/// Waiting reasons that end only when the pod spec or its image changes.
-const STUCK_WAITING: &[&str] = &[
-    "CrashLoopBackOff",
-    "ImagePullBackOff",
-    "ErrImagePull",
-    "CreateContainerConfigError",
-    "InvalidImageName",
-];
-
-/// Waiting reasons that no amount of waiting fixes: stuck at once.
-const STUCK_AT_ONCE: &[&str] = &["InvalidImageName", "CreateContainerConfigError"];
-
-/// Pods of `replica_set` with a container (init containers too) that is crash-looping or
-/// cannot start, past `policy`'s restarts or time; `now` is seconds since the Unix epoch.
-pub fn stuck_pods(
-    replica_set: &Value,
-    pods: &[Value],
-    policy: &CrashPolicy,
-    now: f64,
-) -> Vec<StuckPod> {
-    let mut stuck = Vec::new();
-    for pod in pods.iter().filter(|pod| belongs_to(pod, replica_set)) {
-        let name = pod["metadata"]["name"].as_str().unwrap_or("?");
-        // How long the pod has tried; its start time, else its creation.
-        let since = pod
-            .pointer("/status/startTime")
-            .or(pod.pointer("/metadata/creationTimestamp"))
-            .and_then(Value::as_str)
-            .and_then(crate::time::parse_rfc3339);
-        let waited_too_long =
-            since.is_some_and(|since| now - since >= policy.max_waiting.as_secs_f64());
-        let statuses = ["initContainerStatuses", "containerStatuses"]
-            .into_iter()
-            .filter_map(|field| pod["status"][field].as_array())
-            .flatten();
-        for status in statuses {
-            let Some((reason, message)) = bad_state(status) else {
-                continue;
-            };
-            let restarts = u32::try_from(int(status, "/restartCount", 0)).unwrap_or(0);
-            if STUCK_AT_ONCE.contains(&reason.as_str())
-                || restarts >= policy.max_restarts
-                || waited_too_long
-            {
-                stuck.push(StuckPod {
-                    name: name.to_string(),
-                    container: status["name"].as_str().unwrap_or("?").to_string(),
-                    reason,
-                    restarts,
-                    message,
-                });
-            }
-        }
-    }
-    stuck
-}
-
-/// The pod carries the ReplicaSet's `pod-template-hash`, or names it as its owner.
-fn belongs_to(pod: &Value, replica_set: &Value) -> bool {
-    let rs_meta = &replica_set["metadata"];
-    if pod["metadata"]["namespace"] != rs_meta["namespace"] {
-        return false;
-    }
-    let hash = rs_meta["labels"]["pod-template-hash"]
-        .as_str()
-        .or(replica_set
-            .pointer("/spec/selector/matchLabels/pod-template-hash")
-            .and_then(Value::as_str));
-    if hash.is_some_and(|hash| pod["metadata"]["labels"]["pod-template-hash"] == hash) {
-        return true;
-    }
-    pod["metadata"]["ownerReferences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(
-            |owner| match (owner["uid"].as_str(), rs_meta["uid"].as_str()) {
-                (Some(owner), Some(rs)) => owner == rs,
-                _ => owner["kind"] == "ReplicaSet" && owner["name"] == rs_meta["name"],
-            },
-        )
-}
-
-/// `(reason, message)` when a container status is in a state it will not leave by itself.
-fn bad_state(status: &Value) -> Option<(String, String)> {
-    let last_exit = status.pointer("/lastState/terminated").map(termination);
-    if let Some(waiting) = status.pointer("/state/waiting") {
-        let reason = waiting["reason"].as_str()?;
-        if !STUCK_WAITING.contains(&reason) {
-            return None;
-        }
-        let mut message = one_line(waiting["message"].as_str().unwrap_or_default());
-        if let Some(last_exit) = last_exit {
-            if !message.is_empty() {
-                message.push_str("; ");
-            }
-            message.push_str(&format!("last exit: {last_exit}"));
-        }
-        return Some((reason.to_string(), message));
-    }
-    // Between restarts a crashed container shows as terminated; restarts say it is a loop.
-    let terminated = status.pointer("/state/terminated")?;
-    let reason = terminated["reason"].as_str()?;
-    (matches!(reason, "Error" | "OOMKilled") && int(status, "/restartCount", 0) > 0)
-        .then(|| (reason.to_string(), termination(terminated)))
-}
-
-/// `Reason (exit code N): message` of a container termination.
-fn termination(terminated: &Value) -> String {
-    let mut text = format!(
-        "{} (exit code {})",
-        terminated["reason"].as_str().unwrap_or("Terminated"),
-        int(terminated, "/exitCode", -1)
-    );
-    if let Some(message) = terminated["message"]
-        .as_str()
-        .filter(|m| !m.trim().is_empty())
-    {
-        text.push_str(&format!(": {}", one_line(message)));
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,10 +245,6 @@ mod tests {
             Verdict::Pending(text) => text,
             other => panic!("expected Pending, got {other:?}"),
         }
-    }
-
-    fn at(text: &str) -> f64 {
-        crate::time::parse_rfc3339(text).expect("a test timestamp")
     }
 
     fn list(name: &str) -> Vec<Value> {
@@ -553,98 +396,5 @@ mod tests {
             .map(|m| m.remove("annotations"));
         let found = new_replica_set(&rolling, &replica_sets).map(|rs| &rs["metadata"]["name"]);
         assert_eq!(found, Some(&Value::from("hello-0khee0b539")));
-    }
-
-    #[test]
-    fn crash_looping_pods_of_the_new_replica_set_are_stuck() {
-        let replica_sets = list("replicasets-rolling-out.json");
-        let new = &replica_sets[0];
-        let pods = list("pods-crash-looping.json");
-        let stuck = stuck_pods(
-            new,
-            &pods,
-            &CrashPolicy::default(),
-            at("2026-11-24T11:53:14Z"),
-        );
-        let names: Vec<&str> = stuck.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["hello-0khee0b539-ajdac", "hello-0khee0b539-cdcfd"]);
-        assert_eq!(
-            stuck[0],
-            StuckPod {
-                name: "hello-0khee0b539-ajdac".into(),
-                container: "web".into(),
-                reason: "CrashLoopBackOff".into(),
-                restarts: 4,
-                message: "back-off restarting failed container".into(),
-            }
-        );
-        // The old ReplicaSet's pods run fine.
-        let old = &replica_sets[1];
-        assert!(
-            stuck_pods(
-                old,
-                &pods,
-                &CrashPolicy::default(),
-                at("2026-11-24T12:00:00Z")
-            )
-            .is_empty()
-        );
-    }
-
-    #[test]
-    fn restarts_or_time_make_a_pod_stuck() {
-        let new = &list("replicasets-rolling-out.json")[0];
-        let pods = list("pods-crash-looping.json");
-        let patient = CrashPolicy {
-            max_restarts: 10,
-            max_waiting: Duration::from_secs(60),
-        };
-        assert!(stuck_pods(new, &pods, &patient, at("2026-11-24T11:53:38Z")).is_empty());
-        assert_eq!(
-            stuck_pods(new, &pods, &patient, at("2026-11-24T11:54:08Z")).len(),
-            2
-        );
-    }
-
-    #[test]
-    fn unpullable_images_and_missing_config_are_stuck() {
-        let rs = fixture("replicaset-cannot-start.json");
-        let pods = list("pods-cannot-start.json");
-        let policy = CrashPolicy::default();
-        let early = stuck_pods(&rs, &pods, &policy, at("2026-11-24T12:00:31Z"));
-        assert_eq!(
-            early,
-            [StuckPod {
-                name: "hello-5d8c7b9f4-conf2".into(),
-                container: "migrate".into(),
-                reason: "CreateContainerConfigError".into(),
-                restarts: 0,
-                message: "secret \"db-credentials\" not found".into(),
-            }],
-            "only the config error is stuck at once"
-        );
-        let late = stuck_pods(&rs, &pods, &policy, at("2026-11-24T12:01:05Z"));
-        let found: Vec<(&str, &str)> = late
-            .iter()
-            .map(|s| (s.name.as_str(), s.reason.as_str()))
-            .collect();
-        assert_eq!(
-            found,
-            [
-                ("hello-5d8c7b9f4-pull1", "ImagePullBackOff"),
-                ("hello-5d8c7b9f4-conf2", "CreateContainerConfigError"),
-                ("hello-5d8c7b9f4-oom3", "OOMKilled"),
-            ]
-        );
-        assert_eq!(late[2].message, "OOMKilled (exit code 137)");
-    }
-
-    #[test]
-    fn pods_without_status_are_not_stuck() {
-        let rs = fixture("replicaset-cannot-start.json");
-        let pods = [
-            serde_json::json!({"metadata": {"namespace": "hello-dev", "labels": {"pod-template-hash": "5d8c7b9f4"}}}),
-        ];
-        assert!(stuck_pods(&rs, &pods, &CrashPolicy::default(), 0.0).is_empty());
     }
 }

@@ -13,11 +13,13 @@ pub use observe::{Observation, observe};
 pub use report::{Failure, PodReport};
 
 use crate::cluster::{
-    Change, Cluster, ClusterError, DEPLOYMENT, Kind, ObjectRef, POD, REPLICA_SET,
+    CONTROLLER_REVISION, Change, Cluster, ClusterError, DAEMON_SET, DEPLOYMENT, Kind, ObjectRef,
+    POD, REPLICA_SET,
 };
 use crate::config::{ArgocdSettings, Engine, FluxSettings, SourceKind};
 use crate::decide::Verdict;
-use crate::decide::workload::{CrashPolicy, new_replica_set, stuck_pods, workload};
+use crate::decide::pods::{CrashPolicy, StuckPod, by_revision, stuck_pods};
+use crate::decide::workload::workload;
 use futures::StreamExt;
 use futures::stream::{BoxStream, SelectAll};
 use serde_json::Value;
@@ -193,8 +195,12 @@ async fn follow<T>(
             change = streams.next() => {
                 let Some((index, kind, change)) = change else { break };
                 match change {
-                    Change::Applied(object) => {
+                    Change::Applied(mut object) => {
                         broken_since.remove(&kind);
+                        // Items of a list carry no kind; the rules read it.
+                        if object.get("kind").is_none_or(Value::is_null) {
+                            object["kind"] = kind.kind.into();
+                        }
                         if let Some(key) = object_ref(kind, &object) {
                             seen.insert(key, object);
                         }
@@ -284,8 +290,8 @@ fn object_ref(kind: Kind, object: &Value) -> Option<ObjectRef> {
     })
 }
 
-/// Waits until every workload is Current; fails fast on a Failed one or on pods of the new
-/// ReplicaSet that keep crashing or cannot pull their image.
+/// Waits until every workload is Current; fails fast on a Failed one or on pods of the
+/// revision being rolled out that keep crashing or cannot pull their image.
 async fn roll_out(
     cluster: &Cluster,
     target: &Target,
@@ -302,9 +308,18 @@ async fn roll_out(
     }
     let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();
     let kinds: BTreeSet<Kind> = workloads.iter().map(|w| w.kind).collect();
+    // What tells each kind's revisions apart: ReplicaSets, ControllerRevisions (DaemonSets),
+    // the status itself (StatefulSets).
+    let revisions = kinds.iter().filter_map(|&kind| revision_kind(kind));
+    let watched: BTreeSet<Kind> = kinds
+        .iter()
+        .copied()
+        .chain(revisions)
+        .chain([POD])
+        .collect();
     let mut watches = Vec::new();
     for namespace in &namespaces {
-        for kind in kinds.iter().copied().chain([REPLICA_SET, POD]) {
+        for &kind in &watched {
             watches.push(Watch {
                 kind,
                 namespace: namespace.to_string(),
@@ -326,16 +341,22 @@ async fn roll_out(
                     return Step::Failed(Failure::new(format!("{reference}: {cause}")));
                 }
                 Verdict::Pending(text) => {
-                    if reference.kind == DEPLOYMENT {
-                        stuck = crashing_pods(seen, reference, object, &target.crash);
-                        if let Some(first) = stuck.first() {
-                            return Step::Failed(Failure::new(format!(
-                                "{reference}: pod {} container {} is {} ({} restarts)",
-                                first.name, first.container, first.reason, first.restarts
-                            )));
-                        }
+                    let judged = judge_pods(seen, reference, object, &target.crash);
+                    stuck = judged.stuck;
+                    if let Some(first) = stuck.first() {
+                        return Step::Failed(Failure::new(format!(
+                            "{reference}: pod {} container {} is {} ({} restarts)",
+                            first.name, first.container, first.reason, first.restarts
+                        )));
                     }
-                    waiting.push(format!("{}: {text}", reference.name));
+                    let mut line = format!("{}: {text}", reference.name);
+                    if judged.terminating > 0 {
+                        line.push_str(&format!(
+                            "; {} pods terminating from the previous release",
+                            judged.terminating
+                        ));
+                    }
+                    waiting.push(line);
                 }
             }
         }
@@ -354,28 +375,45 @@ async fn roll_out(
     })
 }
 
-fn crashing_pods(
+/// The objects that number a workload kind's revisions, when they live apart from it.
+fn revision_kind(kind: Kind) -> Option<Kind> {
+    match kind {
+        DEPLOYMENT => Some(REPLICA_SET),
+        DAEMON_SET => Some(CONTROLLER_REVISION),
+        _ => None,
+    }
+}
+
+/// What the pods of a rolling workload say.
+#[derive(Default)]
+struct JudgedPods {
+    /// Pods of the revision being rolled out that will not come up.
+    stuck: Vec<StuckPod>,
+    /// Pods of older revisions still being deleted: reported, never held against this one.
+    terminating: usize,
+}
+
+fn judge_pods(
     seen: &Seen,
-    deployment: &ObjectRef,
+    reference: &ObjectRef,
     object: &Value,
     policy: &CrashPolicy,
-) -> Vec<crate::decide::workload::StuckPod> {
+) -> JudgedPods {
     let in_namespace = |kind: Kind| -> Vec<Value> {
         seen.iter()
-            .filter(|(k, _)| k.kind == kind && k.namespace == deployment.namespace)
+            .filter(|(k, _)| k.kind == kind && k.namespace == reference.namespace)
             .map(|(_, v)| v.clone())
             .collect()
     };
-    let replica_sets = in_namespace(REPLICA_SET);
-    let Some(replica_set) = new_replica_set(object, &replica_sets) else {
-        return Vec::new();
+    let owned = revision_kind(reference.kind).map_or_else(Vec::new, in_namespace);
+    let pods = in_namespace(POD);
+    let Some(split) = by_revision(object, &owned, &pods) else {
+        return JudgedPods::default();
     };
-    stuck_pods(
-        replica_set,
-        &in_namespace(POD),
-        policy,
-        crate::time::now_precise(),
-    )
+    JudgedPods {
+        stuck: stuck_pods(&split.current, policy, crate::time::now_precise()),
+        terminating: split.terminating(),
+    }
 }
 
 /// The first 12 characters of a revision's commit, as people read them.

@@ -2,7 +2,7 @@
 //! warning events of the objects involved.
 
 use crate::cluster::{Cluster, EVENT, ObjectRef};
-use crate::decide::workload::StuckPod;
+use crate::decide::pods::StuckPod;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;

@@ -26,14 +26,15 @@ const SAMPLE_WINDOW: f64 = 900.0;
 const SAMPLE_EVERY: f64 = 1.0;
 
 impl Counters {
-    /// Adds `seconds` of traffic from every ready pod in `store`.
+    /// Adds `seconds` of traffic from every ready pod in `store` (a terminating pod has left
+    /// its Service's endpoints).
     pub fn record(&mut self, store: &Store, seconds: f64, error_rates: &[(String, f64)]) {
         for pod in store.list("pods", None) {
             let ready = pod
                 .pointer("/status/conditions/0/status")
                 .and_then(Value::as_str)
                 == Some("True");
-            if !ready {
+            if !ready || pod["metadata"].get("deletionTimestamp").is_some() {
                 continue;
             }
             let labels = &pod["metadata"]["labels"];

@@ -143,6 +143,7 @@ impl Sandbox {
             .map(flux::Reconciler::new)
             .transpose()?;
         let controlled = Arc::clone(&cluster);
+        let mut deployments = rollout::Controller::new(options.rollout.clone());
         std::thread::spawn(move || {
             let mut last = None;
             loop {
@@ -151,7 +152,7 @@ impl Sandbox {
                     reconciler.tick(&controlled, now);
                 }
                 controlled.write(|store| {
-                    rollout::step(store, now, &options.rollout);
+                    deployments.step(store, now);
                     let mut metrics = controlled.metrics.lock().expect("metrics lock");
                     metrics.record(store, now - last.unwrap_or(now), &options.error_rates);
                     metrics.sample(now);

@@ -2,10 +2,13 @@
 //! become ready one after another over (real) time, old ReplicaSets scaled down once the new
 //! one is available, and the Deployment's status and conditions moved the way the Kubernetes
 //! controller moves them. A pod whose image matches a `--bad-image` pattern crash-loops, logs
-//! why, and the rollout reports `ProgressDeadlineExceeded` once the deadline passes.
+//! why, and the rollout reports `ProgressDeadlineExceeded` once the deadline passes. Scaled-down
+//! pods stay Terminating for their grace period, as a kubelet keeps them, and the controller
+//! may be told to notice a changed Deployment late, as a busy controller-manager does.
 
 use super::store::{Key, Part, Store};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -16,6 +19,10 @@ pub struct Settings {
     pub progress_deadline: Duration,
     /// Time between one pod becoming ready and the next.
     pub pod_ready_after: Duration,
+    /// How long a deleted pod stays Terminating (a kubelet's grace period: 30 s by default).
+    pub pod_grace_period: Duration,
+    /// How long after a Deployment's spec changes the controller notices it.
+    pub controller_lag: Duration,
 }
 
 impl Default for Settings {
@@ -24,6 +31,8 @@ impl Default for Settings {
             bad_images: Vec::new(),
             progress_deadline: Duration::from_secs(600),
             pod_ready_after: Duration::from_millis(300),
+            pod_grace_period: Duration::from_secs(2),
+            controller_lag: Duration::ZERO,
         }
     }
 }
@@ -55,18 +64,77 @@ fn revision_of(replica_set: &Value) -> u64 {
 /// Seconds since the epoch, as a float, for the controller's own timestamps.
 pub type Now = f64;
 
-/// Moves every Deployment one step; returns whether anything changed.
-pub fn step(store: &mut Store, now: Now, settings: &Settings) -> bool {
-    let before = store.revision();
-    let deployments: Vec<Value> = store
-        .list("deployments.apps", None)
-        .into_iter()
-        .cloned()
-        .collect();
-    for deployment in deployments {
-        reconcile(store, &deployment, now, settings);
+/// The deployment controller, with what it has noticed so far.
+pub struct Controller {
+    settings: Settings,
+    /// Per Deployment (namespace, name): the generation last seen, and when it was first seen.
+    noticed: HashMap<(String, String), (i64, Now)>,
+}
+
+impl Controller {
+    pub fn new(settings: Settings) -> Controller {
+        Controller {
+            settings,
+            noticed: HashMap::new(),
+        }
     }
-    store.revision() != before
+
+    /// Moves every Deployment it has noticed one step, and ends the grace period of pods
+    /// whose time is up; returns whether anything changed.
+    pub fn step(&mut self, store: &mut Store, now: Now) -> bool {
+        let before = store.revision();
+        let deployments: Vec<Value> = store
+            .list("deployments.apps", None)
+            .into_iter()
+            .cloned()
+            .collect();
+        for deployment in deployments {
+            if self.noticed(&deployment, now) {
+                reconcile(store, &deployment, now, &self.settings);
+            }
+        }
+        remove_terminated_pods(store, now);
+        store.revision() != before
+    }
+
+    /// Whether the controller has noticed the Deployment's current generation by `now`.
+    fn noticed(&mut self, deployment: &Value, now: Now) -> bool {
+        let meta = &deployment["metadata"];
+        let id = (
+            meta["namespace"].as_str().unwrap_or_default().to_string(),
+            meta["name"].as_str().unwrap_or_default().to_string(),
+        );
+        let generation = meta["generation"].as_i64().unwrap_or(0);
+        let seen = self.noticed.entry(id).or_insert((generation, now));
+        if seen.0 != generation {
+            *seen = (generation, now);
+        }
+        now - seen.1 >= self.settings.controller_lag.as_secs_f64()
+    }
+}
+
+/// Pods whose grace period is over go away.
+fn remove_terminated_pods(store: &mut Store, now: Now) {
+    let done: Vec<Key> = store
+        .list("pods", None)
+        .into_iter()
+        .filter(|pod| {
+            pod.pointer("/metadata/deletionTimestamp")
+                .and_then(Value::as_str)
+                .and_then(crate::time::parse_rfc3339)
+                .is_some_and(|at| now >= at)
+        })
+        .map(|pod| {
+            key(
+                "pods",
+                pod["metadata"]["namespace"].as_str().unwrap_or_default(),
+                pod["metadata"]["name"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for pod in done {
+        let _ = store.delete(&pod);
+    }
 }
 
 fn time(now: Now) -> String {
@@ -186,6 +254,14 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
             )
             .ok();
     }
+    // A ReplicaSet scaled down earlier and current again (a rollback) starts new pods.
+    let scaled_down = store
+        .get(&rs_key)
+        .is_some_and(|rs| rs.pointer("/spec/replicas").and_then(Value::as_i64) == Some(0));
+    if scaled_down && desired > 0 {
+        let restart = json!({"metadata": {"annotations": {"sandbox.forge.dev/started": now.to_string()}}, "spec": {"replicas": desired}});
+        store.patch(&rs_key, &restart, Part::Whole).ok();
+    }
     let started = store
         .get(&key("replicasets.apps", namespace, &new_rs))
         .and_then(|rs| {
@@ -207,10 +283,16 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         .iter()
         .find(|image| settings.bad_images.iter().any(|p| glob_matches(p, image)))
         .cloned();
+    let rs_uid = store
+        .get(&rs_key)
+        .and_then(|rs| rs["metadata"]["uid"].as_str())
+        .unwrap_or_default()
+        .to_string();
     let step = settings.pod_ready_after.as_secs_f64();
     let mut ready_new = 0;
     for i in 0..desired {
-        let pod_name = format!("{new_rs}-{}", pod_suffix(&new_rs, i));
+        // Pods started anew get new names, as the ReplicaSet controller gives them.
+        let pod_name = format!("{new_rs}-{}", pod_suffix(&format!("{new_rs}/{started}"), i));
         let ready_at = started + step * (i + 1) as f64;
         let crashed = bad.is_some();
         let ready = !crashed && now >= ready_at;
@@ -227,6 +309,7 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
             &PodState {
                 hash: &hash,
                 rs: &new_rs,
+                rs_uid: &rs_uid,
                 ready,
                 crashed,
                 restarts,
@@ -276,16 +359,18 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
             .cloned()
             .collect::<Vec<_>>()
         {
-            if pod
+            let of_this_replica_set = pod
                 .pointer("/metadata/annotations/sandbox.forge.dev~1replicaset")
                 .and_then(Value::as_str)
-                == Some(rs_name)
-            {
-                let _ = store.delete(&key(
-                    "pods",
-                    namespace,
-                    pod["metadata"]["name"].as_str().unwrap_or_default(),
-                ));
+                == Some(rs_name);
+            if of_this_replica_set && pod["metadata"].get("deletionTimestamp").is_none() {
+                let grace = settings.pod_grace_period.as_secs_f64();
+                let until = json!({"metadata": {
+                    "deletionTimestamp": time((now + grace).ceil()),
+                    "deletionGracePeriodSeconds": grace.ceil() as i64,
+                }});
+                let name = pod["metadata"]["name"].as_str().unwrap_or_default();
+                let _ = store.patch(&key("pods", namespace, name), &until, Part::Whole);
             }
         }
         if rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(0) {
@@ -398,9 +483,9 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
     }
 }
 
-fn pod_suffix(rs: &str, index: i64) -> String {
+fn pod_suffix(incarnation: &str, index: i64) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(format!("{rs}/{index}").as_bytes());
+    let digest = sha2::Sha256::digest(format!("{incarnation}/{index}").as_bytes());
     hex::encode(&digest[..3])
         .chars()
         .take(5)
@@ -419,6 +504,7 @@ fn pod_suffix(rs: &str, index: i64) -> String {
 struct PodState<'a> {
     hash: &'a str,
     rs: &'a str,
+    rs_uid: &'a str,
     ready: bool,
     crashed: bool,
     restarts: i64,
@@ -433,6 +519,7 @@ fn pod_object(template: &Value, pod: &PodState) -> Value {
     let PodState {
         hash,
         rs,
+        rs_uid,
         ready,
         crashed,
         restarts,
@@ -478,7 +565,7 @@ fn pod_object(template: &Value, pod: &PodState) -> Value {
         "metadata": {
             "labels": labels,
             "annotations": {"sandbox.forge.dev/replicaset": rs, "sandbox.forge.dev/log": log},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "controller": true}],
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "uid": rs_uid, "controller": true, "blockOwnerDeletion": true}],
         },
         "spec": template.get("spec").cloned().unwrap_or(json!({})),
         "status": {
@@ -557,6 +644,8 @@ mod tests {
             bad_images: vec!["*:bad".into()],
             progress_deadline: Duration::from_secs(10),
             pod_ready_after: Duration::from_secs(1),
+            pod_grace_period: Duration::from_secs(5),
+            controller_lag: Duration::ZERO,
         }
     }
 
@@ -570,6 +659,7 @@ mod tests {
     #[test]
     fn a_good_rollout_becomes_available_pod_by_pod() {
         let mut store = Store::default();
+        let mut controller = Controller::new(settings());
         store
             .create(
                 key("deployments.apps", "demo", "web"),
@@ -577,16 +667,16 @@ mod tests {
                 "t",
             )
             .unwrap();
-        step(&mut store, 1000.0, &settings());
+        controller.step(&mut store, 1000.0);
         assert_eq!(status(&store)["updatedReplicas"], 2);
         assert!(status(&store).get("readyReplicas").is_none());
         assert_eq!(
             status(&store)["conditions"][1]["reason"],
             "ReplicaSetUpdated"
         );
-        step(&mut store, 1001.5, &settings());
+        controller.step(&mut store, 1001.5);
         assert_eq!(status(&store)["readyReplicas"], 1);
-        step(&mut store, 1002.5, &settings());
+        controller.step(&mut store, 1002.5);
         let done = status(&store);
         assert_eq!(
             (
@@ -603,38 +693,90 @@ mod tests {
     #[test]
     fn a_new_template_replaces_the_old_pods_once_ready() {
         let mut store = Store::default();
+        let mut controller = Controller::new(settings());
         let k = key("deployments.apps", "demo", "web");
         store
             .create(k.clone(), deployment("web:1", 1), "t")
             .unwrap();
-        step(&mut store, 1000.0, &settings());
-        step(&mut store, 1002.0, &settings());
+        controller.step(&mut store, 1000.0);
+        controller.step(&mut store, 1002.0);
         store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
-        step(&mut store, 1003.0, &settings());
+        controller.step(&mut store, 1003.0);
         assert_eq!(
             status(&store)["replicas"],
             2,
             "old and new pods side by side"
         );
         assert_eq!(status(&store)["observedGeneration"], 2);
-        step(&mut store, 1004.5, &settings());
-        step(&mut store, 1004.6, &settings());
+        controller.step(&mut store, 1004.5);
+        controller.step(&mut store, 1004.6);
         assert_eq!(status(&store)["replicas"], 1);
+        // The old pod stays Terminating for its grace period (5 s here), then goes.
+        let pods = store.list("pods", Some("demo"));
+        let terminating: Vec<&Value> = pods
+            .iter()
+            .copied()
+            .filter(|pod| pod["metadata"]["deletionTimestamp"].is_string())
+            .collect();
+        assert_eq!((pods.len(), terminating.len()), (2, 1));
+        assert_eq!(terminating[0]["spec"]["containers"][0]["image"], "web:1");
+        assert_eq!(terminating[0]["metadata"]["deletionGracePeriodSeconds"], 5);
+        controller.step(&mut store, 1009.0);
+        assert_eq!(store.list("pods", Some("demo")).len(), 2, "still in grace");
+        controller.step(&mut store, 1010.0);
         let pods = store.list("pods", Some("demo"));
         assert_eq!(pods.len(), 1);
         assert_eq!(pods[0]["spec"]["containers"][0]["image"], "web:2");
     }
 
     #[test]
-    fn replica_sets_carry_their_owner_and_revision_as_the_controller_writes_them() {
+    fn a_lagging_controller_notices_a_new_spec_late_and_a_rollback_starts_new_pods() {
         let mut store = Store::default();
+        let mut controller = Controller::new(Settings {
+            controller_lag: Duration::from_secs(2),
+            ..settings()
+        });
         let k = key("deployments.apps", "demo", "web");
         store
             .create(k.clone(), deployment("web:1", 1), "t")
             .unwrap();
-        step(&mut store, 1000.0, &settings());
+        controller.step(&mut store, 1000.0);
+        assert!(store.get(&k).unwrap().get("status").is_none());
+        controller.step(&mut store, 1002.0);
+        controller.step(&mut store, 1004.0);
+        let first_pod = store.list("pods", Some("demo"))[0]["metadata"]["name"].clone();
         store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
-        step(&mut store, 1001.0, &settings());
+        controller.step(&mut store, 1005.0);
+        assert_eq!(status(&store)["observedGeneration"], 1, "not noticed yet");
+        controller.step(&mut store, 1007.0);
+        controller.step(&mut store, 1008.5);
+        assert_eq!(status(&store)["observedGeneration"], 2);
+        // Back to web:1 once its pod is gone: its ReplicaSet scales up with a new pod.
+        controller.step(&mut store, 1020.0);
+        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:1"}]}}}}), Part::Main).unwrap();
+        controller.step(&mut store, 1021.0);
+        controller.step(&mut store, 1023.0);
+        let pods = store.list("pods", Some("demo"));
+        let web1: Vec<&&Value> = pods
+            .iter()
+            .filter(|pod| pod["spec"]["containers"][0]["image"] == "web:1")
+            .collect();
+        assert_eq!(web1.len(), 1);
+        assert_ne!(web1[0]["metadata"]["name"], first_pod);
+        assert_eq!(web1[0]["status"]["conditions"][0]["status"], "False");
+    }
+
+    #[test]
+    fn replica_sets_carry_their_owner_and_revision_as_the_controller_writes_them() {
+        let mut store = Store::default();
+        let mut controller = Controller::new(settings());
+        let k = key("deployments.apps", "demo", "web");
+        store
+            .create(k.clone(), deployment("web:1", 1), "t")
+            .unwrap();
+        controller.step(&mut store, 1000.0);
+        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
+        controller.step(&mut store, 1001.0);
         let web = store.get(&k).unwrap().clone();
         assert_eq!(web["metadata"]["annotations"][REVISION], "2");
         let replica_sets: Vec<Value> = store
@@ -655,7 +797,7 @@ mod tests {
         );
         // Back to the first template: its ReplicaSet is reused and numbered 3.
         store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:1"}]}}}}), Part::Main).unwrap();
-        step(&mut store, 1002.0, &settings());
+        controller.step(&mut store, 1002.0);
         let web = store.get(&k).unwrap().clone();
         assert_eq!(web["metadata"]["annotations"][REVISION], "3");
         let replica_sets: Vec<Value> = store
@@ -674,6 +816,7 @@ mod tests {
     #[test]
     fn a_bad_image_crash_loops_and_misses_the_deadline() {
         let mut store = Store::default();
+        let mut controller = Controller::new(settings());
         store
             .create(
                 key("deployments.apps", "demo", "web"),
@@ -681,8 +824,8 @@ mod tests {
                 "t",
             )
             .unwrap();
-        step(&mut store, 1000.0, &settings());
-        step(&mut store, 1005.0, &settings());
+        controller.step(&mut store, 1000.0);
+        controller.step(&mut store, 1005.0);
         let pod = store.list("pods", Some("demo"))[0].clone();
         assert_eq!(
             pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
@@ -704,7 +847,7 @@ mod tests {
             status(&store)["conditions"][1]["reason"],
             "ReplicaSetUpdated"
         );
-        step(&mut store, 1011.0, &settings());
+        controller.step(&mut store, 1011.0);
         assert_eq!(
             status(&store)["conditions"][1]["reason"],
             "ProgressDeadlineExceeded"

@@ -306,6 +306,56 @@ fn argocd_crash_looping_release_fails_fast_and_is_rolled_back() {
     crash_looping_release_is_rolled_back("argocd");
 }
 
+/// The failed release's crash-looping pods stay Terminating through the whole rollback (an
+/// hour's grace period), and the controller notices the rolled-back spec two seconds late, so
+/// for a while the Deployment still names the failed release's ReplicaSet: forge judges only
+/// the pods of the revision it rolls out, and the rollback is good.
+#[test]
+fn a_rollback_is_not_judged_by_the_failed_releases_lingering_pods() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&[
+        "--bad-image",
+        "*:bad",
+        "--pod-grace-period",
+        "1h",
+        "--controller-lag",
+        "2s",
+    ]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let output = stage.forge(&["deploy", "dev", "--version", "1.1.0", "--image", BAD_IMAGE]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(err.contains("CrashLoopBackOff"), "{err}");
+    assert!(err.contains("rolled back to 1.0.0"), "{err}");
+    assert!(!err.contains("failed too"), "{err}");
+    assert_eq!(stage.deployed_version("dev"), "1.0.0");
+    // The failed release's pods are still there, Terminating.
+    let pods: Value = serde_json::from_str(&stage.sandbox.kubectl_ok(&[
+        "get",
+        "pods",
+        "-n",
+        "hello-dev",
+        "-o",
+        "json",
+    ]))
+    .unwrap();
+    let lingering = pods["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|pod| {
+            pod["metadata"]["deletionTimestamp"].is_string()
+                && pod["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .is_some_and(|image| image.ends_with(":bad"))
+        })
+        .count();
+    assert!(lingering > 0, "{pods}");
+    stage.forge_ok(&["status", "dev", "--check"]);
+}
+
 /// A kustomize build failure is terminal for our revision: forge says so at once instead of
 /// waiting out its (long) timeout, and a first release has nothing to roll back to.
 #[test]
