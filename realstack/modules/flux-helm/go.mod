@@ -221,5 +221,7 @@ replace (
 // helm-controller v1.6.3 itself has
 //   replace helm.sh/helm/v4 => github.com/fluxcd/helm/v4 v4.2.4-flux.1
 // but proxy.golang.org answers 403 for github.com/fluxcd/helm/v4 (the fork
-// declares module helm.sh/helm/v4), so this wrapper uses upstream helm v4.2.4,
-// the release that fork is based on.
+// declares module helm.sh/helm/v4). This wrapper uses upstream helm v4.2.4
+// instead: fluxcd/helm-controller#1565 ("Move v1.6 back to upstream helm")
+// did the same, since Helm 4.2.4 includes the fix the fork carried
+// (helm/helm#32327).
