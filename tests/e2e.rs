@@ -1,27 +1,29 @@
-//! Opt-in end-to-end tests against a real cluster running Flux or Argo CD.
+//! End to end against real Kubernetes and real Flux: the real `forge` binary deploys, waits,
+//! promotes and rolls back while kube-apiserver, kube-controller-manager, kube-scheduler, kwok
+//! and the Flux controllers (built from source by `realstack/build`) do what they do.
 //!
-//! Every test is ignored by default: they need a cluster, an env repo that the cluster's
-//! GitOps controller follows and forge can push to, and `kubectl` on PATH. Run them with
-//!
-//! ```sh
-//! FORGE_E2E_KUBECONFIG=~/.kube/config FORGE_E2E_ENV_REPO=https://git.example.com/envs.git \
-//!   cargo test --test e2e -- --ignored
-//! ```
+//! By default the suite starts that stack itself, once per test binary (`realstack/up`, which
+//! builds the binaries first if they are not cached), with the env repo served over git smart
+//! http to both forge and Flux's source-controller, and stops it when the binary exits. Set
+//! `FORGE_E2E_KUBECONFIG` and `FORGE_E2E_ENV_REPO` to run the same tests against a cluster of
+//! your own instead (Flux, or Argo CD with `FORGE_E2E_ENGINE=argocd`); the README's "Against a
+//! real cluster" section lists every variable.
 //!
 //! Each test uses an app name of its own (`e2e-<random>`), creates the GitOps objects a
 //! bootstrap would hold for it with `kubectl apply` (a Namespace per env, and a GitRepository
 //! plus a Kustomization per env for Flux, or an Application per env for Argo CD), runs the
-//! real `forge` binary, and deletes those objects again. The README's "Against a real cluster
-//! (opt-in)" section lists every variable.
+//! real `forge` binary, and deletes those objects again.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
-/// What the suite needs from the outside, read from the environment.
+/// What the suite runs against.
 struct Suite {
     kubeconfig: PathBuf,
+    kubectl: PathBuf,
     /// The env repo as forge pushes to it.
     env_repo: String,
     /// The env repo as the cluster's controller fetches it.
@@ -38,18 +40,111 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-impl Suite {
-    /// Reads the settings; a missing one fails the test (it never passes silently).
-    fn from_env() -> Suite {
-        let missing: Vec<&str> = ["FORGE_E2E_KUBECONFIG", "FORGE_E2E_ENV_REPO"]
-            .into_iter()
-            .filter(|name| var(name).is_none())
-            .collect();
+/// The real stack this test binary started: its directory (kubeconfig, logs) and env repo.
+struct RealStack {
+    dir: PathBuf,
+    bin: PathBuf,
+    env_repo: String,
+}
+
+/// Starts the real stack once for the whole test binary; it stops itself when the binary
+/// exits (`--exit-with`). A stack that cannot start fails the tests: nothing skips.
+fn real_stack() -> &'static RealStack {
+    static STACK: OnceLock<RealStack> = OnceLock::new();
+    STACK.get_or_init(|| {
+        let work = std::env::temp_dir().join(format!("forge-realstack-{}", std::process::id()));
+        let (dir, git_root) = (work.join("stack"), work.join("git"));
+        std::fs::create_dir_all(git_root.join("envs.git")).unwrap();
+        let git = |args: &[&str]| {
+            let output = Command::new("git").args(args).output().unwrap();
+            assert!(output.status.success(), "git {args:?}: {:?}", output);
+        };
+        let bare = git_root.join("envs.git");
+        let bare = bare.to_str().unwrap();
+        git(&["init", "-q", "--bare", "--initial-branch=main", bare]);
+        git(&["-C", bare, "config", "http.receivepack", "true"]);
+        let up = Path::new(env!("CARGO_MANIFEST_DIR")).join("realstack/up");
+        let started = std::time::Instant::now();
+        let output = Command::new(&up)
+            .arg("--git-root")
+            .arg(&git_root)
+            .args(["--exit-with", &std::process::id().to_string()])
+            .arg(&dir)
+            .output()
+            .unwrap();
         assert!(
-            missing.is_empty(),
-            "the end-to-end suite needs a real cluster: set {} (see the README, \"Against a real \
-             cluster (opt-in)\"); it runs only with `cargo test --test e2e -- --ignored`",
-            missing.join(" and ")
+            output.status.success(),
+            "realstack/up failed (logs in {}):\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!(
+            "real stack up in {:.1}s: {}",
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+        let env = std::fs::read_to_string(dir.join("env")).unwrap();
+        let setting = |name: &str| -> String {
+            env.lines()
+                .find_map(|line| line.strip_prefix(&format!("export {name}=")))
+                .unwrap_or_else(|| panic!("{name} missing from {}/env", dir.display()))
+                .to_string()
+        };
+        let env_repo = format!("{}/envs.git", setting("REALSTACK_GIT_URL"));
+        // forge deploys onto an existing branch: give main its first commit.
+        let seed = work.join("seed");
+        git(&[
+            "init",
+            "-q",
+            "--initial-branch=main",
+            seed.to_str().unwrap(),
+        ]);
+        let seed = seed.to_str().unwrap();
+        git(&[
+            "-C",
+            seed,
+            "-c",
+            "user.name=e2e",
+            "-c",
+            "user.email=e2e@forge.invalid",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "env repo",
+        ]);
+        git(&["-C", seed, "push", "-q", &env_repo, "main"]);
+        RealStack {
+            bin: PathBuf::from(setting("REALSTACK_BIN")),
+            dir,
+            env_repo,
+        }
+    })
+}
+
+impl Suite {
+    /// Your cluster when `FORGE_E2E_KUBECONFIG` is set (with `FORGE_E2E_ENV_REPO`), else the
+    /// real stack.
+    fn from_env() -> Suite {
+        if var("FORGE_E2E_KUBECONFIG").is_none() {
+            let stack = real_stack();
+            return Suite {
+                kubeconfig: stack.dir.join("kubeconfig"),
+                kubectl: stack.bin.join("kubectl"),
+                cluster_repo: stack.env_repo.clone(),
+                env_repo: stack.env_repo.clone(),
+                branch: "main".into(),
+                engine: "flux".into(),
+                git_secret: None,
+                image: "registry.k8s.io/pause:3.10".into(),
+                // kwok's stages in realstack/kwok make this image fail to pull.
+                bad_image: "registry.invalid/forge-e2e:pull-error".into(),
+            };
+        }
+        assert!(
+            var("FORGE_E2E_ENV_REPO").is_some(),
+            "FORGE_E2E_KUBECONFIG is set: set FORGE_E2E_ENV_REPO too (see the README, \"Against \
+             a real cluster\")"
         );
         let kubeconfig = PathBuf::from(var("FORGE_E2E_KUBECONFIG").unwrap());
         assert!(
@@ -73,6 +168,7 @@ impl Suite {
         );
         Suite {
             kubeconfig,
+            kubectl: PathBuf::from("kubectl"),
             cluster_repo: var("FORGE_E2E_CLUSTER_REPO_URL").unwrap_or_else(|| env_repo.clone()),
             env_repo,
             branch: var("FORGE_E2E_BRANCH").unwrap_or_else(|| "main".into()),
@@ -173,7 +269,7 @@ impl App {
         let mut envs = String::new();
         for env in ENVS {
             envs.push_str(&format!(
-                "  - name: {env}\n    namespace: {}\n    timeout: 5m\n",
+                "  - name: {env}\n    namespace: {}\n    timeout: 5m\n    failFast:\n      after: 15s\n",
                 self.namespace(env)
             ));
             if env == "staging" {
@@ -340,7 +436,7 @@ spec:
     }
 
     fn kubectl(&self, args: &[&str]) -> String {
-        let output = Command::new("kubectl")
+        let output = Command::new(&self.suite.kubectl)
             .args(args)
             .env("KUBECONFIG", &self.suite.kubeconfig)
             .output()
@@ -425,7 +521,7 @@ impl Drop for App {
     /// Deletes the GitOps objects (Flux prunes what it applied) and the namespaces. The env
     /// repo keeps this run's commits under apps/<app>/, like any audit trail.
     fn drop(&mut self) {
-        let deleted = Command::new("kubectl")
+        let deleted = Command::new(&self.suite.kubectl)
             .args(["delete", "--ignore-not-found", "--wait=false", "-f"])
             .arg(&self.objects)
             .env("KUBECONFIG", &self.suite.kubeconfig)
@@ -451,7 +547,6 @@ fn commit_of(run: &Run) -> String {
 }
 
 #[test]
-#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
 fn a_good_release_deploys_and_status_reports_it() {
     let app = App::new();
     let deployed = app
@@ -522,7 +617,6 @@ fn a_good_release_deploys_and_status_reports_it() {
 }
 
 #[test]
-#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
 fn a_release_that_cannot_start_is_rolled_back() {
     let app = App::new();
     app.release("1.0.0", &app.suite.image, &[])
@@ -549,9 +643,8 @@ fn a_release_that_cannot_start_is_rolled_back() {
             "{pod}"
         );
         assert!(
-            err.lines()
-                .any(|line| line.contains("Event") && line.contains(&bad)),
-            "no event names the image:\n{err}"
+            err.contains(&bad),
+            "neither the pod's waiting message nor an event names the image:\n{err}"
         );
     }
     let history = app.history("dev");
@@ -564,7 +657,6 @@ fn a_release_that_cannot_start_is_rolled_back() {
 }
 
 #[test]
-#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
 fn promote_then_roll_back_to_the_previous_release_and_to_a_version() {
     let app = App::new();
     let image = app.suite.image.clone();
@@ -611,7 +703,6 @@ fn promote_then_roll_back_to_the_previous_release_and_to_a_version() {
 }
 
 #[test]
-#[ignore = "needs a real cluster: set FORGE_E2E_KUBECONFIG and FORGE_E2E_ENV_REPO, run cargo test --test e2e -- --ignored"]
 fn a_rollout_that_outlasts_the_timeout_exits_4() {
     let app = App::new();
     let image = app.suite.image.clone();
