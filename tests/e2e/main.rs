@@ -20,20 +20,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+mod flows;
+
 /// What the suite runs against.
-struct Suite {
-    kubeconfig: PathBuf,
-    kubectl: PathBuf,
+pub struct Suite {
+    pub kubeconfig: PathBuf,
+    pub kubectl: PathBuf,
     /// The env repo as forge pushes to it.
-    env_repo: String,
+    pub env_repo: String,
     /// The env repo as the cluster's controller fetches it.
-    cluster_repo: String,
-    branch: String,
-    engine: String,
+    pub cluster_repo: String,
+    pub branch: String,
+    pub engine: String,
     /// A Secret in flux-system with the GitRepository's credentials, when it needs one.
-    git_secret: Option<String>,
-    image: String,
-    bad_image: String,
+    pub git_secret: Option<String>,
+    pub image: String,
+    pub bad_image: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -182,10 +184,10 @@ impl Suite {
 }
 
 /// One finished command.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Run {
@@ -198,7 +200,7 @@ impl Run {
     }
 
     /// Asserts the exit code, showing everything the command said when it differs.
-    fn expect(self, code: i32, what: &str) -> Run {
+    pub fn expect(self, code: i32, what: &str) -> Run {
         assert_eq!(
             self.code,
             Some(code),
@@ -212,11 +214,11 @@ impl Run {
 
 /// A private app (`e2e-<random>`) with two environments, dev and staging (promoted from dev),
 /// and the GitOps objects that apply them; they are deleted when it drops.
-struct App {
-    suite: Suite,
-    name: String,
-    dir: tempfile::TempDir,
-    objects: PathBuf,
+pub struct App {
+    pub suite: Suite,
+    pub name: String,
+    pub dir: tempfile::TempDir,
+    pub objects: PathBuf,
 }
 
 const ENVS: [&str; 2] = ["dev", "staging"];
@@ -234,7 +236,7 @@ fn random_suffix() -> String {
 }
 
 impl App {
-    fn new() -> App {
+    pub fn start() -> App {
         let suite = Suite::from_env();
         let name = format!("e2e-{}", random_suffix());
         let dir = tempfile::Builder::new()
@@ -256,11 +258,11 @@ impl App {
         app
     }
 
-    fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    fn namespace(&self, env: &str) -> String {
+    pub fn namespace(&self, env: &str) -> String {
         format!("{}-{env}", self.name)
     }
 
@@ -289,21 +291,29 @@ impl App {
         std::fs::write(self.path().join("forge.yaml"), config).unwrap();
     }
 
+    /// Replaces the app's kustomize base with these manifests (file name, YAML), listed in
+    /// its kustomization.yaml in order: for releases that are not one plain Deployment.
+    pub fn write_base(&self, manifests: &[(&str, &str)]) {
+        let base = self.path().join("base");
+        if base.exists() {
+            std::fs::remove_dir_all(&base).unwrap();
+        }
+        std::fs::create_dir_all(&base).unwrap();
+        let mut kustomization =
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
+                .to_string();
+        for (name, text) in manifests {
+            std::fs::write(base.join(name), text).unwrap();
+            kustomization.push_str(&format!("  - {name}\n"));
+        }
+        std::fs::write(base.join("kustomization.yaml"), kustomization).unwrap();
+    }
+
     /// The app's kustomize base: one Deployment running `image` (no probes: the pause image
     /// serves nothing) and a Service. Changing it and deploying is what makes a new release.
-    fn write_source(&self, image: &str) {
-        let base = self.path().join("base");
-        std::fs::create_dir_all(&base).unwrap();
-        std::fs::write(
-            base.join("kustomization.yaml"),
-            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - \
-             deployment.yaml\n  - service.yaml\n",
-        )
-        .unwrap();
-        std::fs::write(
-            base.join("deployment.yaml"),
-            format!(
-                "apiVersion: apps/v1
+    pub fn write_source(&self, image: &str) {
+        let deployment = format!(
+            "apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
@@ -327,12 +337,8 @@ spec:
             - name: http
               containerPort: 8080
 "
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            base.join("service.yaml"),
-            "apiVersion: v1
+        );
+        let service = "apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -343,9 +349,8 @@ spec:
     - name: http
       port: 80
       targetPort: http
-",
-        )
-        .unwrap();
+";
+        self.write_base(&[("deployment.yaml", &deployment), ("service.yaml", service)]);
     }
 
     /// What a bootstrap holds for this app: the target namespaces, and per env a Flux
@@ -435,7 +440,7 @@ spec:
         text
     }
 
-    fn kubectl(&self, args: &[&str]) -> String {
+    pub fn kubectl(&self, args: &[&str]) -> String {
         let output = Command::new(&self.suite.kubectl)
             .args(args)
             .env("KUBECONFIG", &self.suite.kubeconfig)
@@ -448,7 +453,7 @@ spec:
     /// The real forge binary, in this app's directory, with the caller's environment (git
     /// credentials such as FORGE_GIT_TOKEN pass through) but this run's config, kubeconfig
     /// and caches.
-    fn forge(&self, args: &[&str]) -> Run {
+    pub fn forge(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_forge"));
         cmd.args(args)
             .current_dir(self.path())
@@ -472,14 +477,14 @@ spec:
     }
 
     /// Changes the source to run `image` and deploys it to dev as `version`.
-    fn release(&self, version: &str, image: &str, extra: &[&str]) -> Run {
+    pub fn release(&self, version: &str, image: &str, extra: &[&str]) -> Run {
         self.write_source(image);
         let mut args = vec!["deploy", "dev", "--version", version];
         args.extend_from_slice(extra);
         self.forge(&args)
     }
 
-    fn status_json(&self, envs: &[&str]) -> Vec<serde_json::Value> {
+    pub fn status_json(&self, envs: &[&str]) -> Vec<serde_json::Value> {
         let mut args = vec!["status", "--output", "json"];
         args.extend_from_slice(envs);
         let run = self.forge(&args).expect(0, "forge status --output json");
@@ -491,7 +496,7 @@ spec:
     }
 
     /// `forge history ENV --output json`, newest first.
-    fn history(&self, env: &str) -> Vec<serde_json::Value> {
+    pub fn history(&self, env: &str) -> Vec<serde_json::Value> {
         let run = self
             .forge(&["history", env, "--output", "json"])
             .expect(0, "forge history");
@@ -504,7 +509,7 @@ spec:
 
     /// Asserts what `forge status` says of one env: healthy, at `version`, applied at the
     /// commit that last changed it.
-    fn assert_healthy_at(&self, env: &str, version: &str) {
+    pub fn assert_healthy_at(&self, env: &str, version: &str) {
         let rows = self.status_json(&[env]);
         let row = &rows[0];
         assert_eq!(row["env"], env, "{row:#}");
@@ -536,7 +541,7 @@ impl Drop for App {
     }
 }
 
-fn commit_of(run: &Run) -> String {
+pub fn commit_of(run: &Run) -> String {
     let commit = run.stdout.trim().to_string();
     assert!(
         commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
@@ -544,189 +549,4 @@ fn commit_of(run: &Run) -> String {
         run.stdout
     );
     commit
-}
-
-#[test]
-fn a_good_release_deploys_and_status_reports_it() {
-    let app = App::new();
-    let deployed = app
-        .release("1.0.0", &app.suite.image, &[])
-        .expect(0, "deploy 1.0.0");
-    let commit = commit_of(&deployed);
-    assert!(
-        deployed.stderr.contains("Healthy"),
-        "deploy says when it is healthy:\n{}",
-        deployed.stderr
-    );
-    app.kubectl(&[
-        "get",
-        "deployment",
-        "web",
-        "-n",
-        &app.namespace("dev"),
-        "-o",
-        "name",
-    ]);
-
-    let rows = app.status_json(&[]);
-    assert_eq!(rows.len(), 2, "{rows:#?}");
-    assert_eq!(rows[0]["env"], "dev");
-    assert_eq!(rows[0]["version"], "1.0.0");
-    assert_eq!(rows[0]["commit"], commit.as_str());
-    // What the engine applied is our commit or a later one that left dev's dir alone (other
-    // apps share the env repo).
-    assert_eq!(
-        rows[0]["applied"].as_str().map(str::len),
-        Some(40),
-        "{rows:#?}"
-    );
-    assert_eq!(rows[0]["healthy"], true);
-    assert_eq!(rows[0]["lastDeploy"]["action"], "deploy");
-    assert_eq!(rows[1]["env"], "staging");
-    assert_eq!(rows[1]["healthy"], false);
-    assert_eq!(rows[1]["version"], serde_json::Value::Null);
-    assert_eq!(
-        rows[1]["blockedBy"],
-        serde_json::Value::Null,
-        "staging may take dev's release: {rows:#?}"
-    );
-
-    let text = app.forge(&["status"]).expect(0, "forge status");
-    let dev = text
-        .stdout
-        .lines()
-        .find(|line| line.starts_with("dev "))
-        .unwrap_or_else(|| panic!("no dev row:\n{}", text.stdout));
-    assert!(dev.contains("1.0.0"), "{dev}");
-    assert!(dev.contains("Healthy"), "{dev}");
-    assert!(text.stdout.lines().next().unwrap().starts_with("ENV "));
-
-    app.forge(&["status", "dev", "--check"])
-        .expect(0, "status --check of a healthy env");
-    app.forge(&["status", "--check"])
-        .expect(3, "status --check with nothing deployed to staging");
-    // Deploying the same release again commits nothing, and still waits until it is healthy.
-    let again = app
-        .release("1.0.0", &app.suite.image, &["--output", "json"])
-        .expect(0, "deploy 1.0.0 again");
-    let report: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
-    assert_eq!(report["changed"], false, "{report:#}");
-    assert_eq!(report["version"], "1.0.0", "{report:#}");
-    assert!(report["applied"].is_string(), "{report:#}");
-    assert_eq!(app.history("dev").len(), 1);
-}
-
-#[test]
-fn a_release_that_cannot_start_is_rolled_back() {
-    let app = App::new();
-    app.release("1.0.0", &app.suite.image, &[])
-        .expect(0, "deploy 1.0.0");
-    let bad = app.suite.bad_image.clone();
-    let failed = app
-        .release("1.1.0", &bad, &[])
-        .expect(3, "deploy of an image that cannot start");
-    let err = &failed.stderr;
-    assert!(err.contains("1.1.0 failed in dev"), "{err}");
-    assert!(err.contains("rolled back to 1.0.0"), "{err}");
-    // The report names the stuck pod and why, with its last log lines; a container that never
-    // started (an image that cannot be pulled) has none, and the events say why instead.
-    let pod = err
-        .lines()
-        .find(|line| line.contains("Pod") && line.contains("container web:"))
-        .unwrap_or_else(|| panic!("no pod report:\n{err}"));
-    assert!(pod.contains("web-"), "{pod}");
-    if pod.contains("CrashLoopBackOff") {
-        assert!(err.contains("    | "), "no log lines:\n{err}");
-    } else {
-        assert!(
-            pod.contains("ImagePullBackOff") || pod.contains("ErrImagePull"),
-            "{pod}"
-        );
-        assert!(
-            err.contains(&bad),
-            "neither the pod's waiting message nor an event names the image:\n{err}"
-        );
-    }
-    let history = app.history("dev");
-    assert_eq!(history[0]["action"], "rollback", "{history:#?}");
-    assert_eq!(history[0]["version"], "1.0.0");
-    assert_eq!(history[0]["previousVersion"], "1.1.0");
-    assert_eq!(history[1]["action"], "deploy");
-    assert_eq!(history[1]["version"], "1.1.0");
-    app.assert_healthy_at("dev", "1.0.0");
-}
-
-#[test]
-fn promote_then_roll_back_to_the_previous_release_and_to_a_version() {
-    let app = App::new();
-    let image = app.suite.image.clone();
-    app.release("1.0.0", &image, &[]).expect(0, "deploy 1.0.0");
-    app.release("1.1.0", &image, &[]).expect(0, "deploy 1.1.0");
-
-    let promoted = app
-        .forge(&["promote", "staging"])
-        .expect(0, "promote dev to staging");
-    commit_of(&promoted);
-    assert!(promoted.stderr.contains("Gate"), "{}", promoted.stderr);
-    app.assert_healthy_at("staging", "1.1.0");
-    assert_eq!(app.history("staging")[0]["action"], "promote");
-
-    app.forge(&["rollback", "dev"])
-        .expect(0, "rollback dev to the previous release");
-    app.assert_healthy_at("dev", "1.0.0");
-    app.release("1.2.0", &image, &[]).expect(0, "deploy 1.2.0");
-    app.forge(&["rollback", "dev", "--to", "1.1.0"])
-        .expect(0, "rollback dev --to 1.1.0");
-    app.assert_healthy_at("dev", "1.1.0");
-    let history = app.history("dev");
-    let trail: Vec<(&str, &str)> = history
-        .iter()
-        .map(|e| {
-            (
-                e["action"].as_str().unwrap(),
-                e["version"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        trail,
-        [
-            ("rollback", "1.1.0"),
-            ("deploy", "1.2.0"),
-            ("rollback", "1.0.0"),
-            ("deploy", "1.1.0"),
-            ("deploy", "1.0.0"),
-        ]
-    );
-    // Staging kept what it was promoted to.
-    app.assert_healthy_at("staging", "1.1.0");
-}
-
-#[test]
-fn a_rollout_that_outlasts_the_timeout_exits_4() {
-    let app = App::new();
-    let image = app.suite.image.clone();
-    app.release("1.0.0", &image, &[]).expect(0, "deploy 1.0.0");
-    // An image that cannot start is never healthy, and a few seconds are too short for forge
-    // to call it stuck (it waits out a pull failure for a minute): the wait times out.
-    let bad = app.suite.bad_image.clone();
-    let timed_out = app
-        .release("1.1.0", &bad, &["--timeout", "3s"])
-        .expect(4, "deploy with --timeout 3s");
-    assert!(
-        timed_out
-            .stderr
-            .contains("in dev was not healthy within 3s"),
-        "{}",
-        timed_out.stderr
-    );
-    // A timeout is not a verdict: nothing is rolled back.
-    let history = app.history("dev");
-    assert_eq!(history[0]["action"], "deploy");
-    assert_eq!(history[0]["version"], "1.1.0");
-    app.forge(&["status", "dev", "--check"])
-        .expect(3, "status --check of the unfinished release");
-    app.forge(&["rollback", "dev"])
-        .expect(0, "rollback after the timeout");
-    app.assert_healthy_at("dev", "1.0.0");
 }
