@@ -188,7 +188,10 @@ fn control(
         action: Action::Deploy,
     };
     match control {
-        Control::Promote => run.promote(&plan, now.subtree),
+        Control::Promote if env.strategy.kind == crate::config::StrategyKind::BlueGreen => {
+            run.promote(&plan, now.subtree)
+        }
+        Control::Promote => run.hand_over_and_promote(&plan, now.subtree),
         _ => run.steps(&plan, state.step, now.subtree),
     }
 }
@@ -286,19 +289,7 @@ impl Run<'_> {
         let workloads = crate::render::overlay::workload_names(&source)
             .map_err(|e| CliError::usage(e.to_string()))?;
         let total = self.env.replicas.unwrap_or(1);
-        let route = match &self.env.strategy.http_route {
-            Some(name) => Some((
-                name.as_str(),
-                crate::render::overlay::route_backends(&source, name)
-                    .map_err(|e| CliError::usage(e.to_string()))?
-                    .ok_or_else(|| {
-                        CliError::usage(format!(
-                            "strategy.httpRoute '{name}': the source has no HTTPRoute of that name"
-                        ))
-                    })?,
-            )),
-            None => None,
-        };
+        let route = self.route(&source)?;
         for (index, step) in steps.iter().enumerate().skip(first) {
             let step = &step.value;
             let (stable_replicas, canary_replicas) = canary::split(total, step.weight);
@@ -385,6 +376,77 @@ impl Run<'_> {
                 return self.on_interrupt(&plan.stable, subtree, index);
             }
         }
+        self.hand_over_and_promote(plan, subtree)
+    }
+
+    /// The HTTPRoute the steps re-weight (`strategy.httpRoute`), with its backends.
+    fn route(
+        &self,
+        source: &Files,
+    ) -> Result<Option<(&str, Vec<crate::render::overlay::RouteBackend>)>, CliError> {
+        let Some(name) = &self.env.strategy.http_route else {
+            return Ok(None);
+        };
+        let backends = crate::render::overlay::route_backends(source, name)
+            .map_err(|e| CliError::usage(e.to_string()))?
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "strategy.httpRoute '{name}': the source has no HTTPRoute of that name"
+                ))
+            })?;
+        Ok(Some((name.as_str(), backends)))
+    }
+
+    /// The final switch without a moment short of ready pods: first the new version at full
+    /// size under the stable names beside the canary (the handover), waited for; only then
+    /// the promotion, which removes the canary's copy. Committing the promotion straight
+    /// away would delete the canary's pods while the stable ones are still starting.
+    fn hand_over_and_promote(&self, plan: &Plan, subtree: Option<String>) -> Result<(), CliError> {
+        let rendered = render_env(
+            self.ctx,
+            self.loaded,
+            self.env,
+            plan.opened,
+            plan.signer.clone(),
+        )?;
+        let mut release = rendered.release();
+        release.strategy.canary = Some(CanaryState {
+            step: self.env.strategy.steps.len(),
+            weight: 100,
+            ..plan.stable_state.clone()
+        });
+        let mut new_files = rendered.files;
+        new_files.remove(RELEASE_FILE);
+        let source = super::steps::read_tree(&plan.opened.extracted.source_dir())?;
+        let route = self.route(&source)?;
+        // Both sides run the new version: the route may send everything to the stable names.
+        let files = canary::compose(&canary::Step {
+            stable: &new_files,
+            canary: &new_files,
+            workloads: &[],
+            stable_replicas: 0,
+            release: release_bytes(&release),
+            route: route.as_ref().map(|(name, backends)| canary::Route {
+                name,
+                backends,
+                weight: 0,
+            }),
+        });
+        self.ctx.ui.status(
+            "Handing over",
+            format!(
+                "{} {} in {}: stable at full size beside the canary",
+                release.app,
+                release.version,
+                self.name()
+            ),
+        );
+        let commit = self.commit(files, &release, Action::Handover, None, subtree)?;
+        let subtree = self.repo.subtree(&commit, self.dir);
+        if self.no_wait {
+            return crate::ui::emit(&format!("{commit}\n"));
+        }
+        self.wait_step(&commit, &plan.stable, subtree.clone())?;
         self.promote(plan, subtree)
     }
 

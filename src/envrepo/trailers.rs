@@ -15,6 +15,9 @@ pub enum Action {
     Preview,
     /// Blue-green: the live Service points at the new version.
     Switch,
+    /// Canary: the new version at full size under the stable names beside the canary, so
+    /// the canary's pods go only once the stable ones are ready.
+    Handover,
 }
 
 impl Action {
@@ -27,6 +30,7 @@ impl Action {
             Action::CanaryAbort => "canary-abort",
             Action::Preview => "preview",
             Action::Switch => "switch",
+            Action::Handover => "handover",
         }
     }
 }
@@ -78,6 +82,10 @@ impl Trailers {
             Action::CanaryAbort => format!(
                 "abort the canary in {}: back to {} {}",
                 self.env, self.app, self.version
+            ),
+            Action::Handover => format!(
+                "hand {} {} over from the canary in {}: stable at full size",
+                self.app, self.version, self.env
             ),
         };
         let canary = self

@@ -91,9 +91,10 @@ fn a_healthy_canary_steps_through_and_promotes() {
             .all(|m| m["check"] == "error-rate" && m["passed"] == true)
     );
     assert_eq!(
-        subjects(&stage, 4),
+        subjects(&stage, 5),
         [
             "deploy hello 1.1.0 to dev",
+            "hand hello 1.1.0 over from the canary in dev: stable at full size",
             "canary hello 1.1.0 in dev: step 3/3 at 100%",
             "canary hello 1.1.0 in dev: step 2/3 at 50%",
             "canary hello 1.1.0 in dev: step 1/3 at 10%",
@@ -102,9 +103,14 @@ fn a_healthy_canary_steps_through_and_promotes() {
     let trailers =
         stage
             .repo
-            .remote_git(&["log", "-1", "--skip=2", "--format=%(trailers)", "main"]);
+            .remote_git(&["log", "-1", "--skip=3", "--format=%(trailers)", "main"]);
     assert!(trailers.contains("Forge-Action: canary-step"), "{trailers}");
     assert!(trailers.contains("Forge-Canary-Weight: 50"), "{trailers}");
+    let handover =
+        stage
+            .repo
+            .remote_git(&["log", "-1", "--skip=1", "--format=%(trailers)", "main"]);
+    assert!(handover.contains("Forge-Action: handover"), "{handover}");
     assert!(
         !stage
             .repo

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+mod canary;
 mod flows;
 
 /// What the suite runs against.
@@ -289,6 +290,13 @@ impl App {
             engine = suite.engine,
         );
         std::fs::write(self.path().join("forge.yaml"), config).unwrap();
+    }
+
+    /// Edits the app's forge.yaml.
+    pub fn configure(&self, edit: impl Fn(String) -> String) {
+        let path = self.path().join("forge.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, edit(text)).unwrap();
     }
 
     /// Replaces the app's kustomize base with these manifests (file name, YAML), listed in
