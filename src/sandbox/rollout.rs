@@ -93,6 +93,7 @@ impl Controller {
                 reconcile(store, &deployment, now, &self.settings);
             }
         }
+        collect_garbage(store, now, &self.settings);
         remove_terminated_pods(store, now);
         store.revision() != before
     }
@@ -110,6 +111,61 @@ impl Controller {
             *seen = (generation, now);
         }
         now - seen.1 >= self.settings.controller_lag.as_secs_f64()
+    }
+}
+
+/// Starts a pod's grace period (once): it stays, Terminating, until the period is over.
+fn terminate(store: &mut Store, pod: &Value, now: Now, settings: &Settings) {
+    if pod["metadata"].get("deletionTimestamp").is_some() {
+        return;
+    }
+    let grace = settings.pod_grace_period.as_secs_f64();
+    let until = json!({"metadata": {
+        "deletionTimestamp": time((now + grace).ceil()),
+        "deletionGracePeriodSeconds": grace.ceil() as i64,
+    }});
+    let meta = &pod["metadata"];
+    let pod_key = key(
+        "pods",
+        meta["namespace"].as_str().unwrap_or_default(),
+        meta["name"].as_str().unwrap_or_default(),
+    );
+    let _ = store.patch(&pod_key, &until, Part::Whole);
+}
+
+/// The garbage collector: a deleted Deployment's ReplicaSets go, and their pods terminate.
+fn collect_garbage(store: &mut Store, now: Now, settings: &Settings) {
+    let orphans: Vec<(String, String)> = store
+        .list("replicasets.apps", None)
+        .into_iter()
+        .filter_map(|rs| {
+            let namespace = rs["metadata"]["namespace"].as_str()?;
+            let owner = rs.pointer("/metadata/annotations/sandbox.forge.dev~1deployment")?;
+            let owner = owner.as_str()?;
+            let gone = store
+                .get(&key("deployments.apps", namespace, owner))
+                .is_none();
+            gone.then(|| {
+                let name = rs["metadata"]["name"].as_str().unwrap_or_default();
+                (namespace.to_string(), name.to_string())
+            })
+        })
+        .collect();
+    for (namespace, name) in orphans {
+        let pods: Vec<Value> = store
+            .list("pods", Some(&namespace))
+            .into_iter()
+            .filter(|pod| {
+                pod.pointer("/metadata/annotations/sandbox.forge.dev~1replicaset")
+                    .and_then(Value::as_str)
+                    == Some(name.as_str())
+            })
+            .cloned()
+            .collect();
+        for pod in &pods {
+            terminate(store, pod, now, settings);
+        }
+        let _ = store.delete(&key("replicasets.apps", &namespace, &name));
     }
 }
 
@@ -290,9 +346,11 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         .to_string();
     let step = settings.pod_ready_after.as_secs_f64();
     let mut ready_new = 0;
+    let mut wanted_pods = std::collections::BTreeSet::new();
     for i in 0..desired {
         // Pods started anew get new names, as the ReplicaSet controller gives them.
         let pod_name = format!("{new_rs}-{}", pod_suffix(&format!("{new_rs}/{started}"), i));
+        wanted_pods.insert(pod_name.clone());
         let ready_at = started + step * (i + 1) as f64;
         let crashed = bad.is_some();
         let ready = !crashed && now >= ready_at;
@@ -346,6 +404,22 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         }
     }
 
+    // Scaled down: the ReplicaSet's pods beyond its count terminate at once.
+    let surplus: Vec<Value> = store
+        .list("pods", Some(namespace))
+        .into_iter()
+        .filter(|pod| {
+            pod.pointer("/metadata/annotations/sandbox.forge.dev~1replicaset")
+                .and_then(Value::as_str)
+                == Some(new_rs.as_str())
+                && !wanted_pods.contains(pod["metadata"]["name"].as_str().unwrap_or_default())
+        })
+        .cloned()
+        .collect();
+    for pod in &surplus {
+        terminate(store, pod, now, settings);
+    }
+
     // Old ReplicaSets go once the new one is fully available.
     let complete = ready_new == desired;
     for rs in &owned {
@@ -363,14 +437,8 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
                 .pointer("/metadata/annotations/sandbox.forge.dev~1replicaset")
                 .and_then(Value::as_str)
                 == Some(rs_name);
-            if of_this_replica_set && pod["metadata"].get("deletionTimestamp").is_none() {
-                let grace = settings.pod_grace_period.as_secs_f64();
-                let until = json!({"metadata": {
-                    "deletionTimestamp": time((now + grace).ceil()),
-                    "deletionGracePeriodSeconds": grace.ceil() as i64,
-                }});
-                let name = pod["metadata"]["name"].as_str().unwrap_or_default();
-                let _ = store.patch(&key("pods", namespace, name), &until, Part::Whole);
+            if of_this_replica_set {
+                terminate(store, &pod, now, settings);
             }
         }
         if rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(0) {
@@ -456,10 +524,16 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
     if super::store::without_timestamps(&current_status)
         != super::store::without_timestamps(&status)
     {
+        // A merge patch keeps what it does not mention: a field the controller leaves out
+        // (no ready replicas) is removed with null.
+        let mut patch = status.clone();
+        if available == 0 {
+            patch["readyReplicas"] = Value::Null;
+        }
         store
             .patch(
                 &key("deployments.apps", namespace, name),
-                &json!({"status": status}),
+                &json!({"status": patch}),
                 Part::Status,
             )
             .ok();
@@ -727,6 +801,29 @@ mod tests {
         let pods = store.list("pods", Some("demo"));
         assert_eq!(pods.len(), 1);
         assert_eq!(pods[0]["spec"]["containers"][0]["image"], "web:2");
+    }
+
+    #[test]
+    fn a_deleted_deployments_replica_sets_go_and_its_pods_terminate() {
+        let mut store = Store::default();
+        let mut controller = Controller::new(settings());
+        let k = key("deployments.apps", "demo", "web");
+        store
+            .create(k.clone(), deployment("web:1", 2), "t")
+            .unwrap();
+        controller.step(&mut store, 1000.0);
+        controller.step(&mut store, 1003.0);
+        store.delete(&k).unwrap();
+        controller.step(&mut store, 1004.0);
+        assert!(store.list("replicasets.apps", Some("demo")).is_empty());
+        let pods = store.list("pods", Some("demo"));
+        assert_eq!(pods.len(), 2, "Terminating for their grace period");
+        assert!(
+            pods.iter()
+                .all(|pod| pod["metadata"]["deletionTimestamp"].is_string())
+        );
+        controller.step(&mut store, 1009.0);
+        assert!(store.list("pods", Some("demo")).is_empty());
     }
 
     #[test]

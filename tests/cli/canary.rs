@@ -5,6 +5,7 @@
 use crate::rollout::{Stage, json};
 use crate::{require_tool, stderr};
 use serde_json::Value;
+use std::path::Path;
 
 /// A dev env with two replicas and a canary at 10%, 50% then 100%, its analysis an error-rate
 /// query against the sandbox's own query API.
@@ -74,7 +75,20 @@ fn a_healthy_canary_steps_through_and_promotes() {
     }
     let stage = canary_stage(&[]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    let output = stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--output", "json"]);
+    // Sampled as on the real stack (tests/e2e/canary.rs): never fewer than 2 pods serve
+    // through the final switch.
+    let (output, samples) = crate::serving::sampled(
+        Path::new("kubectl"),
+        &stage.sandbox.dir.join("kubeconfig"),
+        "hello-dev",
+        || stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--output", "json"]),
+    );
+    let (fewest, seen) =
+        crate::serving::fewest_serving_through_the_final_switch(&samples, "hello-canary", 2);
+    assert!(
+        fewest >= 2,
+        "{seen} samples; the fewest serving pods was {fewest}"
+    );
     let err = stderr(&output);
     assert!(err.contains("step 1/3: 10% (1 canary, 1 stable)"), "{err}");
     assert!(

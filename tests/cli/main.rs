@@ -14,6 +14,8 @@ mod render;
 mod rollout;
 mod sandbox;
 mod servers;
+#[path = "../support/serving.rs"]
+mod serving;
 mod signing;
 mod terminal;
 mod transports;

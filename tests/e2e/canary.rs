@@ -2,49 +2,7 @@
 //! endpoints at once: what the sandbox cannot show.
 
 use crate::App;
-use serde_json::Value;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// What one look at the namespace saw: the Deployments' names and the pods serving.
-struct Sample {
-    deployments: Vec<(String, i64)>,
-    /// Ready pods not being deleted (a deleted pod leaves its Service's endpoints at once).
-    serving: usize,
-}
-
-fn sample(app: &App, namespace: &str) -> Option<Sample> {
-    let output = std::process::Command::new(&app.suite.kubectl)
-        .args(["get", "deployments,pods", "-n", namespace, "-o", "json"])
-        .env("KUBECONFIG", &app.suite.kubeconfig)
-        .output()
-        .ok()?;
-    let list: Value = serde_json::from_slice(&output.stdout).ok()?;
-    let items = list["items"].as_array()?;
-    let deployments = items
-        .iter()
-        .filter(|item| item["kind"] == "Deployment")
-        .map(|d| {
-            let name = d["metadata"]["name"].as_str().unwrap_or("?").to_string();
-            (name, d["status"]["readyReplicas"].as_i64().unwrap_or(0))
-        })
-        .collect();
-    let serving = items
-        .iter()
-        .filter(|item| item["kind"] == "Pod" && item["metadata"]["deletionTimestamp"].is_null())
-        .filter(|pod| {
-            pod["status"]["conditions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|c| c["type"] == "Ready" && c["status"] == "True")
-        })
-        .count();
-    Some(Sample {
-        deployments,
-        serving,
-    })
-}
+use crate::serving::{fewest_serving_through_the_final_switch, sampled};
 
 /// The final switch from the canary at 100% to the promoted release never serves from fewer
 /// pods than the env's replicas: a watcher samples the namespace through the whole release.
@@ -61,40 +19,19 @@ fn the_canarys_final_switch_never_has_fewer_ready_pods_than_replicas() {
     let image = app.suite.image.clone();
     app.release("1.0.0", &image, &[]).expect(0, "deploy 1.0.0");
     let namespace = app.namespace("dev");
-    let done = Arc::new(AtomicBool::new(false));
-    let samples = std::thread::scope(|scope| {
-        let watcher = scope.spawn(|| {
-            let mut samples = Vec::new();
-            while !done.load(Ordering::SeqCst) {
-                if let Some(sample) = sample(&app, &namespace) {
-                    samples.push(sample);
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            samples
-        });
-        // Another tag of the same image: a new release that starts like the first.
-        let next = format!("{}-next", image.trim_end_matches("-next"));
-        let shipped = app.release("1.1.0", &next, &[]);
-        done.store(true, Ordering::SeqCst);
-        shipped.expect(0, "canary 1.1.0 through 34% and 100%");
-        watcher.join().unwrap()
-    });
-    // The final switch starts once the canary serves alone at full size.
-    let canary_at_full = samples
-        .iter()
-        .position(|s| {
-            s.deployments
-                .iter()
-                .any(|(name, ready)| name == "web-canary" && *ready == 3)
-        })
-        .expect("the canary reached 3 ready pods at 100%");
-    let switch = &samples[canary_at_full..];
-    let fewest = switch.iter().map(|s| s.serving).min().unwrap();
+    // Another tag of the same image: a new release that starts like the first.
+    let next = format!("{image}-next");
+    let (shipped, samples) = sampled(
+        &app.suite.kubectl,
+        &app.suite.kubeconfig,
+        &namespace,
+        || app.release("1.1.0", &next, &[]),
+    );
+    shipped.expect(0, "canary 1.1.0 through 34% and 100%");
+    let (fewest, seen) = fewest_serving_through_the_final_switch(&samples, "web-canary", 3);
     assert!(
         fewest >= 3,
-        "{} samples through the final switch; the fewest serving pods was {fewest}",
-        switch.len()
+        "{seen} samples through the final switch; the fewest serving pods was {fewest}"
     );
     let last = samples.last().unwrap();
     assert_eq!(

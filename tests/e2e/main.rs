@@ -22,6 +22,8 @@ use std::sync::OnceLock;
 
 mod canary;
 mod flows;
+#[path = "../support/serving.rs"]
+mod serving;
 
 /// What the suite runs against.
 pub struct Suite {

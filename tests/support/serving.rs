@@ -1,0 +1,91 @@
+//! Samples a namespace while a release runs: which Deployments are ready and how many pods
+//! serve. Shared by the sandbox's tests and the real stack's, so both judge the same way.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What one look at the namespace saw.
+pub struct Sample {
+    /// Each Deployment's name and ready replicas.
+    pub deployments: Vec<(String, i64)>,
+    /// Ready pods not being deleted (a deleted pod leaves its Service's endpoints at once).
+    pub serving: usize,
+}
+
+fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> {
+    let output = Command::new(kubectl)
+        .args(["get", "deployments,pods", "-n", namespace, "-o", "json"])
+        .env("KUBECONFIG", kubeconfig)
+        .output()
+        .ok()?;
+    let list: Value = serde_json::from_slice(&output.stdout).ok()?;
+    let items = list["items"].as_array()?;
+    let deployments = items
+        .iter()
+        .filter(|item| item["kind"] == "Deployment")
+        .map(|d| {
+            let name = d["metadata"]["name"].as_str().unwrap_or("?").to_string();
+            (name, d["status"]["readyReplicas"].as_i64().unwrap_or(0))
+        })
+        .collect();
+    let serving = items
+        .iter()
+        .filter(|item| item["kind"] == "Pod" && item["metadata"]["deletionTimestamp"].is_null())
+        .filter(|pod| {
+            pod["status"]["conditions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+        .count();
+    Some(Sample {
+        deployments,
+        serving,
+    })
+}
+
+/// Runs `release` while sampling `namespace` every 50 ms; returns its result and the samples.
+pub fn sampled<R>(
+    kubectl: &Path,
+    kubeconfig: &Path,
+    namespace: &str,
+    release: impl FnOnce() -> R,
+) -> (R, Vec<Sample>) {
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            let mut samples = Vec::new();
+            while !done.load(Ordering::SeqCst) {
+                samples.extend(sample(kubectl, kubeconfig, namespace));
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            samples
+        });
+        let result = release();
+        done.store(true, Ordering::SeqCst);
+        (result, watcher.join().unwrap())
+    })
+}
+
+/// The fewest pods serving through a canary's final switch: from the first sample where the
+/// canary Deployment runs `replicas` ready pods alone at 100%, to the end.
+pub fn fewest_serving_through_the_final_switch(
+    samples: &[Sample],
+    canary: &str,
+    replicas: i64,
+) -> (usize, usize) {
+    let start = samples
+        .iter()
+        .position(|s| {
+            s.deployments
+                .iter()
+                .any(|(name, ready)| name == canary && *ready == replicas)
+        })
+        .unwrap_or_else(|| panic!("{canary} never had {replicas} ready pods"));
+    let switch = &samples[start..];
+    let fewest = switch.iter().map(|s| s.serving).min().unwrap_or(0);
+    (fewest, switch.len())
+}
