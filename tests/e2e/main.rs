@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 
 mod canary;
 mod flows;
+mod helm;
 #[path = "../support/serving.rs"]
 mod serving;
 
