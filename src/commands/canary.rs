@@ -188,9 +188,6 @@ fn control(
         action: Action::Deploy,
     };
     match control {
-        Control::Promote if env.strategy.kind == crate::config::StrategyKind::BlueGreen => {
-            run.promote(&plan, now.subtree)
-        }
         Control::Promote => run.hand_over_and_promote(&plan, now.subtree),
         _ => run.steps(&plan, state.step, now.subtree),
     }
@@ -398,9 +395,10 @@ impl Run<'_> {
     }
 
     /// The final switch without a moment short of ready pods: first the new version at full
-    /// size under the stable names beside the canary (the handover), waited for; only then
-    /// the promotion, which removes the canary's copy. Committing the promotion straight
-    /// away would delete the canary's pods while the stable ones are still starting.
+    /// size under the main names beside the canary or preview (the handover), waited for;
+    /// only then the promotion, which removes the copy. Committing the promotion straight
+    /// away would delete the copy's pods while the main ones are still starting (and, for
+    /// blue-green, point the live Services back at the old version's pods meanwhile).
     fn hand_over_and_promote(&self, plan: &Plan, subtree: Option<String>) -> Result<(), CliError> {
         let rendered = render_env(
             self.ctx,
@@ -418,24 +416,44 @@ impl Run<'_> {
         let mut new_files = rendered.files;
         new_files.remove(RELEASE_FILE);
         let source = super::steps::read_tree(&plan.opened.extracted.source_dir())?;
-        let route = self.route(&source)?;
-        // Both sides run the new version: the route may send everything to the stable names.
-        let files = canary::compose(&canary::Step {
-            stable: &new_files,
-            canary: &new_files,
-            workloads: &[],
-            stable_replicas: 0,
-            release: release_bytes(&release),
-            route: route.as_ref().map(|(name, backends)| canary::Route {
-                name,
-                backends,
-                weight: 0,
-            }),
-        });
+        let (files, beside) = match self.env.strategy.kind {
+            // The live Services stay on the preview while the main names roll to the new
+            // version: traffic never goes back to the old one.
+            crate::config::StrategyKind::BlueGreen => {
+                let selectors = crate::render::overlay::service_selectors(&source)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+                let files = canary::compose_preview(
+                    &new_files,
+                    &new_files,
+                    &selectors,
+                    true,
+                    release_bytes(&release),
+                );
+                (files, "the preview")
+            }
+            _ => {
+                let route = self.route(&source)?;
+                // Both sides run the new version: the route may send everything to the
+                // stable names.
+                let files = canary::compose(&canary::Step {
+                    stable: &new_files,
+                    canary: &new_files,
+                    workloads: &[],
+                    stable_replicas: 0,
+                    release: release_bytes(&release),
+                    route: route.as_ref().map(|(name, backends)| canary::Route {
+                        name,
+                        backends,
+                        weight: 0,
+                    }),
+                });
+                (files, "the canary")
+            }
+        };
         self.ctx.ui.status(
             "Handing over",
             format!(
-                "{} {} in {}: stable at full size beside the canary",
+                "{} {} in {}: the main names at full size beside {beside}",
                 release.app,
                 release.version,
                 self.name()
@@ -508,7 +526,7 @@ impl Run<'_> {
                 .status("Keeping", format!("the old version for {keep}"));
             std::thread::sleep(keep.0);
         }
-        self.promote(plan, subtree)
+        self.hand_over_and_promote(plan, subtree)
     }
 
     /// Waits for a step's commit and returns its workloads' namespace; a failed rollout

@@ -15,8 +15,8 @@ pub enum Action {
     Preview,
     /// Blue-green: the live Service points at the new version.
     Switch,
-    /// Canary: the new version at full size under the stable names beside the canary, so
-    /// the canary's pods go only once the stable ones are ready.
+    /// Canary or blue-green: the new version at full size under the main names beside the
+    /// canary or preview, so the copy's pods go only once the main ones are ready.
     Handover,
 }
 
@@ -84,7 +84,7 @@ impl Trailers {
                 self.env, self.app, self.version
             ),
             Action::Handover => format!(
-                "hand {} {} over from the canary in {}: stable at full size",
+                "hand {} {} over to the main names in {}",
                 self.app, self.version, self.env
             ),
         };

@@ -108,7 +108,7 @@ fn a_healthy_canary_steps_through_and_promotes() {
         subjects(&stage, 5),
         [
             "deploy hello 1.1.0 to dev",
-            "hand hello 1.1.0 over from the canary in dev: stable at full size",
+            "hand hello 1.1.0 over to the main names in dev",
             "canary hello 1.1.0 in dev: step 3/3 at 100%",
             "canary hello 1.1.0 in dev: step 2/3 at 50%",
             "canary hello 1.1.0 in dev: step 1/3 at 10%",

@@ -2,7 +2,7 @@
 //! endpoints at once: what the sandbox cannot show.
 
 use crate::App;
-use crate::serving::{fewest_serving_through_the_final_switch, sampled};
+use crate::serving::{assert_no_way_back, fewest_serving_through_the_final_switch, sampled};
 
 /// The final switch from the canary at 100% to the promoted release never serves from fewer
 /// pods than the env's replicas: a watcher samples the namespace through the whole release.
@@ -49,4 +49,38 @@ fn the_canarys_final_switch_never_has_fewer_ready_pods_than_replicas() {
         actions,
         ["deploy", "handover", "canary-step", "canary-step"]
     );
+}
+
+/// Blue-green on a real cluster: once the live Service sends traffic to the new version, it
+/// never sends any to the old one again (not while the main names roll to the new version,
+/// nor when the preview goes), and never to fewer pods than the env's replicas.
+#[test]
+fn blue_green_never_sends_traffic_back_to_the_old_version() {
+    let app = App::start();
+    app.configure(|text| {
+        text.replacen(
+            "  - name: dev\n",
+            "  - name: dev\n    replicas: 2\n    strategy:\n      type: blueGreen\n",
+            1,
+        )
+    });
+    let image = app.suite.image.clone();
+    app.release("1.0.0", &image, &[]).expect(0, "deploy 1.0.0");
+    let next = format!("{image}-next");
+    let (shipped, samples) = sampled(
+        &app.suite.kubectl,
+        &app.suite.kubeconfig,
+        &app.namespace("dev"),
+        || app.release("1.1.0", &next, &[]),
+    );
+    shipped.expect(0, "blue-green 1.1.0");
+    let after_switch = assert_no_way_back(&samples, "web", &next, 2);
+    assert!(after_switch > 0);
+    let actions: Vec<String> = app
+        .history("dev")
+        .iter()
+        .take(4)
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["deploy", "handover", "switch", "preview"]);
 }

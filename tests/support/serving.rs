@@ -1,7 +1,9 @@
-//! Samples a namespace while a release runs: which Deployments are ready and how many pods
-//! serve. Shared by the sandbox's tests and the real stack's, so both judge the same way.
+//! Samples a namespace while a release runs: which Deployments are ready, how many pods serve,
+//! and which images each Service sends traffic to. Shared by the sandbox's tests and the real
+//! stack's, so both judge the same way.
 
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,11 +14,20 @@ pub struct Sample {
     pub deployments: Vec<(String, i64)>,
     /// Ready pods not being deleted (a deleted pod leaves its Service's endpoints at once).
     pub serving: usize,
+    /// Per Service, the image of each serving pod its selector picks.
+    pub behind: BTreeMap<String, Vec<String>>,
 }
 
 fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> {
     let output = Command::new(kubectl)
-        .args(["get", "deployments,pods", "-n", namespace, "-o", "json"])
+        .args([
+            "get",
+            "deployments,pods,services",
+            "-n",
+            namespace,
+            "-o",
+            "json",
+        ])
         .env("KUBECONFIG", kubeconfig)
         .output()
         .ok()?;
@@ -30,7 +41,7 @@ fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> 
             (name, d["status"]["readyReplicas"].as_i64().unwrap_or(0))
         })
         .collect();
-    let serving = items
+    let serving: Vec<&Value> = items
         .iter()
         .filter(|item| item["kind"] == "Pod" && item["metadata"]["deletionTimestamp"].is_null())
         .filter(|pod| {
@@ -40,10 +51,32 @@ fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> 
                 .flatten()
                 .any(|c| c["type"] == "Ready" && c["status"] == "True")
         })
-        .count();
+        .collect();
+    let behind = items
+        .iter()
+        .filter(|item| item["kind"] == "Service")
+        .filter_map(|service| {
+            let selector = service["spec"]["selector"].as_object()?;
+            let images = serving
+                .iter()
+                .filter(|pod| {
+                    selector
+                        .iter()
+                        .all(|(key, value)| pod["metadata"]["labels"][key] == *value)
+                })
+                .map(|pod| {
+                    let image = &pod["spec"]["containers"][0]["image"];
+                    image.as_str().unwrap_or("?").to_string()
+                })
+                .collect();
+            Some((service["metadata"]["name"].as_str()?.to_string(), images))
+        })
+        .collect();
+    let serving = serving.len();
     Some(Sample {
         deployments,
         serving,
+        behind,
     })
 }
 
@@ -88,4 +121,28 @@ pub fn fewest_serving_through_the_final_switch(
     let switch = &samples[start..];
     let fewest = switch.iter().map(|s| s.serving).min().unwrap_or(0);
     (fewest, switch.len())
+}
+
+/// Through a blue-green release: once `service` first sends traffic to `new_image`, it never
+/// again sends any to another image, and always to at least `replicas` pods. Returns how many
+/// samples that covered.
+pub fn assert_no_way_back(
+    samples: &[Sample],
+    service: &str,
+    new_image: &str,
+    replicas: usize,
+) -> usize {
+    let images = |s: &Sample| s.behind.get(service).cloned().unwrap_or_default();
+    let start = samples
+        .iter()
+        .position(|s| images(s).iter().any(|image| image == new_image))
+        .unwrap_or_else(|| panic!("{service} never sent traffic to {new_image}"));
+    for (index, sample) in samples[start..].iter().enumerate() {
+        let behind = images(sample);
+        assert!(
+            behind.len() >= replicas && behind.iter().all(|image| image == new_image),
+            "sample {index} after the switch: {service} sends traffic to {behind:?}"
+        );
+    }
+    samples.len() - start
 }
