@@ -285,6 +285,23 @@ pub fn note(obj: &Value) -> Option<String> {
     None
 }
 
+/// `(ready, wanted)` pods of a workload, for `forge status`: replicas for a Deployment or
+/// StatefulSet, nodes for a DaemonSet (which has no `spec.replicas`).
+pub fn readiness(obj: &Value) -> (u64, u64) {
+    let count =
+        |pointer: &str, default: i64| u64::try_from(int(obj, pointer, default)).unwrap_or(0);
+    match obj["kind"].as_str() {
+        Some("DaemonSet") => (
+            count("/status/numberReady", 0),
+            count("/status/desiredNumberScheduled", 0),
+        ),
+        _ => (
+            count("/status/readyReplicas", 0),
+            count("/spec/replicas", 1),
+        ),
+    }
+}
+
 /// The Deployment's current ReplicaSet: owned by it (by uid; by name prefix and labels when
 /// the uid is missing) with the Deployment's revision, or its pod template when the
 /// Deployment has no revision annotation yet.
@@ -582,6 +599,17 @@ mod tests {
         let mut resumed = paused;
         resumed["spec"]["paused"] = false.into();
         assert!(pending(workload(&resumed)).contains("0/2 replicas updated"));
+    }
+
+    #[test]
+    fn readiness_counts_replicas_or_nodes() {
+        assert_eq!(readiness(&fixture("daemonset-rolling-out.json")), (3, 3));
+        assert_eq!(readiness(&fixture("daemonset-crash-looping.json")), (2, 3));
+        assert_eq!(
+            readiness(&fixture("statefulset-crash-looping.json")),
+            (2, 3)
+        );
+        assert_eq!(readiness(&fixture("deployment-paused.json")), (2, 2));
     }
 
     #[test]
