@@ -338,9 +338,8 @@ async fn roll_out(
             };
             match workload(object) {
                 Verdict::Done => {}
-                Verdict::Failed(cause) => {
-                    return Step::Failed(Failure::new(format!("{reference}: {cause}")));
-                }
+                // The verdict names the workload already (`Deployment ns/name: …`).
+                Verdict::Failed(cause) => return Step::Failed(Failure::new(cause)),
                 Verdict::Pending(text) => {
                     let judged = judge_pods(seen, reference, object, &target.crash);
                     stuck = judged.stuck;

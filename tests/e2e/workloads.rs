@@ -325,10 +325,9 @@ fn a_paused_deployment_fails_fast_and_says_how_to_resume_it() {
         started.elapsed()
     );
     let err = &run.stderr;
-    assert!(err.contains("1.1.0 failed in dev"), "{err}");
     assert!(
         err.contains(&format!(
-            "Deployment {ns}/web: paused (spec.paused: true): 0/2 replicas updated, and none will \
+            "1.1.0 failed in dev: Deployment {ns}/web: paused (spec.paused: true): 0/2 replicas updated, and none will \
              be until it is resumed; resume it with `kubectl rollout resume deployment/web -n {ns}`",
             ns = app.namespace("dev")
         )),
