@@ -345,19 +345,44 @@ mod tests {
         assert!(by_revision(&applied, &replica_sets, &pods).is_some());
     }
 
+    // The StatefulSet and DaemonSet fixtures below are real: captured from the real stack
+    // (kube-controller-manager v1.36.3, kwok nodes) while they rolled out. They show what the
+    // controllers write: a StatefulSet's pods carry its full revision name
+    // (`controller-revision-hash: db-5fcbb96bcd`, = status.updateRevision), a DaemonSet's pods
+    // only the hash (`7ddf95f87`), which its ControllerRevision (`agent-7ddf95f87`) carries as
+    // the same label.
+
     #[test]
     fn a_stateful_sets_pods_split_by_its_update_revision() {
-        let pods = list("pods-statefulset-rolling-out.json");
-        let rolling = fixture("statefulset-rolling-out.json");
+        let pods = list("pods-workloads-crash-looping.json");
+        let rolling = fixture("statefulset-crash-looping.json");
+        assert_eq!(rolling["status"]["updateRevision"], "db-769499b757");
         let split = by_revision(&rolling, &[], &pods).unwrap();
         assert_eq!(names(&split.current), ["db-2"]);
         assert_eq!(
             names(&split.previous),
-            ["db-1", "db-0"],
-            "another StatefulSet's pod is neither"
+            ["db-0", "db-1"],
+            "the DaemonSets' and the Deployment's pods are neither"
         );
         let stuck = stuck_pods(&split.current, &CrashPolicy::default(), 0.0);
-        assert_eq!(stuck_names(&stuck), ["db-2"]);
+        assert_eq!(
+            stuck,
+            [StuckPod {
+                name: "db-2".into(),
+                container: "db".into(),
+                reason: "CrashLoopBackOff".into(),
+                restarts: 11,
+                message: "back-off 110s restarting failed container=db; last exit: Error (exit \
+                          code 1)"
+                    .into(),
+            }]
+        );
+        // Partition 2: db-2 runs the new revision, db-0 and db-1 stay at the previous one.
+        let pods = list("pods-statefulset-partitioned.json");
+        let partitioned = fixture("statefulset-partitioned.json");
+        let split = by_revision(&partitioned, &[], &pods).unwrap();
+        assert_eq!(names(&split.current), ["db-2"]);
+        assert_eq!(names(&split.previous), ["db-0", "db-1"]);
     }
 
     #[test]
@@ -365,12 +390,15 @@ mod tests {
         let pods = list("pods-daemonset-rolling-out.json");
         let revisions = list("controllerrevisions-daemonset.json");
         let rolling = fixture("daemonset-rolling-out.json");
+        assert_eq!(revisions[1]["metadata"]["name"], "agent-7ddf95f87");
+        assert_eq!(
+            revisions[1]["metadata"]["labels"][REVISION_HASH],
+            "7ddf95f87"
+        );
         let split = by_revision(&rolling, &revisions, &pods).unwrap();
-        assert_eq!(names(&split.current), ["agent-k2x8p"]);
-        assert_eq!(names(&split.previous), ["agent-m9q4z", "agent-w3r7t"]);
-        assert_eq!(split.terminating(), 1);
-        let stuck = stuck_pods(&split.current, &CrashPolicy::default(), 0.0);
-        assert_eq!(stuck_names(&stuck), ["agent-k2x8p"]);
+        assert_eq!(names(&split.current), ["agent-mdjkg"]);
+        assert_eq!(names(&split.previous), ["agent-lxt55", "agent-vnzxn"]);
+        assert_eq!(split.terminating(), 1, "agent-lxt55 is being replaced");
         // Without the hash label, the revision's name carries it.
         let unlabelled: Vec<Value> = revisions
             .into_iter()
@@ -380,18 +408,50 @@ mod tests {
             })
             .collect();
         let split = by_revision(&rolling, &unlabelled, &pods).unwrap();
-        assert_eq!(names(&split.current), ["agent-k2x8p"]);
+        assert_eq!(names(&split.current), ["agent-mdjkg"]);
         assert_eq!(by_revision(&rolling, &[], &pods), None);
     }
 
     #[test]
+    fn a_daemon_sets_crash_looping_pod_of_its_new_revision_is_stuck() {
+        let pods = list("pods-workloads-crash-looping.json");
+        let revisions = list("controllerrevisions-daemonset-crash-looping.json");
+        let rolling = fixture("daemonset-crash-looping.json");
+        let split = by_revision(&rolling, &revisions, &pods).unwrap();
+        assert_eq!(names(&split.current), ["agent-gmnjj"]);
+        assert_eq!(
+            names(&split.previous),
+            ["agent-cl9qf", "agent-x4x84"],
+            "the other DaemonSet's pods are neither"
+        );
+        let stuck = stuck_pods(&split.current, &CrashPolicy::default(), 0.0);
+        assert_eq!(stuck_names(&stuck), ["agent-gmnjj"]);
+        assert_eq!(stuck[0].reason, "CrashLoopBackOff");
+        assert!(stuck_pods(&split.previous, &CrashPolicy::default(), 0.0).is_empty());
+    }
+
+    #[test]
+    fn an_on_delete_daemon_sets_old_pods_are_not_its_new_revisions() {
+        let pods = list("pods-daemonset-ondelete.json");
+        let revisions = list("controllerrevisions-daemonset-ondelete.json");
+        let on_delete = fixture("daemonset-ondelete.json");
+        let split = by_revision(&on_delete, &revisions, &pods).unwrap();
+        assert!(split.current.is_empty(), "nobody deleted a pod yet");
+        assert_eq!(
+            names(&split.previous),
+            ["node-agent-dhgvw", "node-agent-sg2gj", "node-agent-w9dvz"]
+        );
+    }
+
+    #[test]
     fn terminating_pods_of_the_current_revision_are_not_judged() {
-        let pods = list("pods-daemonset-rolling-out.json");
-        let mut doomed = pods[0].clone();
-        doomed["metadata"]["deletionTimestamp"] = "2026-11-24T12:00:40Z".into();
+        let pods = list("pods-workloads-crash-looping.json");
+        let crashing = &pods[1];
+        let mut doomed = crashing.clone();
+        doomed["metadata"]["deletionTimestamp"] = "2026-12-02T03:15:00Z".into();
         assert!(stuck_pods(&[&doomed], &CrashPolicy::default(), 0.0).is_empty());
         assert_eq!(
-            stuck_pods(&[&pods[0]], &CrashPolicy::default(), 0.0).len(),
+            stuck_pods(&[crashing], &CrashPolicy::default(), 0.0).len(),
             1
         );
     }

@@ -50,6 +50,9 @@ pub fn workload(obj: &Value) -> Verdict {
 }
 
 fn deployment(obj: &Value) -> Verdict {
+    if paused(obj) {
+        return paused_deployment(obj);
+    }
     // Without a progress deadline the controller never sets Progressing, so kstatus does not
     // wait for it (i32::MAX is how the controller spells "none").
     let deadline = obj
@@ -100,14 +103,6 @@ fn deployment(obj: &Value) -> Verdict {
 }
 
 fn stateful_set(obj: &Value) -> Verdict {
-    // OnDelete: the user replaces pods by hand, so there is no rollout to wait for.
-    if obj
-        .pointer("/spec/updateStrategy/type")
-        .and_then(Value::as_str)
-        == Some("OnDelete")
-    {
-        return Verdict::Done;
-    }
     let wanted = int(obj, "/spec/replicas", 1);
     let replicas = int(obj, "/status/replicas", 0);
     let ready = int(obj, "/status/readyReplicas", 0);
@@ -120,26 +115,37 @@ fn stateful_set(obj: &Value) -> Verdict {
     if wanted > ready {
         return Verdict::Pending(format!("{ready}/{wanted} replicas ready"));
     }
+    // OnDelete: the controller replaces no pod, so there is no rollout to wait for (kstatus
+    // calls it Current at once; forge still waits for the pods to exist and be ready, as it
+    // does for a DaemonSet). [`note`] says which pods still run the previous revision.
+    if on_delete(obj) {
+        return Verdict::Done;
+    }
     if replicas > wanted {
         return Verdict::Pending(format!(
             "{} replicas pending termination",
             replicas - wanted
         ));
     }
-    // A partitioned rollout only updates the ordinals at or above the partition.
+    // A partitioned rollout only updates the ordinals at or above the partition. The API
+    // server defaults the partition to 0, so on real objects this is the rule for every
+    // RollingUpdate StatefulSet (the revision checks below serve objects without it).
     if partition != -1 {
         let to_update = (wanted - partition).max(0);
         if updated < to_update {
-            return Verdict::Pending(format!(
-                "{updated}/{to_update} replicas updated (partition {partition})"
-            ));
+            let which = if partition > 0 {
+                format!("(partition {partition})")
+            } else {
+                format!(
+                    "to revision {}",
+                    obj.pointer("/status/updateRevision")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?")
+                )
+            };
+            return Verdict::Pending(format!("{updated}/{to_update} replicas updated {which}"));
         }
         return Verdict::Done;
-    }
-    if wanted > current {
-        return Verdict::Pending(format!(
-            "{current}/{wanted} replicas at the current revision"
-        ));
     }
     let current_revision = obj
         .pointer("/status/currentRevision")
@@ -147,7 +153,13 @@ fn stateful_set(obj: &Value) -> Verdict {
     let update_revision = obj
         .pointer("/status/updateRevision")
         .and_then(Value::as_str);
-    if current_revision.unwrap_or_default() != update_revision.unwrap_or_default() {
+    // kstatus waits for currentReplicas == replicas, then currentRevision == updateRevision.
+    // Mid-rollout currentReplicas counts the pods still at the *previous* revision (the
+    // controller moves currentRevision only once every pod is updated), so the count people
+    // want to read is updatedReplicas.
+    if wanted > current
+        || current_revision.unwrap_or_default() != update_revision.unwrap_or_default()
+    {
         return Verdict::Pending(format!(
             "{updated}/{wanted} replicas updated to revision {}",
             update_revision.unwrap_or("?")
@@ -165,15 +177,128 @@ fn daemon_set(obj: &Value) -> Verdict {
     let updated = int(obj, "/status/updatedNumberScheduled", 0);
     let available = int(obj, "/status/numberAvailable", 0);
     let ready = int(obj, "/status/numberReady", 0);
-    let counts = format!(
-        "{updated}/{desired} pods updated, {ready}/{desired} ready, {available}/{desired} available"
-    );
     if desired > current {
-        Verdict::Pending(format!("{current}/{desired} pods scheduled"))
-    } else if desired > updated || desired > available || desired > ready {
-        Verdict::Pending(counts)
+        return Verdict::Pending(format!("{current}/{desired} pods scheduled"));
+    }
+    // OnDelete: the controller replaces no pod until someone deletes it, so
+    // updatedNumberScheduled stays where it is and waiting for it would wait forever.
+    // kstatus has no such case for DaemonSets (it would wait), `kubectl rollout status` refuses
+    // ("only available for RollingUpdate strategy type"); forge does as kstatus does for an
+    // OnDelete StatefulSet: every node runs a ready pod and that is done. [`note`] says which
+    // pods still run the previous revision.
+    if on_delete(obj) {
+        if desired > available || desired > ready {
+            return Verdict::Pending(format!(
+                "{ready}/{desired} pods ready, {available}/{desired} available"
+            ));
+        }
+        return Verdict::Done;
+    }
+    if desired > updated || desired > available || desired > ready {
+        Verdict::Pending(format!(
+            "{updated}/{desired} pods updated, {ready}/{desired} ready, {available}/{desired} available"
+        ))
     } else {
         Verdict::Done
+    }
+}
+
+fn on_delete(obj: &Value) -> bool {
+    obj.pointer("/spec/updateStrategy/type")
+        .and_then(Value::as_str)
+        == Some("OnDelete")
+}
+
+fn paused(obj: &Value) -> bool {
+    obj.pointer("/spec/paused").and_then(Value::as_bool) == Some(true)
+}
+
+/// A paused Deployment. The controller still scales it and keeps its status, but creates no
+/// ReplicaSet for a new pod template (its Progressing condition turns Unknown,
+/// `DeploymentPaused`): a release that changed the template will not roll out until someone
+/// runs `kubectl rollout resume`. kstatus has no rule for it and reports InProgress
+/// (`Updated: 0/N`) until the caller's timeout, as `kubectl rollout status` does; forge fails
+/// fast instead, since no amount of waiting helps and the fix is one command. A paused
+/// Deployment whose pods already run this template (only `paused` changed, or the previous
+/// release was identical) has nothing to roll out: judged like any Deployment, except that its
+/// Progressing condition says paused, not NewReplicaSetAvailable.
+fn paused_deployment(obj: &Value) -> Verdict {
+    let wanted = int(obj, "/spec/replicas", 1);
+    let updated = int(obj, "/status/updatedReplicas", 0);
+    if updated < wanted {
+        let name = obj["metadata"]["name"].as_str().unwrap_or("?");
+        let namespace = obj["metadata"]["namespace"]
+            .as_str()
+            .map(|ns| format!(" -n {ns}"))
+            .unwrap_or_default();
+        return Verdict::Failed(format!(
+            "paused (spec.paused: true): {updated}/{wanted} replicas updated, and none will be \
+             until it is resumed; resume it with `kubectl rollout resume deployment/{name}{namespace}` \
+             or drop `paused: true` from the release"
+        ));
+    }
+    let replicas = int(obj, "/status/replicas", 0);
+    let ready = int(obj, "/status/readyReplicas", 0);
+    let available = int(obj, "/status/availableReplicas", 0);
+    if wanted > replicas || replicas > wanted || updated > available || wanted > ready {
+        return Verdict::Pending(format!(
+            "paused; {updated}/{wanted} replicas updated, {ready}/{wanted} ready, {available}/{wanted} available"
+        ));
+    }
+    Verdict::Done
+}
+
+/// What a user should know about a workload forge calls done, when its pods do not all run
+/// the new revision: an OnDelete StatefulSet or DaemonSet (the controller waits for someone
+/// to delete the old pods) or a partitioned StatefulSet (ordinals below the partition stay).
+pub fn note(obj: &Value) -> Option<String> {
+    let kind = obj["kind"].as_str()?;
+    let name = describe(obj, kind);
+    let (updated, total) = match kind {
+        "StatefulSet" => (
+            int(obj, "/status/updatedReplicas", 0),
+            int(obj, "/spec/replicas", 1),
+        ),
+        "DaemonSet" => (
+            int(obj, "/status/updatedNumberScheduled", 0),
+            int(obj, "/status/desiredNumberScheduled", 0),
+        ),
+        _ => return None,
+    };
+    let old = total - updated;
+    if old <= 0 {
+        return None;
+    }
+    if on_delete(obj) {
+        return Some(format!(
+            "{name} uses updateStrategy OnDelete: {old} of its {total} pods still run the \
+             previous revision and are replaced only when deleted (kubectl delete pod)"
+        ));
+    }
+    let partition = int(obj, "/spec/updateStrategy/rollingUpdate/partition", -1);
+    if kind == "StatefulSet" && partition > 0 {
+        return Some(format!(
+            "{name} has partition {partition}: {old} of its {total} pods (ordinals below \
+             {partition}) stay at the previous revision until the partition is lowered"
+        ));
+    }
+    None
+}
+
+/// `(ready, wanted)` pods of a workload, for `forge status`: replicas for a Deployment or
+/// StatefulSet, nodes for a DaemonSet (which has no `spec.replicas`).
+pub fn readiness(obj: &Value) -> (u64, u64) {
+    let count =
+        |pointer: &str, default: i64| u64::try_from(int(obj, pointer, default)).unwrap_or(0);
+    match obj["kind"].as_str() {
+        Some("DaemonSet") => (
+            count("/status/numberReady", 0),
+            count("/status/desiredNumberScheduled", 0),
+        ),
+        _ => (
+            count("/status/readyReplicas", 0),
+            count("/spec/replicas", 1),
+        ),
     }
 }
 
@@ -314,37 +439,177 @@ mod tests {
         assert!(pending(workload(&deployment)).ends_with("new ReplicaSet not available yet"));
     }
 
+    // The StatefulSet, DaemonSet and paused Deployment fixtures are real objects, captured
+    // (`kubectl get -o json`, managedFields removed) from the real stack (`realstack/up`:
+    // kube-controller-manager v1.36.3 with kwok nodes) while they rolled out.
+
     #[test]
     fn stateful_sets_follow_revisions_and_partitions() {
         assert_eq!(workload(&fixture("statefulset-ready.json")), Verdict::Done);
+        // Mid-rollout the controller counts the pods still at the previous revision as
+        // currentReplicas; what moved is updatedReplicas.
         assert_eq!(
             pending(workload(&fixture("statefulset-rolling-out.json"))),
-            "StatefulSet hello-dev/db: 2/3 replicas at the current revision"
+            "StatefulSet wl/db: 2/3 replicas ready"
         );
+        let mut all_ready = fixture("statefulset-rolling-out.json");
+        all_ready["status"]["readyReplicas"] = 3.into();
         assert_eq!(
-            workload(&fixture("statefulset-partitioned.json")),
-            Verdict::Done
+            pending(workload(&all_ready)),
+            "StatefulSet wl/db: 2/3 replicas updated to revision db-5fcbb96bcd"
         );
-        let mut partitioned = fixture("statefulset-partitioned.json");
-        partitioned["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = 1.into();
+        // Partition 2 of 3: only db-2 is updated, and that is the whole rollout.
+        let partitioned = fixture("statefulset-partitioned.json");
+        assert_eq!(workload(&partitioned), Verdict::Done);
         assert_eq!(
-            pending(workload(&partitioned)),
-            "StatefulSet hello-dev/db: 1/2 replicas updated (partition 1)"
+            note(&partitioned).as_deref(),
+            Some(
+                "StatefulSet wl/db has partition 2: 2 of its 3 pods (ordinals below 2) stay at \
+                 the previous revision until the partition is lowered"
+            )
         );
+        let mut lower = partitioned.clone();
+        lower["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = 1.into();
+        assert_eq!(
+            pending(workload(&lower)),
+            "StatefulSet wl/db: 1/2 replicas updated (partition 1)"
+        );
+        // Without a partition (objects not defaulted by an API server), kstatus's revision
+        // checks.
         let mut mismatch = fixture("statefulset-ready.json");
+        mismatch["spec"]["updateStrategy"]
+            .as_object_mut()
+            .unwrap()
+            .remove("rollingUpdate");
+        assert_eq!(workload(&mismatch), Verdict::Done);
         mismatch["status"]["updateRevision"] = "db-84b6c5d9f7".into();
         assert!(pending(workload(&mismatch)).contains("updated to revision db-84b6c5d9f7"));
+        assert_eq!(note(&fixture("statefulset-ready.json")), None);
+    }
+
+    #[test]
+    fn a_crash_looping_stateful_set_or_daemon_set_is_pending_not_failed() {
+        // kstatus has no Failed for them: the pods tell (see decide::pods).
+        assert_eq!(
+            pending(workload(&fixture("statefulset-crash-looping.json"))),
+            "StatefulSet wl/db: 2/3 replicas ready"
+        );
+        assert_eq!(
+            pending(workload(&fixture("daemonset-crash-looping.json"))),
+            "DaemonSet wl/agent: 1/3 pods updated, 2/3 ready, 2/3 available"
+        );
+    }
+
+    #[test]
+    fn an_on_delete_stateful_set_is_done_once_its_pods_are_ready() {
+        let mut on_delete = fixture("statefulset-partitioned.json");
+        on_delete["spec"]["updateStrategy"] = serde_json::json!({"type": "OnDelete"});
+        assert_eq!(workload(&on_delete), Verdict::Done);
+        assert_eq!(
+            note(&on_delete).as_deref(),
+            Some(
+                "StatefulSet wl/db uses updateStrategy OnDelete: 2 of its 3 pods still run the \
+                 previous revision and are replaced only when deleted (kubectl delete pod)"
+            )
+        );
+        on_delete["status"]["readyReplicas"] = 2.into();
+        assert_eq!(
+            pending(workload(&on_delete)),
+            "StatefulSet wl/db: 2/3 replicas ready"
+        );
     }
 
     #[test]
     fn daemon_sets_wait_for_every_node() {
         assert_eq!(workload(&fixture("daemonset-ready.json")), Verdict::Done);
+        assert_eq!(note(&fixture("daemonset-ready.json")), None);
         assert_eq!(
             pending(workload(&fixture("daemonset-rolling-out.json"))),
-            "DaemonSet hello-dev/agent: 2/3 pods updated, 2/3 ready, 2/3 available"
+            "DaemonSet wl/agent: 1/3 pods updated, 3/3 ready, 3/3 available"
         );
         let fresh = serde_json::json!({"kind": "DaemonSet", "metadata": {"name": "agent"}});
         assert!(pending(workload(&fresh)).contains("no desiredNumberScheduled yet"));
+    }
+
+    #[test]
+    fn an_on_delete_daemon_set_does_not_wait_for_pods_nobody_deletes() {
+        // Real: a new template applied, every pod still at the previous revision and the
+        // controller reporting no updatedNumberScheduled at all.
+        let on_delete = fixture("daemonset-ondelete.json");
+        assert_eq!(on_delete["status"].get("updatedNumberScheduled"), None);
+        assert_eq!(workload(&on_delete), Verdict::Done);
+        assert_eq!(
+            note(&on_delete).as_deref(),
+            Some(
+                "DaemonSet wl/node-agent uses updateStrategy OnDelete: 3 of its 3 pods still run \
+                 the previous revision and are replaced only when deleted (kubectl delete pod)"
+            )
+        );
+        // Its pods must still be there and ready.
+        let mut unready = on_delete.clone();
+        unready["status"]["numberReady"] = 2.into();
+        assert_eq!(
+            pending(workload(&unready)),
+            "DaemonSet wl/node-agent: 2/3 pods ready, 3/3 available"
+        );
+        unready["status"]["currentNumberScheduled"] = 1.into();
+        assert_eq!(
+            pending(workload(&unready)),
+            "DaemonSet wl/node-agent: 1/3 pods scheduled"
+        );
+        // The same object rolling: the RollingUpdate rule would wait for all 3 forever.
+        let mut rolling = on_delete;
+        rolling["spec"]["updateStrategy"] = serde_json::json!({"type": "RollingUpdate"});
+        assert!(pending(workload(&rolling)).contains("0/3 pods updated"));
+        assert_eq!(note(&rolling), None);
+    }
+
+    #[test]
+    fn a_paused_deployment_with_a_new_template_fails_at_once() {
+        // Real: the controller observed the new generation, made no ReplicaSet for it and set
+        // Progressing=Unknown DeploymentPaused.
+        let paused = fixture("deployment-paused.json");
+        assert_eq!(
+            condition(&paused, "Progressing").map(|c| &c["reason"]),
+            Some(&Value::from("DeploymentPaused"))
+        );
+        assert_eq!(
+            workload(&paused),
+            Verdict::Failed(
+                "Deployment wl/web: paused (spec.paused: true): 0/2 replicas updated, and none \
+                 will be until it is resumed; resume it with `kubectl rollout resume \
+                 deployment/web -n wl` or drop `paused: true` from the release"
+                    .into()
+            )
+        );
+        // Not observed yet: pending, like any Deployment.
+        let mut unobserved = paused.clone();
+        unobserved["status"]["observedGeneration"] = 1.into();
+        assert!(pending(workload(&unobserved)).contains("generation 2 not observed yet"));
+        // Paused, but its pods already run this template: nothing to roll out.
+        let mut current = paused.clone();
+        current["status"]["updatedReplicas"] = 2.into();
+        assert_eq!(workload(&current), Verdict::Done);
+        current["status"]["readyReplicas"] = 1.into();
+        assert_eq!(
+            pending(workload(&current)),
+            "Deployment wl/web: paused; 2/2 replicas updated, 1/2 ready, 2/2 available"
+        );
+        // Resumed: the ordinary rules again.
+        let mut resumed = paused;
+        resumed["spec"]["paused"] = false.into();
+        assert!(pending(workload(&resumed)).contains("0/2 replicas updated"));
+    }
+
+    #[test]
+    fn readiness_counts_replicas_or_nodes() {
+        assert_eq!(readiness(&fixture("daemonset-rolling-out.json")), (3, 3));
+        assert_eq!(readiness(&fixture("daemonset-crash-looping.json")), (2, 3));
+        assert_eq!(
+            readiness(&fixture("statefulset-crash-looping.json")),
+            (2, 3)
+        );
+        assert_eq!(readiness(&fixture("deployment-paused.json")), (2, 2));
     }
 
     #[test]

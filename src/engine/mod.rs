@@ -19,7 +19,7 @@ use crate::cluster::{
 use crate::config::{ArgocdSettings, Engine, FluxSettings, SourceKind};
 use crate::decide::Verdict;
 use crate::decide::pods::{CrashPolicy, StuckPod, by_revision, stuck_pods};
-use crate::decide::workload::workload;
+use crate::decide::workload::{note, workload};
 use futures::StreamExt;
 use futures::stream::{BoxStream, SelectAll};
 use serde_json::Value;
@@ -328,6 +328,7 @@ async fn roll_out(
         }
     }
     let mut stuck = Vec::new();
+    let mut notes = Vec::new();
     let step = follow(cluster, &watches, pending, reporter, |seen| {
         let mut waiting = Vec::new();
         for reference in workloads {
@@ -337,9 +338,8 @@ async fn roll_out(
             };
             match workload(object) {
                 Verdict::Done => {}
-                Verdict::Failed(cause) => {
-                    return Step::Failed(Failure::new(format!("{reference}: {cause}")));
-                }
+                // The verdict names the workload already (`Deployment ns/name: …`).
+                Verdict::Failed(cause) => return Step::Failed(Failure::new(cause)),
                 Verdict::Pending(text) => {
                     let judged = judge_pods(seen, reference, object, &target.crash);
                     stuck = judged.stuck;
@@ -361,12 +361,20 @@ async fn roll_out(
             }
         }
         if waiting.is_empty() {
+            // Done, though some pods may not run this release (OnDelete, partitions): say so.
+            notes = workloads
+                .iter()
+                .filter_map(|reference| seen.get(reference).and_then(note))
+                .collect();
             Step::Done(())
         } else {
             Step::Pending(waiting.join("; "))
         }
     })
     .await?;
+    for text in &notes {
+        reporter.step("Note", text);
+    }
     Ok(match step {
         Step::Failed(failure) => {
             Step::Failed(report::gather(cluster, failure, workloads, &stuck).await)

@@ -94,14 +94,9 @@ pub async fn observe(
             workload_verdict = Verdict::Pending(format!("{workload} is missing"));
             continue;
         };
-        total += found
-            .pointer("/spec/replicas")
-            .and_then(Value::as_u64)
-            .unwrap_or(1);
-        ready += found
-            .pointer("/status/readyReplicas")
-            .and_then(Value::as_u64)
-            .unwrap_or(0);
+        let (found_ready, found_total) = decide::workload::readiness(&found);
+        ready += found_ready;
+        total += found_total;
         match decide::workload::workload(&found) {
             Verdict::Done => {}
             Verdict::Failed(text) => {

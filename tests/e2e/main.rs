@@ -25,6 +25,7 @@ mod flows;
 mod helm;
 #[path = "../support/serving.rs"]
 mod serving;
+mod workloads;
 
 /// What the suite runs against.
 pub struct Suite {
