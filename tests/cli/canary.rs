@@ -428,6 +428,9 @@ fn live_selector(stage: &Stage, commit: &str) -> Value {
         .unwrap()
 }
 
+/// Another image for the new release, so traffic to each version can be told apart.
+const NEW_IMAGE: &str = "web=ghcr.io/forge-demo/hello:1.1.0";
+
 #[test]
 fn blue_green_switches_only_after_the_analysis_passes() {
     if !require_tool("kubectl") {
@@ -435,29 +438,46 @@ fn blue_green_switches_only_after_the_analysis_passes() {
     }
     let stage = blue_green_stage(&[]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    let output = stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
+    let old_image = stage.running_image("dev");
+    // Sampled as on the real stack (tests/e2e/canary.rs).
+    let (output, samples) = crate::serving::sampled(
+        Path::new("kubectl"),
+        &stage.sandbox.dir.join("kubeconfig"),
+        "hello-dev",
+        || stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--image", NEW_IMAGE]),
+    );
+    assert_ne!(old_image, stage.running_image("dev"));
+    let after_switch =
+        crate::serving::assert_no_way_back(&samples, "hello", &stage.running_image("dev"), 2);
+    assert!(after_switch > 0);
     let err = stderr(&output);
     assert!(err.contains("Measured error-rate #2"), "{err}");
     assert_eq!(
-        subjects(&stage, 3),
+        subjects(&stage, 4),
         [
             "deploy hello 1.1.0 to dev",
+            "hand hello 1.1.0 over to the main names in dev",
             "switch dev traffic to hello 1.1.0",
             "preview hello 1.1.0 in dev beside the live version",
         ]
     );
-    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
+    let log = stage.repo.remote_git(&["log", "--format=%H", "-4", "main"]);
     let commits: Vec<&str> = log.lines().collect();
     let name = "app.kubernetes.io/name";
     assert_eq!(
-        live_selector(&stage, commits[2])[name],
+        live_selector(&stage, commits[3])[name],
         "hello",
         "preview: live untouched"
     );
     assert_eq!(
-        live_selector(&stage, commits[1])[name],
+        live_selector(&stage, commits[2])[name],
         "hello-preview",
         "switched"
+    );
+    assert_eq!(
+        live_selector(&stage, commits[1])[name],
+        "hello-preview",
+        "handed over: still on the preview"
     );
     assert_eq!(live_selector(&stage, commits[0])[name], "hello", "settled");
     assert_eq!(stage.deployed_version("dev"), "1.1.0");
