@@ -35,15 +35,15 @@ import sys
 import threading
 import time
 
-APP = os.environ["BENCH_APP"]
-NS = os.environ["BENCH_NS"]
-KS = os.environ["BENCH_KS"]
-WORK = os.environ["BENCH_WORK"]
-FORGE = os.environ["BENCH_FORGE"]
-FLUX = os.environ["BENCH_FLUX"]
-KUBECTL = os.environ["BENCH_KUBECTL"]
+APP = os.environ.get("BENCH_APP", "")
+NS = os.environ.get("BENCH_NS", "")
+KS = os.environ.get("BENCH_KS", "")
+WORK = os.environ.get("BENCH_WORK", "")
+FORGE = os.environ.get("BENCH_FORGE", "")
+FLUX = os.environ.get("BENCH_FLUX", "")
+KUBECTL = os.environ.get("BENCH_KUBECTL", "")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
-CSV_PATH = os.environ["BENCH_CSV"]
+CSV_PATH = os.environ.get("BENCH_CSV", "")
 APPDIR = os.path.join(WORK, "app")
 TOOLS = ["flux", "kwait", "forge"]
 LABEL = {
