@@ -32,7 +32,7 @@ fn the_demo_ships_promotes_runs_canaries_breaks_and_rolls_back() {
     let envs = workspace.join("envs.git");
     let subjects = git(&envs, &["log", "--format=%s", "main"]);
     assert_eq!(
-        subjects.lines().take(9).collect::<Vec<_>>(),
+        subjects.lines().take(10).collect::<Vec<_>>(),
         [
             "roll back hello in dev to 1.2.0",
             "deploy hello 1.3.0 to dev",
@@ -41,6 +41,7 @@ fn the_demo_ships_promotes_runs_canaries_breaks_and_rolls_back() {
             "promote hello 1.2.0 to staging",
             "deploy hello 1.2.0 to dev",
             "promote hello 1.1.0 to prod",
+            "hand hello 1.1.0 over to the main names in prod",
             "canary hello 1.1.0 in prod: step 2/2 at 100%",
             "canary hello 1.1.0 in prod: step 1/2 at 34%",
         ]
