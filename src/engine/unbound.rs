@@ -160,17 +160,26 @@ fn hint(target: &Target, object: &ObjectRef, problem: &Problem) -> String {
             target.flux.namespace
         ),
         (Problem::Mismatched { field, .. }, _) => {
-            let fix = match *field {
-                "spec.path" => patch(format!(r#"{{"spec":{{"path":"./{dir}"}}}}"#)),
-                "spec.sourceRef" => patch(format!(
-                    r#"{{"spec":{{"sourceRef":{{"kind":"GitRepository","name":"{source}","namespace":"{}"}}}}}}"#,
-                    target.flux.namespace
-                )),
-                _ => patch(format!(r#"{{"spec":{{"source":{{"path":"{dir}"}}}}}}"#)),
+            let (fix, setting) = match *field {
+                "spec.path" => (
+                    patch(format!(r#"{{"spec":{{"path":"./{dir}"}}}}"#)),
+                    "envRepo.path",
+                ),
+                "spec.sourceRef" => (
+                    patch(format!(
+                        r#"{{"spec":{{"sourceRef":{{"kind":"GitRepository","name":"{source}","namespace":"{}"}}}}}}"#,
+                        target.flux.namespace
+                    )),
+                    "flux.gitRepository",
+                ),
+                _ => (
+                    patch(format!(r#"{{"spec":{{"source":{{"path":"{dir}"}}}}}}"#)),
+                    "envRepo.path",
+                ),
             };
             format!(
-                "point it at {dir}: {fix} (or, if the object is right, fix envRepo.path or \
-                 flux.gitRepository in forge.yaml)"
+                "point it at {dir}: {fix} (or, if the object is right, fix {setting} in \
+                 forge.yaml)"
             )
         }
     }
