@@ -21,6 +21,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 mod flows;
+mod missing;
 
 /// What the suite runs against.
 pub struct Suite {
