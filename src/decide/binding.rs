@@ -251,7 +251,10 @@ mod tests {
     #[test]
     fn absence_is_final_unless_a_first_release_may_still_generate_the_object() {
         assert!(absence_is_final(false, None), "the env dir existed before");
-        assert!(!absence_is_final(true, None), "the source has not fetched it");
+        assert!(
+            !absence_is_final(true, None),
+            "the source has not fetched it"
+        );
         assert!(!absence_is_final(true, Some(Duration::from_secs(1))));
         assert!(absence_is_final(true, Some(GENERATED_GRACE)));
     }

@@ -120,8 +120,7 @@ pub(super) async fn sync(
             // ApplicationSet (or `forge sandbox`) generates from the new env dir when it next
             // looks at the repo, is waited for; once the env dir existed, it is missing.
             if decide::binding::absence_is_final(first_release, None) {
-                let missing = super::unbound::judge(target, &application, &place, bound);
-                return Step::Unbound(missing.expect("missing is unbound"));
+                return Step::Unbound(super::unbound::missing(target, &application, &place));
             }
             return Step::Pending(format!(
                 "{application} does not exist yet (a first release's Application appears \

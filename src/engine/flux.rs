@@ -7,7 +7,6 @@ use crate::cluster::{
     Cluster, ClusterError, GIT_REPOSITORY, HELM_RELEASE, KUSTOMIZATION, Kind, ObjectRef,
 };
 use crate::config::SourceKind;
-use crate::decide::binding::Binding;
 use crate::decide::{self, Verdict};
 use serde_json::Value;
 use std::time::Instant;
@@ -69,8 +68,7 @@ pub(super) async fn sync(
         );
         let Some(source_object) = seen.get(&source) else {
             // Judged only after the watch listed it: the GitRepository is not there.
-            let missing = super::unbound::judge(target, &source, &place, Binding::Missing);
-            return Step::Unbound(missing.expect("missing is unbound"));
+            return Step::Unbound(super::unbound::missing(target, &source, &place));
         };
         let Some(object) = object else {
             let artifact = source_object
@@ -81,8 +79,7 @@ pub(super) async fn sync(
             }
             let waited = fetched_at.map(|at| at.elapsed());
             if decide::binding::absence_is_final(first_release, waited) {
-                let missing = super::unbound::judge(target, &kustomization, &place, bound);
-                return Step::Unbound(missing.expect("missing is unbound"));
+                return Step::Unbound(super::unbound::missing(target, &kustomization, &place));
             }
             return Step::Pending(match waited {
                 None => format!(
@@ -168,8 +165,7 @@ async fn helm_release(
         let Some(object) = seen.get(&release) else {
             // The Kustomization just listed it in its inventory; after the watch listed, its
             // absence is a deletion, which only the next reconcile of the Kustomization undoes.
-            let missing = super::unbound::judge(target, &release, &place, Binding::Missing);
-            return Step::Unbound(missing.expect("missing is unbound"));
+            return Step::Unbound(super::unbound::missing(target, &release, &place));
         };
         if let Some(namespace) = object
             .pointer("/spec/targetNamespace")

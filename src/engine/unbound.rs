@@ -120,6 +120,11 @@ pub(super) fn judge(
     }))
 }
 
+/// The error for an object that is not there.
+pub(super) fn missing(target: &Target, object: &ObjectRef, place: &str) -> Box<Unbound> {
+    judge(target, object, place, Binding::Missing).expect("a missing object is unbound")
+}
+
 /// A command line that creates the object (or points it at the env dir).
 fn hint(target: &Target, object: &ObjectRef, problem: &Problem) -> String {
     let dir = normal_path(&target.dir);

@@ -753,7 +753,11 @@ fn deploy_unbound(stage: &Stage, version: &str, within: std::time::Duration) -> 
         "failed fast, not after the 1m timeout: {:?}\n{err}",
         started.elapsed()
     );
-    assert_eq!(stage.deployed_version("dev"), version, "the commit is pushed");
+    assert_eq!(
+        stage.deployed_version("dev"),
+        version,
+        "the commit is pushed"
+    );
     let head = stage.head();
     assert!(
         err.contains(&format!("pushed {}; nothing applies it", &head[..12])),
@@ -813,7 +817,10 @@ spec:
         ),
         "{err}"
     );
-    assert!(err.contains(r#"-p '{"spec":{"path":"./apps/hello/dev"}}'"#), "{err}");
+    assert!(
+        err.contains(r#"-p '{"spec":{"path":"./apps/hello/dev"}}'"#),
+        "{err}"
+    );
 
     // Pointed at the env dir, the same release is applied and rolls out.
     stage.sandbox.kubectl_ok(&[
@@ -869,7 +876,10 @@ fn argocd_deploy_without_its_application_fails_fast_once_the_env_dir_existed() {
         .unwrap();
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{err}"
+    );
     assert!(
         err.contains(&format!(
             "Application argocd/hello-dev does not exist in Argo CD at {url}"

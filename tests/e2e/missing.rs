@@ -16,7 +16,11 @@ fn deploy_fails_fast(app: &App, version: &str) -> Run {
         .release(version, &app.suite.image, &[])
         .expect(3, &format!("deploy {version} with nothing to apply it"));
     let took = started.elapsed();
-    assert!(took < FAST, "failed after {took:?}, not fast:\n{}", run.stderr);
+    assert!(
+        took < FAST,
+        "failed after {took:?}, not fast:\n{}",
+        run.stderr
+    );
     let history = app.history("dev");
     assert_eq!(history[0]["version"], version, "the release is pushed");
     let commit = history[0]["commit"].as_str().unwrap();
@@ -79,11 +83,7 @@ fn a_deploy_whose_kustomization_was_never_created_fails_fast() {
             run.stderr
         );
     } else {
-        assert!(
-            run.stderr.contains("argocd app create"),
-            "{}",
-            run.stderr
-        );
+        assert!(run.stderr.contains("argocd app create"), "{}", run.stderr);
     }
 }
 
