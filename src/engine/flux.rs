@@ -66,13 +66,12 @@ pub(super) async fn sync(
             namespace,
             &target.flux.git_repository,
         );
-        let Some(source_object) = seen.get(&source) else {
-            // Judged only after the watch listed it: the GitRepository is not there.
-            return Step::Unbound(super::unbound::missing(target, &source, &place));
-        };
         let Some(object) = object else {
-            let artifact = source_object
-                .pointer("/status/artifact/revision")
+            // Without the GitRepository (yet), a first release cannot tell whether Flux
+            // fetched our commit: it waits, as for a Kustomization still to be generated.
+            let artifact = seen
+                .get(&source)
+                .and_then(|s| s.pointer("/status/artifact/revision"))
                 .and_then(Value::as_str);
             if fetched_at.is_none() && relations.contains(artifact) {
                 fetched_at = Some(Instant::now());
