@@ -261,6 +261,11 @@ async fn forge_runs(store: &Arc<Store>, cluster: &Cluster, args: &Args, rng: &mu
             argocd: ArgocdSettings::default(),
             argocd_api: None,
             crash: Default::default(),
+            // The path seed_objects gives the Kustomization.
+            dir: format!("apps/{name}"),
+            repo_url: "https://example.invalid/env.git".into(),
+            branch: "main".into(),
+            namespace: name.into(),
         };
         let pending = Pending::default();
         let outcome = tokio::time::timeout(

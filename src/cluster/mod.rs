@@ -159,6 +159,8 @@ pub struct Cluster {
     client: kube::Client,
     /// The context in use, for messages.
     pub context: String,
+    /// The kubeconfig cluster that context names (empty in-cluster), for messages.
+    pub cluster: String,
 }
 
 impl Cluster {
@@ -192,9 +194,23 @@ impl Cluster {
                     .and_then(|k| k.current_context.clone())
             })
             .unwrap_or_else(|| "in-cluster".into());
+        let cluster = Kubeconfig::read()
+            .ok()
+            .and_then(|k| {
+                k.contexts
+                    .iter()
+                    .find(|c| c.name == context)
+                    .and_then(|c| c.context.as_ref())
+                    .map(|c| c.cluster.clone())
+            })
+            .unwrap_or_default();
         let client =
             kube::Client::try_from(config).map_err(|e| ClusterError::Config(e.to_string()))?;
-        Ok(Cluster { client, context })
+        Ok(Cluster {
+            client,
+            context,
+            cluster,
+        })
     }
 
     fn api(&self, kind: Kind, namespace: &str) -> Api<DynamicObject> {

@@ -134,6 +134,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
                 argocd: Default::default(),
                 argocd_everywhere: args.engine == Engine::Argocd,
                 reconcile_delay: Duration::ZERO,
+                bootstrap: true,
             }),
             rollout: rollout::Settings {
                 bad_images: vec![BROKEN.into()],

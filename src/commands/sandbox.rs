@@ -57,6 +57,10 @@ pub struct UpArgs {
     /// How long a scaled-down pod stays Terminating (a kubelet's grace period).
     #[arg(long, default_value = "2s", value_name = "DURATION")]
     pub pod_grace_period: crate::duration::Duration,
+    /// Create no Kustomization or Application per app/env directory (a cluster nobody
+    /// bootstrapped): only those created with kubectl are reconciled.
+    #[arg(long)]
+    pub no_bootstrap: bool,
     /// How long the deployment controller takes to notice a changed Deployment.
     #[arg(long, default_value = "0s", value_name = "DURATION")]
     pub controller_lag: crate::duration::Duration,
@@ -120,6 +124,7 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             argocd,
             argocd_everywhere: args.engine == Some(crate::config::Engine::Argocd),
             reconcile_delay: args.reconcile_delay.0,
+            bootstrap: !args.no_bootstrap,
         }),
         rollout: rollout::Settings {
             bad_images: args.bad_images.clone(),

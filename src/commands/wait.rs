@@ -92,6 +92,13 @@ pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -
             max_restarts: env.fail_fast.restarts,
             max_waiting: env.fail_fast.after.0,
         },
+        dir: config.env_path(&env.name.value),
+        repo_url: crate::git::strip_credentials(&config.env_repo.url.value),
+        branch: config.env_repo.branch.clone(),
+        namespace: env
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.app.value.clone()),
     }
 }
 
@@ -123,6 +130,12 @@ impl Lineage for RepoLineage<'_> {
         } else {
             Relation::Supersedes
         }
+    }
+
+    fn first_release(&self) -> bool {
+        self.repo
+            .subtree(&format!("{}^", self.commit), &self.dir)
+            .is_none()
     }
 }
 

@@ -2,6 +2,7 @@
 //! the cluster report, tested against saved objects in `fixtures/status/`. No I/O here.
 
 pub mod argocd;
+pub mod binding;
 pub mod flux;
 pub mod pods;
 pub mod workload;

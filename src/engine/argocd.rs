@@ -107,10 +107,30 @@ pub(super) async fn sync(
     trigger(cluster, target, &application).await?;
     reporter.step("Syncing", &format!("asked Argo CD to sync {application}"));
     let mut relations = Relations::new(lineage, &target.commit);
+    let place = match &target.argocd_api {
+        Some(api) => format!("Argo CD at {}", crate::git::redact_url(&api.server)),
+        None => super::unbound::in_cluster(cluster),
+    };
+    let first_release = lineage.first_release();
     let judge = |object: Option<&Value>| {
+        // Judged after a watch's listing or a GET: absent means absent, not "not seen yet".
+        let bound = decide::binding::application(object, &target.dir);
         let Some(object) = object else {
-            return Step::Pending(format!("{application} does not exist yet"));
+            // Argo CD keeps its source to itself: a first release's Application, which an
+            // ApplicationSet (or `forge sandbox`) generates from the new env dir when it next
+            // looks at the repo, is waited for; once the env dir existed, it is missing.
+            if decide::binding::absence_is_final(first_release, None) {
+                return Step::Unbound(super::unbound::missing(target, &application, &place));
+            }
+            return Step::Pending(format!(
+                "{application} does not exist yet (a first release's Application appears \
+                 once Argo CD generates it for {})",
+                target.dir
+            ));
         };
+        if let Some(unbound) = super::unbound::judge(target, &application, &place, bound) {
+            return Step::Unbound(unbound);
+        }
         let synced = object
             .pointer("/status/sync/revision")
             .and_then(Value::as_str);

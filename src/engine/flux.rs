@@ -9,6 +9,7 @@ use crate::cluster::{
 use crate::config::SourceKind;
 use crate::decide::{self, Verdict};
 use serde_json::Value;
+use std::time::Instant;
 
 const REQUESTED_AT: &str = "reconcile.fluxcd.io/requestedAt";
 
@@ -40,15 +41,56 @@ pub(super) async fn sync(
         &format!("asked Flux to reconcile {kustomization}"),
     );
     let mut relations = Relations::new(lineage, &target.commit);
-    let watches = [Watch {
-        kind: KUSTOMIZATION,
-        namespace: namespace.clone(),
-        name: Some(kustomization.name.clone()),
-    }];
+    // The source is watched too: a first release's Kustomization that is still missing once
+    // Flux fetched our commit will not come.
+    let watches = [
+        Watch {
+            kind: KUSTOMIZATION,
+            namespace: namespace.clone(),
+            name: Some(kustomization.name.clone()),
+        },
+        Watch {
+            kind: GIT_REPOSITORY,
+            namespace: namespace.clone(),
+            name: Some(source.name.clone()),
+        },
+    ];
+    let place = super::unbound::in_cluster(cluster);
+    let first_release = lineage.first_release();
+    let mut fetched_at: Option<Instant> = None;
     let step = follow(cluster, &watches, pending, reporter, |seen| {
-        let Some(object) = seen.get(&kustomization) else {
-            return Step::Pending(format!("{kustomization} does not exist yet"));
+        let object = seen.get(&kustomization);
+        let bound = decide::binding::kustomization(
+            object,
+            &target.dir,
+            namespace,
+            &target.flux.git_repository,
+        );
+        let Some(object) = object else {
+            // Without the GitRepository (yet), a first release cannot tell whether Flux
+            // fetched our commit: it waits, as for a Kustomization still to be generated.
+            let artifact = seen
+                .get(&source)
+                .and_then(|s| s.pointer("/status/artifact/revision"))
+                .and_then(Value::as_str);
+            if fetched_at.is_none() && relations.contains(artifact) {
+                fetched_at = Some(Instant::now());
+            }
+            let waited = fetched_at.map(|at| at.elapsed());
+            if decide::binding::absence_is_final(first_release, waited) {
+                return Step::Unbound(super::unbound::missing(target, &kustomization, &place));
+            }
+            return Step::Pending(match waited {
+                None => format!(
+                    "{kustomization} does not exist yet; waiting for Flux to fetch {}",
+                    super::short(&target.commit)
+                ),
+                Some(_) => format!("{kustomization} does not exist yet"),
+            });
         };
+        if let Some(unbound) = super::unbound::judge(target, &kustomization, &place, bound) {
+            return Step::Unbound(unbound);
+        }
         let attempted = object
             .pointer("/status/lastAttemptedRevision")
             .and_then(Value::as_str);
@@ -70,7 +112,7 @@ pub(super) async fn sync(
     .await?;
     match (step, target.source) {
         (Step::Done(synced), SourceKind::Helm) => {
-            helm_release(cluster, &synced, reporter, pending).await
+            helm_release(cluster, target, &synced, reporter, pending).await
         }
         (step, _) => Ok(step),
     }
@@ -94,6 +136,7 @@ async fn request_reconcile(
 /// own generation and the values it released.
 async fn helm_release(
     cluster: &Cluster,
+    target: &Target,
     synced: &Synced,
     reporter: &dyn Reporter,
     pending: &Pending,
@@ -116,9 +159,12 @@ async fn helm_release(
         name: Some(release.name.clone()),
     }];
     let mut target_namespace = release.namespace.clone();
+    let place = super::unbound::in_cluster(cluster);
     let step = follow(cluster, &watches, pending, reporter, |seen| {
         let Some(object) = seen.get(&release) else {
-            return Step::Pending(format!("{release} does not exist yet"));
+            // The Kustomization just listed it in its inventory; after the watch listed, its
+            // absence is a deletion, which only the next reconcile of the Kustomization undoes.
+            return Step::Unbound(super::unbound::missing(target, &release, &place));
         };
         if let Some(namespace) = object
             .pointer("/spec/targetNamespace")
@@ -156,6 +202,7 @@ async fn helm_release(
         Step::Pending(text) => Ok(Step::Pending(text)),
         Step::Failed(failure) => Ok(Step::Failed(failure)),
         Step::Superseded(by) => Ok(Step::Superseded(by)),
+        Step::Unbound(unbound) => Ok(Step::Unbound(unbound)),
     }
 }
 

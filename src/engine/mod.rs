@@ -7,10 +7,12 @@ mod argocd;
 mod flux;
 mod observe;
 mod report;
+mod unbound;
 
 pub use argocd::ArgocdApi;
 pub use observe::{Observation, observe};
 pub use report::{Failure, PodReport};
+pub use unbound::{Problem, Unbound, WaitError};
 
 use crate::cluster::{
     CONTROLLER_REVISION, Change, Cluster, ClusterError, DAEMON_SET, DEPLOYMENT, Kind, ObjectRef,
@@ -39,6 +41,15 @@ pub struct Target {
     /// Argo CD's REST API, when a server and token are configured.
     pub argocd_api: Option<ArgocdApi>,
     pub crash: CrashPolicy,
+    /// The env dir in the env repo (`apps/<app>/<env>` by default): what the GitOps object
+    /// must apply.
+    pub dir: String,
+    /// The env repo's URL (credentials stripped) and branch, for the hint that creates a
+    /// missing GitOps object.
+    pub repo_url: String,
+    pub branch: String,
+    /// The namespace the env's workloads go to (Argo CD's destination in that hint).
+    pub namespace: String,
 }
 
 impl Target {
@@ -63,6 +74,12 @@ pub enum Relation {
 /// Answers how an applied revision relates to ours (the env repo adapter implements it).
 pub trait Lineage {
     fn relation(&self, revision: &str) -> Relation;
+
+    /// Whether our commit created the env dir (the env's first release): something that
+    /// generates a GitOps object per env dir may not have created this one yet.
+    fn first_release(&self) -> bool {
+        false
+    }
 }
 
 /// Progress as the wait goes, for the terminal or CI log.
@@ -111,7 +128,7 @@ pub async fn wait(
     lineage: &dyn Lineage,
     reporter: &dyn Reporter,
     pending: &Pending,
-) -> Result<Outcome, ClusterError> {
+) -> Result<Outcome, WaitError> {
     let token = crate::time::rfc3339_nanos(crate::time::now_precise());
     let synced = match target.engine {
         Engine::Flux => flux::sync(cluster, target, &token, lineage, reporter, pending).await?,
@@ -124,6 +141,7 @@ pub async fn wait(
         Step::Done(synced) => synced,
         Step::Failed(failure) => return Ok(Outcome::Failed(failure)),
         Step::Superseded(by) => return Ok(Outcome::Superseded { by }),
+        Step::Unbound(unbound) => return Err(WaitError::Unbound(unbound)),
         Step::Pending(_) => unreachable!("sync returns when settled"),
     };
     reporter.step(
@@ -137,6 +155,7 @@ pub async fn wait(
         }),
         Step::Failed(failure) => Ok(Outcome::Failed(failure)),
         Step::Superseded(by) => Ok(Outcome::Superseded { by }),
+        Step::Unbound(unbound) => Err(WaitError::Unbound(unbound)),
         Step::Pending(_) => unreachable!("roll_out returns when settled"),
     }
 }
@@ -152,6 +171,8 @@ enum Step<T> {
     Pending(String),
     Failed(Failure),
     Superseded(String),
+    /// Nothing will apply the commit: the GitOps object is missing or watches elsewhere.
+    Unbound(Box<Unbound>),
 }
 
 /// The objects the watches have delivered so far.
@@ -469,5 +490,21 @@ impl<'a> Relations<'a> {
             Relation::Supersedes => Err(sha.to_string()),
             Relation::Unrelated => Ok(self.commit.to_string()),
         }
+    }
+
+    /// Whether a revision (a source's artifact) contains our commit.
+    fn contains(&mut self, revision: Option<&str>) -> bool {
+        let Some(sha) = revision.map(revision_sha).filter(|s| !s.is_empty()) else {
+            return false;
+        };
+        if sha == self.commit {
+            return true;
+        }
+        let relation = self
+            .known
+            .entry(sha.to_string())
+            .or_insert_with(|| self.lineage.relation(sha))
+            .clone();
+        relation != Relation::Unrelated
     }
 }

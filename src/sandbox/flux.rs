@@ -33,6 +33,9 @@ pub struct Settings {
     pub argocd_everywhere: bool,
     /// Fault: a new revision is reported as in progress this long before it is applied.
     pub reconcile_delay: Duration,
+    /// Create a Kustomization (or Application) for each app/env directory that has none, as
+    /// a bootstrap would; without it only objects created through the API are reconciled.
+    pub bootstrap: bool,
 }
 
 pub struct Reconciler {
@@ -160,7 +163,7 @@ impl Reconciler {
         let mut reconciled = Vec::new();
         cluster.write(|store| {
             self.update_source(store, revision.as_deref(), now);
-            for dir in &dirs {
+            for dir in dirs.iter().filter(|_| self.settings.bootstrap) {
                 let namespace = self.target_namespace(dir);
                 if self.is_argocd(dir) {
                     super::argocd::ensure_application(store, dir, &namespace, &self.settings, now);

@@ -732,3 +732,158 @@ fn an_unknown_context_is_a_usage_error_before_the_push() {
         "forge-sandbox",
     ]);
 }
+
+/// `kubectl create -f` of one object (the sandbox serves POST).
+fn create_object(stage: &Stage, yaml: &str) {
+    let path = stage.sandbox.dir.join("object.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    stage
+        .sandbox
+        .kubectl_ok(&["create", "-f", path.to_str().unwrap()]);
+}
+
+/// Deploys, asserting exit 3 within `within` and that the commit was pushed all the same.
+fn deploy_unbound(stage: &Stage, version: &str, within: std::time::Duration) -> String {
+    let started = std::time::Instant::now();
+    let output = stage.forge(&["deploy", "dev", "--version", version]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        started.elapsed() < within,
+        "failed fast, not after the 1m timeout: {:?}\n{err}",
+        started.elapsed()
+    );
+    assert_eq!(
+        stage.deployed_version("dev"),
+        version,
+        "the commit is pushed"
+    );
+    let head = stage.head();
+    assert!(
+        err.contains(&format!("pushed {}; nothing applies it", &head[..12])),
+        "{err}"
+    );
+    err
+}
+
+#[test]
+fn flux_deploy_without_its_kustomization_fails_fast() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--no-bootstrap"]);
+    // A first release: the Kustomization might be generated from the new dir, so forge
+    // waits for Flux to fetch the commit, and a few seconds more.
+    let err = deploy_unbound(&stage, "1.0.0", std::time::Duration::from_secs(25));
+    assert!(
+        err.contains("Kustomization flux-system/hello-dev does not exist in context "),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "flux create kustomization hello-dev --namespace flux-system --source \
+             GitRepository/flux-system --path ./apps/hello/dev"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("Rolling back"), "nothing to roll back: {err}");
+
+    // The env dir existed before: the Kustomization is missing at once.
+    deploy_unbound(&stage, "1.1.0", std::time::Duration::from_secs(10));
+
+    // One that builds another env's dir.
+    create_object(
+        &stage,
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: hello-dev
+  namespace: flux-system
+spec:
+  interval: 1m
+  path: ./apps/hello/staging/
+  prune: true
+  targetNamespace: hello-dev
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+",
+    );
+    let err = deploy_unbound(&stage, "1.2.0", std::time::Duration::from_secs(10));
+    assert!(
+        err.contains(
+            "Kustomization flux-system/hello-dev in context forge-sandbox has spec.path \
+             ./apps/hello/staging/, not ./apps/hello/dev"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"-p '{"spec":{"path":"./apps/hello/dev"}}'"#),
+        "{err}"
+    );
+
+    // Pointed at the env dir, the same release is applied and rolls out.
+    stage.sandbox.kubectl_ok(&[
+        "patch",
+        "kustomization",
+        "hello-dev",
+        "-n",
+        "flux-system",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"spec":{"path":"./apps/hello/dev"}}"#,
+    ]);
+    let output = stage.forge_ok(&["deploy", "dev", "--version", "1.2.0", "--output", "json"]);
+    assert_eq!(json(&output)["applied"], stage.head());
+    stage.running_image("dev");
+}
+
+#[test]
+fn argocd_deploy_without_its_application_fails_fast_once_the_env_dir_existed() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--engine", "argocd", "--no-bootstrap"]);
+    // A first release's Application may come from an ApplicationSet on its next look at the
+    // repo: forge waits for it (here, until a short timeout).
+    let output = stage.forge(&["deploy", "dev", "--version", "1.0.0", "--timeout", "3s"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("Application argocd/hello-dev does not exist yet"),
+        "{err}"
+    );
+
+    let err = deploy_unbound(&stage, "1.1.0", std::time::Duration::from_secs(10));
+    assert!(
+        err.contains("Application argocd/hello-dev does not exist in context forge-sandbox"),
+        "{err}"
+    );
+    assert!(
+        err.contains("argocd app create hello-dev") && err.contains("--path apps/hello/dev"),
+        "{err}"
+    );
+
+    // The same through Argo CD's API.
+    let (url, token) = argocd_api(&stage);
+    let started = std::time::Instant::now();
+    let output = stage
+        .command(&["deploy", "dev", "--version", "1.2.0"])
+        .env("ARGOCD_SERVER", &url)
+        .env("ARGOCD_AUTH_TOKEN", &token)
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "Application argocd/hello-dev does not exist in Argo CD at {url}"
+        )),
+        "{err}"
+    );
+}

@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 mod canary;
 mod flows;
 mod helm;
+mod missing;
 #[path = "../support/serving.rs"]
 mod serving;
 mod workloads;
