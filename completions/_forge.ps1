@@ -555,6 +555,7 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'GitOps engine for every app/env [default: per env from forge.yaml, else flux]')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often the env repo is fetched')
             [CompletionResult]::new('--bad-image', '--bad-image', [CompletionResultType]::ParameterName, 'Images matching this pattern (`*` wildcard) crash-loop (repeatable)')
+            [CompletionResult]::new('--unpullable-image', '--unpullable-image', [CompletionResultType]::ParameterName, 'Images matching this pattern cannot be pulled: ImagePullBackOff (repeatable)')
             [CompletionResult]::new('--error-rate', '--error-rate', [CompletionResultType]::ParameterName, 'Pods running a matching image fail this share of requests (repeatable), e.g. ''*:1.1.0=0.2''')
             [CompletionResult]::new('--api-error-rate', '--api-error-rate', [CompletionResultType]::ParameterName, 'Share of API requests answered 500')
             [CompletionResult]::new('--api-throttle-rate', '--api-throttle-rate', [CompletionResultType]::ParameterName, 'Share of API requests answered 429 with Retry-After')

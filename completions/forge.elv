@@ -511,6 +511,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --engine 'GitOps engine for every app/env [default: per env from forge.yaml, else flux]'
             cand --interval 'How often the env repo is fetched'
             cand --bad-image 'Images matching this pattern (`*` wildcard) crash-loop (repeatable)'
+            cand --unpullable-image 'Images matching this pattern cannot be pulled: ImagePullBackOff (repeatable)'
             cand --error-rate 'Pods running a matching image fail this share of requests (repeatable), e.g. ''*:1.1.0=0.2'''
             cand --api-error-rate 'Share of API requests answered 500'
             cand --api-throttle-rate 'Share of API requests answered 429 with Retry-After'

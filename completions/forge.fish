@@ -388,6 +388,7 @@ complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_sub
 argocd\t''"
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l interval -d 'How often the env repo is fetched' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l bad-image -d 'Images matching this pattern (`*` wildcard) crash-loop (repeatable)' -r
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l unpullable-image -d 'Images matching this pattern cannot be pulled: ImagePullBackOff (repeatable)' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l error-rate -d 'Pods running a matching image fail this share of requests (repeatable), e.g. \'*:1.1.0=0.2\'' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l api-error-rate -d 'Share of API requests answered 500' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l api-throttle-rate -d 'Share of API requests answered 429 with Retry-After' -r

@@ -32,6 +32,9 @@ pub struct UpArgs {
     /// Images matching this pattern (`*` wildcard) crash-loop (repeatable).
     #[arg(long = "bad-image", value_name = "GLOB")]
     pub bad_images: Vec<String>,
+    /// Images matching this pattern cannot be pulled: ImagePullBackOff (repeatable).
+    #[arg(long = "unpullable-image", value_name = "GLOB")]
+    pub unpullable_images: Vec<String>,
     /// Pods running a matching image fail this share of requests (repeatable), e.g. '*:1.1.0=0.2'.
     #[arg(long = "error-rate", value_name = "GLOB=FRACTION", value_parser = parse_error_rate)]
     pub error_rates: Vec<(String, f64)>,
@@ -128,6 +131,7 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
         }),
         rollout: rollout::Settings {
             bad_images: args.bad_images.clone(),
+            unpullable_images: args.unpullable_images.clone(),
             progress_deadline: args.progress_deadline.0,
             pod_grace_period: args.pod_grace_period.0,
             controller_lag: args.controller_lag.0,

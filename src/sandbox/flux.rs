@@ -322,24 +322,42 @@ impl Reconciler {
             });
             store.create(key.clone(), repository, &now_text).ok();
         }
-        let current = store.get(&key).cloned().unwrap_or(json!({}));
-        let status = match revision {
-            Some(revision) => json!({
-                "observedGeneration": current["metadata"]["generation"],
-                "artifact": {"revision": revision, "lastUpdateTime": now_text, "path": format!("gitrepository/{NAMESPACE}/{SOURCE}/{revision}.tar.gz")},
-                "conditions": [condition("Ready", "True", "Succeeded", &format!("stored artifact for revision '{revision}'"), &now_text)],
-                "lastHandledReconcileAt": requested_at(&current),
-            }),
-            None => json!({
-                "observedGeneration": current["metadata"]["generation"],
-                "conditions": [condition("Ready", "False", "GitOperationFailed", "failed to checkout and determine revision", &now_text)],
-                "lastHandledReconcileAt": requested_at(&current),
-            }),
-        };
-        if differs(&current["status"], &status) {
-            store
-                .patch(&key, &json!({"status": status}), Part::Status)
-                .ok();
+        // Every GitRepository that points at the env repo follows it, as source-controller
+        // would fetch it for each (a bootstrap by hand names its own).
+        let url = crate::git::strip_credentials(&self.settings.url);
+        let following: Vec<Key> = store
+            .list("gitrepositories.source.toolkit.fluxcd.io", Some(NAMESPACE))
+            .into_iter()
+            .filter(|repository| repository["spec"]["url"].as_str() == Some(url.as_str()))
+            .filter_map(|repository| {
+                Some(Key {
+                    resource: key.resource.clone(),
+                    namespace: NAMESPACE.into(),
+                    name: repository["metadata"]["name"].as_str()?.to_string(),
+                })
+            })
+            .collect();
+        for key in following {
+            let current = store.get(&key).cloned().unwrap_or(json!({}));
+            let name = &key.name;
+            let status = match revision {
+                Some(revision) => json!({
+                    "observedGeneration": current["metadata"]["generation"],
+                    "artifact": {"revision": revision, "lastUpdateTime": now_text, "path": format!("gitrepository/{NAMESPACE}/{name}/{revision}.tar.gz")},
+                    "conditions": [condition("Ready", "True", "Succeeded", &format!("stored artifact for revision '{revision}'"), &now_text)],
+                    "lastHandledReconcileAt": requested_at(&current),
+                }),
+                None => json!({
+                    "observedGeneration": current["metadata"]["generation"],
+                    "conditions": [condition("Ready", "False", "GitOperationFailed", "failed to checkout and determine revision", &now_text)],
+                    "lastHandledReconcileAt": requested_at(&current),
+                }),
+            };
+            if differs(&current["status"], &status) {
+                store
+                    .patch(&key, &json!({"status": status}), Part::Status)
+                    .ok();
+            }
         }
     }
 }

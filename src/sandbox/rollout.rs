@@ -15,6 +15,8 @@ use std::time::Duration;
 pub struct Settings {
     /// Glob patterns (`*` wildcard) of image references that crash-loop.
     pub bad_images: Vec<String>,
+    /// Glob patterns of image references that cannot be pulled (ImagePullBackOff).
+    pub unpullable_images: Vec<String>,
     /// How long a rollout may make no progress before it is failed (Kubernetes: 600s).
     pub progress_deadline: Duration,
     /// Time between one pod becoming ready and the next.
@@ -29,6 +31,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             bad_images: Vec::new(),
+            unpullable_images: Vec::new(),
             progress_deadline: Duration::from_secs(600),
             pod_ready_after: Duration::from_millis(300),
             pod_grace_period: Duration::from_secs(2),
@@ -339,6 +342,15 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         .iter()
         .find(|image| settings.bad_images.iter().any(|p| glob_matches(p, image)))
         .cloned();
+    let unpullable = images
+        .iter()
+        .find(|image| {
+            settings
+                .unpullable_images
+                .iter()
+                .any(|p| glob_matches(p, image))
+        })
+        .cloned();
     let rs_uid = store
         .get(&rs_key)
         .and_then(|rs| rs["metadata"]["uid"].as_str())
@@ -353,7 +365,7 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
         wanted_pods.insert(pod_name.clone());
         let ready_at = started + step * (i + 1) as f64;
         let crashed = bad.is_some();
-        let ready = !crashed && now >= ready_at;
+        let ready = !crashed && unpullable.is_none() && now >= ready_at;
         if ready {
             ready_new += 1;
         }
@@ -372,6 +384,7 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Setting
                 crashed,
                 restarts,
                 bad: bad.as_deref(),
+                unpullable: unpullable.as_deref(),
                 started,
                 ready_at,
             },
@@ -583,6 +596,8 @@ struct PodState<'a> {
     crashed: bool,
     restarts: i64,
     bad: Option<&'a str>,
+    /// The image that cannot be pulled, if any: the container never starts.
+    unpullable: Option<&'a str>,
     /// When the ReplicaSet's pods were created (the pod's `startTime`).
     started: Now,
     /// When the container became ready (its `running.startedAt`).
@@ -598,6 +613,7 @@ fn pod_object(template: &Value, pod: &PodState) -> Value {
         crashed,
         restarts,
         bad,
+        unpullable,
         started,
         ready_at,
     } = *pod;
@@ -620,14 +636,17 @@ fn pod_object(template: &Value, pod: &PodState) -> Value {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let log = match bad {
-        Some(image) => format!(
+    let log = match (bad, unpullable) {
+        (_, Some(_)) => String::new(),
+        (Some(image), None) => format!(
             "starting {image}\nerror: cannot start: exec format error (image {image} is marked bad in the sandbox)\n"
         ),
-        None => format!("starting {image}\nlistening on :8080\n"),
+        (None, None) => format!("starting {image}\nlistening on :8080\n"),
     };
     let state = if crashed {
         json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off restarting failed container"}})
+    } else if let Some(image) = unpullable {
+        json!({"waiting": {"reason": "ImagePullBackOff", "message": format!("Back-off pulling image \"{image}\"")}})
     } else if ready {
         json!({"running": {"startedAt": time(ready_at)}})
     } else {
@@ -716,6 +735,7 @@ mod tests {
     fn settings() -> Settings {
         Settings {
             bad_images: vec!["*:bad".into()],
+            unpullable_images: vec!["*:pull-error".into()],
             progress_deadline: Duration::from_secs(10),
             pod_ready_after: Duration::from_secs(1),
             pod_grace_period: Duration::from_secs(5),
@@ -801,6 +821,27 @@ mod tests {
         let pods = store.list("pods", Some("demo"));
         assert_eq!(pods.len(), 1);
         assert_eq!(pods[0]["spec"]["containers"][0]["image"], "web:2");
+    }
+
+    #[test]
+    fn an_unpullable_image_waits_in_image_pull_back_off_with_no_log() {
+        let mut store = Store::default();
+        let mut controller = Controller::new(settings());
+        store
+            .create(
+                key("deployments.apps", "demo", "web"),
+                deployment("web:pull-error", 1),
+                "t",
+            )
+            .unwrap();
+        controller.step(&mut store, 1000.0);
+        controller.step(&mut store, 1005.0);
+        let pod = store.list("pods", Some("demo"))[0].clone();
+        let status = &pod["status"]["containerStatuses"][0];
+        assert_eq!(status["state"]["waiting"]["reason"], "ImagePullBackOff");
+        assert_eq!(status["restartCount"], 0);
+        assert_eq!(pod["status"]["phase"], "Pending");
+        assert_eq!(pod["metadata"]["annotations"]["sandbox.forge.dev/log"], "");
     }
 
     #[test]

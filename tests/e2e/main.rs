@@ -21,6 +21,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 mod canary;
+mod differential;
 mod flows;
 mod helm;
 mod missing;
@@ -29,6 +30,7 @@ mod serving;
 mod workloads;
 
 /// What the suite runs against.
+#[derive(Clone)]
 pub struct Suite {
     pub kubeconfig: PathBuf,
     pub kubectl: PathBuf,
@@ -130,24 +132,81 @@ fn real_stack() -> &'static RealStack {
     })
 }
 
+/// `forge sandbox up` following the real stack's env repo, as a Flux stand-in with nothing of
+/// its own (`--no-bootstrap`): the differential test runs the same scenario on it. Stopped
+/// when dropped.
+pub struct Sandbox {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    pub suite: Suite,
+}
+
+impl Sandbox {
+    pub fn start() -> Sandbox {
+        let stack = real_stack();
+        let dir = tempfile::Builder::new()
+            .prefix("forge-e2e-sandbox-")
+            .tempdir()
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_forge"))
+            .args(["sandbox", "up", "--interval", "1s", "--no-bootstrap"])
+            .args(["--unpullable-image", "*:pull-error", "--env-repo"])
+            .arg(&stack.env_repo)
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !kubeconfig.is_file() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the sandbox did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Sandbox {
+            child,
+            _dir: dir,
+            suite: Suite::on_real_stack(kubeconfig),
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Suite {
+    /// The real stack's env repo and tools, with the cluster `kubeconfig` points at (the
+    /// real stack's, or a sandbox following the same env repo).
+    fn on_real_stack(kubeconfig: PathBuf) -> Suite {
+        let stack = real_stack();
+        Suite {
+            kubeconfig,
+            kubectl: stack.bin.join("kubectl"),
+            cluster_repo: stack.env_repo.clone(),
+            env_repo: stack.env_repo.clone(),
+            branch: "main".into(),
+            engine: "flux".into(),
+            git_secret: None,
+            image: "registry.k8s.io/pause:3.10".into(),
+            // kwok's stages in realstack/kwok (and the sandbox's --unpullable-image) make
+            // this image fail to pull.
+            bad_image: "registry.invalid/forge-e2e:pull-error".into(),
+        }
+    }
+
     /// Your cluster when `FORGE_E2E_KUBECONFIG` is set (with `FORGE_E2E_ENV_REPO`), else the
     /// real stack.
     fn from_env() -> Suite {
         if var("FORGE_E2E_KUBECONFIG").is_none() {
-            let stack = real_stack();
-            return Suite {
-                kubeconfig: stack.dir.join("kubeconfig"),
-                kubectl: stack.bin.join("kubectl"),
-                cluster_repo: stack.env_repo.clone(),
-                env_repo: stack.env_repo.clone(),
-                branch: "main".into(),
-                engine: "flux".into(),
-                git_secret: None,
-                image: "registry.k8s.io/pause:3.10".into(),
-                // kwok's stages in realstack/kwok make this image fail to pull.
-                bad_image: "registry.invalid/forge-e2e:pull-error".into(),
-            };
+            return Suite::on_real_stack(real_stack().dir.join("kubeconfig"));
         }
         assert!(
             var("FORGE_E2E_ENV_REPO").is_some(),
@@ -243,7 +302,11 @@ fn random_suffix() -> String {
 
 impl App {
     pub fn start() -> App {
-        let suite = Suite::from_env();
+        App::start_on(Suite::from_env())
+    }
+
+    /// The same, on another suite (the sandbox, for the differential test).
+    pub fn start_on(suite: Suite) -> App {
         let name = format!("e2e-{}", random_suffix());
         let dir = tempfile::Builder::new()
             .prefix("forge-e2e-")
