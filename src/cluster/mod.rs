@@ -186,23 +186,17 @@ impl Cluster {
                 kube::Config::incluster().map_err(|_| ClusterError::Config(err.to_string()))?
             }
         };
+        // The kubeconfig is read once more for names in messages (none in-cluster).
+        let kubeconfig = Kubeconfig::read().ok();
         let context = context
             .map(str::to_string)
-            .or_else(|| {
-                Kubeconfig::read()
-                    .ok()
-                    .and_then(|k| k.current_context.clone())
-            })
+            .or_else(|| kubeconfig.as_ref()?.current_context.clone())
             .unwrap_or_else(|| "in-cluster".into());
-        let cluster = Kubeconfig::read()
-            .ok()
-            .and_then(|k| {
-                k.contexts
-                    .iter()
-                    .find(|c| c.name == context)
-                    .and_then(|c| c.context.as_ref())
-                    .map(|c| c.cluster.clone())
-            })
+        let cluster = kubeconfig
+            .as_ref()
+            .and_then(|k| k.contexts.iter().find(|c| c.name == context))
+            .and_then(|c| c.context.as_ref())
+            .map(|c| c.cluster.clone())
             .unwrap_or_default();
         let client =
             kube::Client::try_from(config).map_err(|e| ClusterError::Config(e.to_string()))?;

@@ -8,12 +8,15 @@ mod concurrency;
 mod config;
 mod demo;
 mod deploy;
+#[path = "../support/files.rs"]
+mod files;
 mod help;
 mod init;
 mod render;
 mod rollout;
 mod sandbox;
 mod servers;
+pub use files::copy_dir;
 #[path = "../support/serving.rs"]
 mod serving;
 mod signing;
@@ -101,19 +104,6 @@ impl TestEnv {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
         path
-    }
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

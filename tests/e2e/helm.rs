@@ -2,20 +2,8 @@
 //! the env dir), Flux's kustomize-controller applies it and helm-controller installs the chart.
 
 use crate::App;
+use crate::files::copy_dir;
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// Makes the app a Helm chart (tests/fixtures' sample chart) running `image`.
 fn helm_source(app: &App, image: &str) {

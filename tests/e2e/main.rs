@@ -22,6 +22,8 @@ use std::sync::OnceLock;
 
 mod canary;
 mod differential;
+#[path = "../support/files.rs"]
+mod files;
 mod flows;
 mod helm;
 mod missing;
