@@ -4,10 +4,16 @@
 
 use forge::config::{Analysis, HttpCheck, Metric};
 use forge::gate::analysis::{Measurement, Report, Vars, run};
+use prometheus::Prometheus;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+// Shared with the CLI and real-stack tests; this binary needs only start and url.
+#[allow(dead_code)]
+#[path = "support/prometheus.rs"]
+mod prometheus;
 
 /// Two versions of one app in `default`: 1.1.0 fails a fifth of its requests.
 const DEPLOYMENTS: &str = "apiVersion: apps/v1
@@ -163,79 +169,6 @@ impl Sandbox {
 }
 
 impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A real Prometheus on loopback scraping the sandbox's `/metrics` every second, stopped on
-/// drop.
-struct Prometheus {
-    child: Child,
-    url: String,
-    _temp: tempfile::TempDir,
-}
-
-impl Prometheus {
-    fn start(target_port: u16) -> Prometheus {
-        let temp = tempfile::Builder::new()
-            .prefix("forge-prometheus-")
-            .tempdir()
-            .unwrap();
-        let dir = temp.path();
-        let port = free_port();
-        let config = format!(
-            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: sandbox\n    static_configs:\n      - targets: ['127.0.0.1:{target_port}']\n"
-        );
-        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-        let child = Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                dir.join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
-            .spawn()
-            .unwrap();
-        let prometheus = Prometheus {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            _temp: temp,
-        };
-        prometheus.wait_ready();
-        prometheus
-    }
-
-    fn wait_ready(&self) {
-        let ready = format!("{}/-/ready", self.url);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let status = block_on(async { reqwest::get(&ready).await.map(|r| r.status()) });
-            if status.is_ok_and(|s| s.is_success()) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "Prometheus never became ready: {}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self._temp.path().join("prometheus.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Prometheus {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -428,10 +361,12 @@ fn a_real_prometheus_scraping_the_sandbox_passes_the_healthy_version() {
         return;
     }
     let sandbox = Sandbox::with_both_versions();
-    let prometheus = Prometheus::start(sandbox.port);
-    wait_for_data(&prometheus.url, "1.0.0");
+    let dir = tempfile::tempdir().unwrap();
+    let prometheus = Prometheus::start(dir.path(), sandbox.port);
+    let url = prometheus.url();
+    wait_for_data(&url, "1.0.0");
 
-    let (report, _) = analyse(&error_rate(&prometheus.url, 2, 0), &vars("1.0.0"));
+    let (report, _) = analyse(&error_rate(&url, 2, 0), &vars("1.0.0"));
     assert!(report.passed, "{report:#?}");
     assert_eq!(
         rounds(&report),
@@ -440,8 +375,8 @@ fn a_real_prometheus_scraping_the_sandbox_passes_the_healthy_version() {
     assert_eq!(report.measurements[0].value, Some(0.0));
 
     // The same query over Prometheus's own storage sees the canary's fifth failing.
-    wait_for_data(&prometheus.url, "1.1.0");
-    let (report, _) = analyse(&error_rate(&prometheus.url, 1, 0), &vars("1.1.0"));
+    wait_for_data(&url, "1.1.0");
+    let (report, _) = analyse(&error_rate(&url, 1, 0), &vars("1.1.0"));
     assert!(!report.passed, "{report:#?}");
     let measured = report.measurements[0].value.unwrap();
     assert!((measured - 0.2).abs() < 0.02, "{measured}");
@@ -452,7 +387,7 @@ fn a_real_prometheus_scraping_the_sandbox_passes_the_healthy_version() {
     );
 
     // Prometheus's own error for a broken query reaches the detail.
-    let mut broken = error_rate(&prometheus.url, 1, 0);
+    let mut broken = error_rate(&url, 1, 0);
     broken.metrics[0].query = "sum(rate(http_requests_total{app=\"{{ app }}\"".into();
     let (report, _) = analyse(&broken, &vars("1.0.0"));
     let detail = &report.measurements[0].detail;

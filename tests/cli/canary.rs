@@ -27,10 +27,10 @@ fn canary_stage_with(sandbox_args: &[&str], prometheus: Option<&str>, pause: &st
 }
 
 /// A real Prometheus (Debian's) scraping the stage's sandbox, with data flowing.
-fn real_prometheus(stage: &Stage) -> crate::sandbox::Prometheus {
-    let prometheus = crate::sandbox::Prometheus::start(
+fn real_prometheus(stage: &Stage) -> crate::prometheus::Prometheus {
+    let prometheus = crate::prometheus::Prometheus::start(
         &stage.repo.env.path().join("prometheus"),
-        u64::from(stage.sandbox.port()),
+        stage.sandbox.port(),
     );
     prometheus.wait_for("up");
     prometheus

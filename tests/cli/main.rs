@@ -12,6 +12,8 @@ mod deploy;
 mod files;
 mod help;
 mod init;
+#[path = "../support/prometheus.rs"]
+mod prometheus;
 mod render;
 mod rollout;
 mod sandbox;

@@ -2,6 +2,7 @@
 //! merge patch (generation moves only with spec), annotate, the status subresource, and
 //! `kubectl wait`, which watches.
 
+use crate::prometheus::{Prometheus, url_encode};
 use crate::{TestEnv, require_tool, stderr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -709,12 +710,7 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
     if !require_tool("prometheus") {
         return;
     }
-    let info: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(sandbox.dir.join("sandbox.json")).unwrap()).unwrap();
-    let prometheus = Prometheus::start(
-        &repo.env.path().join("prometheus"),
-        info["port"].as_u64().unwrap(),
-    );
+    let prometheus = Prometheus::start(&repo.env.path().join("prometheus"), sandbox.port());
     let query = r#"sum(rate(http_requests_total{app="hello",code="500"}[10s])) / sum(rate(http_requests_total{app="hello"}[10s]))"#;
     let deadline = Instant::now() + Duration::from_secs(40);
     let ratio = loop {
@@ -731,88 +727,6 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
         (0.2..0.3).contains(&ratio),
         "Prometheus sees a quarter failing: {ratio}"
     );
-}
-
-/// A real Prometheus on loopback scraping the sandbox every second.
-pub struct Prometheus {
-    child: Child,
-    port: u16,
-}
-
-impl Prometheus {
-    pub fn start(dir: &Path, target_port: u64) -> Prometheus {
-        std::fs::create_dir_all(dir).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let config = format!(
-            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: sandbox\n    static_configs:\n      - targets: ['127.0.0.1:{target_port}']\n"
-        );
-        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-        let child = Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                dir.join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
-            .spawn()
-            .unwrap();
-        Prometheus { child, port }
-    }
-
-    /// The instant query's single value, once Prometheus has data for it.
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// Stops it, as a crashed Prometheus would be gone.
-    pub fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// Polls until a query has data (the first scrape lands about 5 s after start).
-    pub fn wait_for(&self, query: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while self.query(query).is_none() {
-            assert!(
-                Instant::now() < deadline,
-                "Prometheus never answered {query}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    pub fn query(&self, query: &str) -> Option<f64> {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
-        let encoded = url_encode(query);
-        write!(stream, "GET /api/v1/query?query={encoded} HTTP/1.1\r\nHost: prometheus\r\nConnection: close\r\n\r\n").ok()?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response).ok()?;
-        let body = response.split("\r\n\r\n").nth(1)?;
-        let json: serde_json::Value = serde_json::from_str(body.trim()).ok()?;
-        json.pointer("/data/result/0/value/1")?
-            .as_str()?
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite())
-    }
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Polls `kubectl get … -o jsonpath=…` until it prints `expected`.
@@ -1295,19 +1209,6 @@ fn a_slow_reconcile_reports_progress_before_it_applies() {
         "nothing is applied yet"
     );
     wait_for_output(&sandbox, &[&ks[..], &["jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.lastAppliedRevision}"]].concat(), &format!("True main@sha1:{head}"));
-}
-
-/// Percent-encodes everything but letters and digits (for PromQL in a query string).
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// curl with only the CA given on its command line (the machine's CA variables removed);

@@ -84,3 +84,18 @@ fn blue_green_never_sends_traffic_back_to_the_old_version() {
         .collect();
     assert_eq!(actions, ["deploy", "handover", "switch", "preview"]);
 }
+
+/// dev as a two-step canary (half the pods, then all) whose first step is judged by the
+/// error rate Prometheus measures for the new version.
+pub fn configure_analysis(app: &App, prometheus: &str) {
+    let query = "sum(rate(http_requests_total{namespace=\"{{ namespace }}\",version=\"{{ version }}\",code=~\"5..\"}[10s])) / sum(rate(http_requests_total{namespace=\"{{ namespace }}\",version=\"{{ version }}\"}[10s]))";
+    app.configure(|text| {
+        text.replacen(
+            "  - name: dev\n",
+            &format!(
+                "  - name: dev\n    replicas: 2\n    strategy:\n      type: canary\n      steps:\n        - weight: 50\n          pause: 5s\n          analysis: true\n        - weight: 100\n      analysis:\n        prometheus: {prometheus}\n        interval: 3s\n        count: 2\n        metrics:\n          - name: error-rate\n            query: '{query}'\n            max: 0.05\n"
+            ),
+            1,
+        )
+    });
+}

@@ -2,6 +2,9 @@
 //! the same things (exit codes, the failure's reason, the audit trail, the env dir it leaves).
 //! A difference is a bug in the sandbox (or in forge), never a tolerance.
 
+use crate::canary::configure_analysis;
+use crate::prometheus::Prometheus;
+use crate::traffic::Traffic;
 use crate::{App, Run, Sandbox};
 
 /// What forge reported through the scenario.
@@ -10,13 +13,20 @@ struct Report {
     exits: Vec<Option<i32>>,
     /// The failed release's reason, as forge named it.
     failure: Option<&'static str>,
+    /// Per canary release, whether each analysis measurement passed.
+    verdicts: Vec<Vec<bool>>,
     /// `forge history dev`'s actions and versions, newest first.
     trail: Vec<(String, String)>,
     /// The files of dev's env dir in the env repo at the end.
     files: Vec<String>,
 }
 
-const REASONS: [&str; 3] = ["ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff"];
+const REASONS: [&str; 4] = [
+    "is ImagePullBackOff",
+    "is ErrImagePull",
+    "is CrashLoopBackOff",
+    "the analysis failed (error-rate",
+];
 
 /// A good release, one that cannot start (failed fast and rolled back automatically), and a
 /// promotion into an env whose Kustomization was never created (scenarios 1, 2 and 7).
@@ -35,9 +45,60 @@ fn scenario(app: &App) -> Report {
         "flux-system",
     ]);
     runs.push(app.forge(&["promote", "staging", "--yes"]));
-    let failure = REASONS
-        .into_iter()
-        .find(|reason| runs[1].stderr.contains(&format!("is {reason}")));
+    report(app, runs)
+}
+
+/// A canary whose first step is judged by a real Prometheus scraping `metrics` (the traffic
+/// the pods serve): a healthy version promoted, then one failing a quarter of its requests
+/// aborted (scenario 4).
+fn canary_scenario(app: &App, metrics: u16) -> Report {
+    let prometheus = Prometheus::start(&app.path().join("prometheus"), metrics);
+    configure_analysis(app, &prometheus.url());
+    let image = |version: &str| format!("example.invalid/forge-e2e/web:{version}");
+    let first = app.release("1.0.0", &image("1.0.0"), &[]);
+    prometheus.wait_for(&format!(
+        "sum(http_requests_total{{namespace=\"{}\",version=\"1.0.0\"}})",
+        app.namespace("dev")
+    ));
+    let json = ["--output", "json"];
+    let runs = vec![
+        first,
+        app.release("1.1.0", &image("1.1.0"), &json),
+        app.release("1.2.0", &image("1.2.0"), &json),
+    ];
+    // What may differ by a sampling jitter, checked on each rather than compared.
+    let value = |run: &Run, index: usize| -> Option<f64> {
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).ok()?;
+        report["measurements"][index]["value"].as_f64()
+    };
+    assert_eq!(value(&runs[1], 0), Some(0.0), "{}", runs[1].stdout);
+    let failing = value(&runs[2], 0).unwrap_or_default();
+    assert!((0.15..0.35).contains(&failing), "{}", runs[2].stdout);
+    app.assert_healthy_at("dev", "1.1.0");
+    let deployments = app.kubectl(&[
+        "get",
+        "deployments",
+        "-n",
+        &app.namespace("dev"),
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+    ]);
+    assert_eq!(deployments, "web", "the aborted canary is gone");
+    report(app, runs)
+}
+
+fn report(app: &App, runs: Vec<Run>) -> Report {
+    let failure = runs
+        .iter()
+        .find_map(|run| REASONS.into_iter().find(|r| run.stderr.contains(r)));
+    let verdicts = runs
+        .iter()
+        .filter_map(|run| serde_json::from_str::<serde_json::Value>(&run.stdout).ok())
+        .filter_map(|report| {
+            let measurements = report["measurements"].as_array()?;
+            Some(measurements.iter().map(|m| m["passed"] == true).collect())
+        })
+        .collect();
     let trail = app
         .history("dev")
         .iter()
@@ -57,6 +118,7 @@ fn scenario(app: &App) -> Report {
     Report {
         exits: runs.iter().map(|run| run.code).collect(),
         failure,
+        verdicts,
         trail,
         files,
     }
@@ -84,8 +146,27 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn the_sandbox_and_the_real_stack_make_forge_report_the_same() {
     let real = scenario(&App::start());
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start(&[]);
     let stand_in = scenario(&App::start_on(sandbox.suite.clone()));
     assert_eq!(real.exits, [Some(0), Some(3), Some(3)], "{real:#?}");
+    assert_eq!(real, stand_in);
+}
+
+#[test]
+fn a_canary_judged_by_prometheus_reports_the_same_on_the_sandbox_and_the_real_stack() {
+    let app = App::start();
+    let traffic = Traffic::start(
+        app.suite.kubectl.clone(),
+        app.suite.kubeconfig.clone(),
+        app.namespace("dev"),
+        (":1.2.0".into(), 0.25),
+    );
+    let real = canary_scenario(&app, traffic.port());
+    let sandbox = Sandbox::start(&["--error-rate", "*:1.2.0=0.25"]);
+    let stand_in = canary_scenario(&App::start_on(sandbox.suite.clone()), sandbox.port());
+    assert_eq!(real.exits, [Some(0), Some(0), Some(3)], "{real:#?}");
+    assert_eq!(real.verdicts, [vec![true, true], vec![false]], "{real:#?}");
+    assert_eq!(real.failure, Some("the analysis failed (error-rate"));
+    assert_eq!(real.trail[0].0, "canary-abort", "{real:#?}");
     assert_eq!(real, stand_in);
 }

@@ -27,8 +27,12 @@ mod files;
 mod flows;
 mod helm;
 mod missing;
+#[path = "../support/prometheus.rs"]
+mod prometheus;
 #[path = "../support/serving.rs"]
 mod serving;
+mod strategies;
+mod traffic;
 mod workloads;
 
 /// What the suite runs against.
@@ -139,12 +143,13 @@ fn real_stack() -> &'static RealStack {
 /// when dropped.
 pub struct Sandbox {
     child: std::process::Child,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     pub suite: Suite,
 }
 
 impl Sandbox {
-    pub fn start() -> Sandbox {
+    /// Started with extra `forge sandbox up` arguments (faults such as `--error-rate`).
+    pub fn start(extra: &[&str]) -> Sandbox {
         let stack = real_stack();
         let dir = tempfile::Builder::new()
             .prefix("forge-e2e-sandbox-")
@@ -152,7 +157,9 @@ impl Sandbox {
             .unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_forge"))
             .args(["sandbox", "up", "--interval", "1s", "--no-bootstrap"])
-            .args(["--unpullable-image", "*:pull-error", "--env-repo"])
+            .args(["--unpullable-image", "*:pull-error"])
+            .args(extra)
+            .arg("--env-repo")
             .arg(&stack.env_repo)
             .arg("--dir")
             .arg(dir.path())
@@ -162,7 +169,8 @@ impl Sandbox {
             .unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while !kubeconfig.is_file() {
+        // sandbox.json is written last, after the kubeconfig.
+        while !dir.path().join("sandbox.json").is_file() {
             assert!(
                 std::time::Instant::now() < deadline,
                 "the sandbox did not start"
@@ -171,9 +179,16 @@ impl Sandbox {
         }
         Sandbox {
             child,
-            _dir: dir,
+            dir,
             suite: Suite::on_real_stack(kubeconfig),
         }
+    }
+
+    /// Where it serves its API and `/metrics`.
+    pub fn port(&self) -> u16 {
+        let info = std::fs::read(self.dir.path().join("sandbox.json")).unwrap();
+        let info: serde_json::Value = serde_json::from_slice(&info).unwrap();
+        u16::try_from(info["port"].as_u64().unwrap()).unwrap()
     }
 }
 
