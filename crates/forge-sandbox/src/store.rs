@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 /// How many events are kept for watch resumption.
 const EVENT_WINDOW: usize = 10_000;
@@ -58,6 +60,11 @@ impl ApiError {
             reason: "NotFound",
             message: format!("{} \"{}\" not found", key.resource, key.name),
         }
+    }
+
+    /// The error as the API answers it.
+    pub(crate) fn response(&self) -> crate::http::Response {
+        crate::http::Response::json(self.code, &self.status())
     }
 
     pub fn status(&self) -> Value {
@@ -278,6 +285,77 @@ impl Store {
             if let Some(dropped) = self.events.pop_front() {
                 self.horizon = dropped.revision;
             }
+        }
+    }
+}
+
+/// The cluster state shared by the API and the sandbox's controllers: the objects and what
+/// else a request or a controller may read or change.
+#[derive(Default)]
+pub(crate) struct Cluster {
+    pub(crate) store: Mutex<Store>,
+    /// Notified after every write, so watches wake at once.
+    pub(crate) changed: Condvar,
+    pub(crate) metrics: Mutex<crate::metrics::Counters>,
+    pub(crate) faults: Faults,
+    /// Bearer token of the Argo CD REST API.
+    pub(crate) argocd_token: String,
+    /// Bearer token the Kubernetes API demands (with `--tls`); None: no authentication.
+    pub(crate) api_token: Option<String>,
+    /// `DIR/sandbox.log`: requests and reconciles.
+    pub(crate) log: crate::log::Log,
+    /// Counts API requests, to pick which ones fail without randomness.
+    requests: std::sync::atomic::AtomicU64,
+}
+
+/// Injected API failures, for testing clients against a flaky server.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Share of resource requests answered 500.
+    pub error_rate: f64,
+    /// Share of resource requests answered 429 with `Retry-After: 1`.
+    pub throttle_rate: f64,
+    /// Watches are cut after this long (as a load balancer would).
+    pub drop_watches_after: Option<Duration>,
+}
+
+impl Cluster {
+    pub(crate) fn new(faults: Faults, argocd_token: String) -> Self {
+        Cluster {
+            faults,
+            argocd_token,
+            ..Cluster::default()
+        }
+    }
+
+    /// Runs `write` against the store and wakes watchers.
+    pub(crate) fn write<T>(&self, write: impl FnOnce(&mut Store) -> T) -> T {
+        let result = write(&mut self.store.lock().expect("store lock"));
+        self.changed.notify_all();
+        result
+    }
+
+    /// Whether request number n falls in the failing share: spread evenly, no randomness.
+    pub(crate) fn injected(&self) -> Option<ApiError> {
+        let n = self
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed) as f64;
+        // The fractional parts of n·φ spread evenly over [0, 1).
+        let spot = (n * 0.618_033_988_749_895).fract();
+        if spot < self.faults.error_rate {
+            Some(ApiError {
+                code: 500,
+                reason: "InternalError",
+                message: "injected fault: internal error".into(),
+            })
+        } else if spot < self.faults.error_rate + self.faults.throttle_rate {
+            Some(ApiError {
+                code: 429,
+                reason: "TooManyRequests",
+                message: "injected fault: too many requests, retry after 1s".into(),
+            })
+        } else {
+            None
         }
     }
 }
