@@ -14,6 +14,7 @@ mod argocd;
 mod argocd_api;
 mod flux;
 mod follow;
+mod glob;
 mod helm;
 pub mod http;
 pub mod image;

@@ -2,9 +2,9 @@
 //! image matches an `--error-rate` pattern, counted per namespace, app, version and status code
 //! and served as Prometheus text on `/metrics` (so a real Prometheus can scrape the sandbox).
 
+use crate::glob::glob_matches;
 use crate::image::split_reference;
 use crate::promql;
-use crate::rollout::glob_matches;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
