@@ -6,6 +6,13 @@ use crate::store::{Key, Store};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
+/// The env repo as GitRepository and Application objects name it.
+pub(crate) struct Repo<'a> {
+    /// Without credentials.
+    pub(crate) url: &'a str,
+    pub(crate) branch: &'a str,
+}
+
 /// The objects an env dir (or a chart) builds to, or why it does not build.
 pub(crate) type Built = Result<Vec<Value>, String>;
 

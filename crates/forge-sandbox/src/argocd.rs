@@ -5,7 +5,7 @@
 //! whose `application.yaml` defines its Application with a Helm source (forge's layout for
 //! Helm on Argo CD) is synced as that Application: its chart rendered with `helm template`.
 
-use crate::apply::{Built, apply, name_for, prune};
+use crate::apply::{Built, Repo, apply, name_for, prune};
 use crate::kustomize::Files;
 use crate::store::{Key, Part, Store};
 use serde_json::{Value, json};
@@ -28,13 +28,13 @@ pub(crate) fn key(dir: &str) -> Key {
     application(&name_for(dir))
 }
 
-/// Creates the dir's Application when it has none, following `repo`'s (URL without
-/// credentials, branch) `dir` with automated sync into `namespace`.
+/// Creates the dir's Application when it has none: `dir` of `repo`, synced automatically into
+/// `namespace`.
 pub(crate) fn ensure_application(
     store: &mut Store,
     dir: &str,
     namespace: &str,
-    (url, branch): (&str, &str),
+    repo: &Repo,
     now: f64,
 ) {
     let key = key(dir);
@@ -46,7 +46,7 @@ pub(crate) fn ensure_application(
         "kind": "Application",
         "spec": {
             "project": "default",
-            "source": {"repoURL": url, "targetRevision": branch, "path": dir},
+            "source": {"repoURL": repo.url, "targetRevision": repo.branch, "path": dir},
             "destination": {"server": "https://kubernetes.default.svc", "namespace": namespace},
             "syncPolicy": {"automated": {"prune": true, "selfHeal": true}},
         },

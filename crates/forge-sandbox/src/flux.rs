@@ -4,7 +4,7 @@
 //! (`lastAppliedRevision`, `lastAttemptedRevision`, `observedGeneration`, Ready/Reconciling
 //! conditions, `lastHandledReconcileAt` echoing `reconcile.fluxcd.io/requestedAt`).
 
-use crate::apply::{Built, apply, name_for, prune};
+use crate::apply::{Built, Repo, apply, name_for, prune};
 use crate::kustomize::{self, Files};
 use crate::store::{Key, Part, Store};
 use serde_json::{Value, json};
@@ -14,17 +14,15 @@ const NAMESPACE: &str = "flux-system";
 const SOURCE: &str = "flux-system";
 const REQUESTED_AT: &str = "reconcile.fluxcd.io/requestedAt";
 
-/// The env repo as the GitRepository shows it.
-pub(crate) struct Source<'a> {
-    /// Without credentials.
-    pub(crate) url: &'a str,
-    pub(crate) branch: &'a str,
-    pub(crate) interval: Duration,
-}
-
 /// The GitRepository that follows the env repo (created when missing), and the status of every
-/// GitRepository pointing at `source.url`: the fetched `revision`, or a failure when None.
-pub(crate) fn update_source(store: &mut Store, source: &Source, revision: Option<&str>, now: f64) {
+/// GitRepository pointing at the repo's URL: the fetched `revision`, or a failure when None.
+pub(crate) fn update_source(
+    store: &mut Store,
+    repo: &Repo,
+    interval: Duration,
+    revision: Option<&str>,
+    now: f64,
+) {
     let key = Key {
         resource: "gitrepositories.source.toolkit.fluxcd.io".into(),
         namespace: NAMESPACE.into(),
@@ -35,7 +33,7 @@ pub(crate) fn update_source(store: &mut Store, source: &Source, revision: Option
         let repository = json!({
             "apiVersion": "source.toolkit.fluxcd.io/v1",
             "kind": "GitRepository",
-            "spec": {"interval": format!("{}s", source.interval.as_secs().max(1)), "url": source.url, "ref": {"branch": source.branch}},
+            "spec": {"interval": format!("{}s", interval.as_secs().max(1)), "url": repo.url, "ref": {"branch": repo.branch}},
         });
         store.create(key.clone(), repository, &now_text).ok();
     }
@@ -44,7 +42,7 @@ pub(crate) fn update_source(store: &mut Store, source: &Source, revision: Option
     let following: Vec<Key> = store
         .list("gitrepositories.source.toolkit.fluxcd.io", Some(NAMESPACE))
         .into_iter()
-        .filter(|repository| repository["spec"]["url"].as_str() == Some(source.url))
+        .filter(|repository| repository["spec"]["url"].as_str() == Some(repo.url))
         .filter_map(|repository| {
             Some(Key {
                 resource: key.resource.clone(),

@@ -4,7 +4,7 @@
 //! kustomize, or `helm template` for charts) and handed to [`flux`] or [`argocd`] to apply,
 //! and HelmReleases rendered for [`helm`].
 
-use crate::apply::{Built, name_for};
+use crate::apply::{Built, Repo, name_for};
 use crate::kustomize::Files;
 use crate::store::{Cluster, Key, Store};
 use crate::{argocd, flux, helm};
@@ -177,22 +177,16 @@ impl Follower {
         }
         let mut reconciled = Vec::new();
         cluster.write(|store| {
-            let source = flux::Source {
+            let repo = Repo {
                 url: &self.settings.public_url,
                 branch: &self.settings.branch,
-                interval: self.settings.interval,
             };
-            flux::update_source(store, &source, revision.as_deref(), now);
+            let interval = self.settings.interval;
+            flux::update_source(store, &repo, interval, revision.as_deref(), now);
             for dir in dirs.iter().filter(|_| self.settings.bootstrap) {
                 let namespace = self.target_namespace(dir);
                 if self.is_argocd(dir) {
-                    argocd::ensure_application(
-                        store,
-                        dir,
-                        &namespace,
-                        (&self.settings.public_url, &self.settings.branch),
-                        now,
-                    );
+                    argocd::ensure_application(store, dir, &namespace, &repo, now);
                 } else {
                     flux::ensure_kustomization(store, dir, &namespace, now);
                 }

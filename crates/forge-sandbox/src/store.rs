@@ -21,14 +21,14 @@ pub struct Key {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventType {
+pub(crate) enum EventType {
     Added,
     Modified,
     Deleted,
 }
 
 impl EventType {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EventType::Added => "ADDED",
             EventType::Modified => "MODIFIED",
@@ -38,7 +38,7 @@ impl EventType {
 }
 
 #[derive(Clone, Debug)]
-pub struct Event {
+pub(crate) struct Event {
     pub revision: u64,
     pub kind: EventType,
     pub key: Key,
@@ -54,7 +54,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn not_found(key: &Key) -> Self {
+    pub(crate) fn not_found(key: &Key) -> Self {
         ApiError {
             code: 404,
             reason: "NotFound",
@@ -67,7 +67,7 @@ impl ApiError {
         crate::http::Response::json(self.code, &self.status())
     }
 
-    pub fn status(&self) -> Value {
+    pub(crate) fn status(&self) -> Value {
         json!({
             "kind": "Status",
             "apiVersion": "v1",
@@ -101,7 +101,7 @@ pub enum Part {
 }
 
 impl Store {
-    pub fn revision(&self) -> u64 {
+    pub(crate) fn revision(&self) -> u64 {
         self.revision
     }
 
@@ -110,7 +110,7 @@ impl Store {
     }
 
     /// Objects of one resource, in one namespace or all, sorted by namespace and name.
-    pub fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<&Value> {
+    pub(crate) fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<&Value> {
         self.objects
             .iter()
             .filter(|(key, _)| {
@@ -121,7 +121,12 @@ impl Store {
     }
 
     /// Creates an object; 409 when it exists.
-    pub fn create(&mut self, key: Key, mut object: Value, now: &str) -> Result<Value, ApiError> {
+    pub(crate) fn create(
+        &mut self,
+        key: Key,
+        mut object: Value,
+        now: &str,
+    ) -> Result<Value, ApiError> {
         if self.objects.contains_key(&key) {
             return Err(ApiError {
                 code: 409,
@@ -211,7 +216,7 @@ impl Store {
         self.commit(&key, updated)
     }
 
-    pub fn delete(&mut self, key: &Key) -> Result<Value, ApiError> {
+    pub(crate) fn delete(&mut self, key: &Key) -> Result<Value, ApiError> {
         let mut object = self
             .objects
             .remove(key)
@@ -224,7 +229,7 @@ impl Store {
 
     /// Events of `resource` (in `namespace`, if given) after `since`; Err when `since` is older
     /// than the retained window (the client must list again).
-    pub fn events_since(
+    pub(crate) fn events_since(
         &self,
         resource: &str,
         namespace: Option<&str>,
@@ -393,7 +398,7 @@ fn spec_of(object: &Value) -> Value {
 
 /// A status without the times controllers refresh on every write (condition transition and
 /// update times, the artifact's update time): what "did the status change?" compares.
-pub fn without_timestamps(status: &Value) -> Value {
+pub(crate) fn without_timestamps(status: &Value) -> Value {
     let mut copy = status.clone();
     for condition in copy
         .get_mut("conditions")
@@ -413,7 +418,7 @@ pub fn without_timestamps(status: &Value) -> Value {
 }
 
 /// RFC 7386: maps merge, `null` deletes, anything else replaces.
-pub fn merge_patch(target: &mut Value, patch: &Value) {
+pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         *target = patch.clone();
         return;
