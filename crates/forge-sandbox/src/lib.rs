@@ -7,6 +7,21 @@
 //! repo as Flux or Argo CD would (built-in kustomize, `helm template` for HelmReleases), rolls
 //! Deployments out over simulated time, serves per-version request metrics and a PromQL
 //! subset, and injects faults on request.
+//!
+//! It depends on nothing of forge's; forge uses it for `forge demo` and `forge sandbox`, and
+//! shares its pure helpers ([`time`], [`image`], [`http::percent_decode`]). Inside, arrows
+//! point down:
+//!
+//! ```text
+//! lib (Sandbox, Settings)   starts the server and the controller loop
+//! api, argocd_api           HTTP handlers: the Kubernetes API, Argo CD's REST API and stream
+//! follow                    fetches the env repo, hands each app/env dir to flux or argocd
+//! flux, argocd, helm        the GitOps controllers' reconcile logic
+//! apply, rollout            applying and pruning built objects; the deployment controller
+//! kustomize, jsonpatch      building env dirs; JSON patches
+//! store                     all state: objects, watch events, metrics counters, faults, log
+//! metrics, promql, http, resources, table, openapi, glob, image, time, tls, log
+//! ```
 
 mod api;
 mod apply;
