@@ -26,9 +26,7 @@ use forge::cluster::{Change, Cluster, KUSTOMIZATION, ObjectRef};
 use forge::config::{ArgocdSettings, Engine, FluxSettings, SourceKind};
 use forge::decide::{self, Verdict};
 use forge::engine::{self, Lineage, Outcome, Pending, Relation, Reporter, Target};
-use forge::sandbox::api::Cluster as Store;
-use forge::sandbox::store::{Key, Part};
-use forge::sandbox::{Options, Sandbox};
+use forge_sandbox::{Key, Part, Sandbox, Settings};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use std::sync::mpsc;
@@ -117,7 +115,7 @@ fn condition(kind: &str, status: &str, reason: &str, message: &str) -> Value {
 }
 
 /// Creates the GitRepository and a Kustomization as the sandbox's Flux would.
-fn seed_objects(store: &Store, names: &[String]) {
+fn seed_objects(store: &Sandbox, names: &[String]) {
     let now = forge::time::rfc3339(forge::time::now_epoch());
     store.write(|store| {
         let source = Key {
@@ -154,7 +152,7 @@ fn seed_objects(store: &Store, names: &[String]) {
 }
 
 /// Flux has fetched commit X and is applying it (Ready=Unknown, Reconciling=True).
-fn in_progress(store: &Store, name: &str, commit: &str, previous: &str) {
+fn in_progress(store: &Sandbox, name: &str, commit: &str, previous: &str) {
     store.write(|store| {
         let key = key(name);
         let current = store.get(&key).expect("seeded").clone();
@@ -177,7 +175,7 @@ fn in_progress(store: &Store, name: &str, commit: &str, previous: &str) {
 
 /// Flux applied commit X: the write the sandbox's reconciler makes. Returns the instant just
 /// before the write.
-fn flip(store: &Store, name: &str, commit: &str) -> Instant {
+fn flip(store: &Sandbox, name: &str, commit: &str) -> Instant {
     let started = Instant::now();
     store.write(|store| {
         let key = key(name);
@@ -228,7 +226,12 @@ impl Reporter for Stamps {
     }
 }
 
-async fn forge_runs(store: &Arc<Store>, cluster: &Cluster, args: &Args, rng: &mut Rng) -> Vec<f64> {
+async fn forge_runs(
+    store: &Arc<Sandbox>,
+    cluster: &Cluster,
+    args: &Args,
+    rng: &mut Rng,
+) -> Vec<f64> {
     let name = "web-bench";
     let mut previous = rng.commit();
     let mut latencies = Vec::with_capacity(args.runs);
@@ -294,7 +297,12 @@ async fn forge_runs(store: &Arc<Store>, cluster: &Cluster, args: &Args, rng: &mu
 
 /// The floor under the engine: `Cluster::watch` and `decide::flux::kustomization` alone,
 /// judging every event as it arrives (what `follow` does, without the engine around it).
-async fn watch_runs(store: &Arc<Store>, cluster: &Cluster, args: &Args, rng: &mut Rng) -> Vec<f64> {
+async fn watch_runs(
+    store: &Arc<Sandbox>,
+    cluster: &Cluster,
+    args: &Args,
+    rng: &mut Rng,
+) -> Vec<f64> {
     let name = "web-watch";
     seed_objects(store, &[name.to_string()]);
     let object = ObjectRef {
@@ -368,7 +376,12 @@ async fn poll_loop(
     }
 }
 
-async fn poll_runs(store: &Arc<Store>, cluster: &Cluster, args: &Args, rng: &mut Rng) -> Vec<f64> {
+async fn poll_runs(
+    store: &Arc<Sandbox>,
+    cluster: &Cluster,
+    args: &Args,
+    rng: &mut Rng,
+) -> Vec<f64> {
     let width = args.concurrency.min(args.runs);
     let names: Vec<String> = (0..width).map(|j| format!("web-poll-{j}")).collect();
     seed_objects(store, &names);
@@ -462,9 +475,9 @@ fn main() {
     let kubeconfig = dir.path().join("kubeconfig");
     // SAFETY: no other thread exists yet.
     unsafe { std::env::set_var("KUBECONFIG", &kubeconfig) };
-    let sandbox = Sandbox::start(0, Options::default()).expect("sandbox");
+    let sandbox = Sandbox::start(0, Settings::default()).expect("sandbox");
     std::fs::write(&kubeconfig, sandbox.kubeconfig()).expect("write kubeconfig");
-    let store = Arc::clone(&sandbox.cluster);
+    let store = Arc::new(sandbox);
     seed_objects(&store, &["web-bench".to_string()]);
     let mut rng = Rng(args.seed);
 

@@ -1,6 +1,7 @@
 //! The git adapter: forge runs the system `git` (as jj does), so users' config, credential
 //! helpers and ssh setup apply unchanged.
 
+use forge_sandbox::http::percent_decode;
 use std::path::Path;
 use std::process::Command;
 
@@ -106,30 +107,6 @@ pub fn split_credentials(url: &str) -> (String, Option<(String, String)>) {
         }
         _ => (url.to_string(), None),
     }
-}
-
-/// `%XX` escapes decoded; malformed escapes are kept as they are.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%')
-            .then(|| text.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match hex {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

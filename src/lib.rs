@@ -16,7 +16,7 @@ pub mod fs;
 pub mod gate;
 pub mod git;
 pub mod render;
-pub mod sandbox;
 pub mod signing;
-pub mod time;
+// The calendar helpers live in the sandbox crate: it needs them too and cannot depend on forge.
+pub use forge_sandbox::time;
 pub mod ui;

@@ -7,8 +7,8 @@
 use super::Context;
 use crate::config::Engine;
 use crate::error::CliError;
-use crate::sandbox::{Options, Sandbox, flux, rollout};
 use clap::Args;
+use forge_sandbox::{ArgocdDirs, Follow, Rollout, Sandbox, Settings};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -124,26 +124,29 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
     let env_repo = setup(&root)?;
     let sandbox = Sandbox::start(
         0,
-        Options {
-            flux: Some(flux::Settings {
+        Settings {
+            gitops: Some(Follow {
                 url: env_repo.clone(),
+                public_url: env_repo.clone(),
                 branch: "main".into(),
                 apps_dir: "apps".into(),
                 interval: Duration::from_secs(1),
                 namespaces: Default::default(),
-                argocd: Default::default(),
-                argocd_everywhere: args.engine == Engine::Argocd,
+                argocd: match args.engine {
+                    Engine::Argocd => ArgocdDirs::All,
+                    Engine::Flux => ArgocdDirs::default(),
+                },
                 reconcile_delay: Duration::ZERO,
                 bootstrap: true,
             }),
-            rollout: rollout::Settings {
+            rollout: Rollout {
                 bad_images: vec![BROKEN.into()],
                 progress_deadline: Duration::from_secs(60),
-                ..rollout::Settings::default()
+                ..Rollout::default()
             },
             error_rates: vec![(FLAKY.into(), 0.2)],
             log: Some(root.join("sandbox.log")),
-            ..Options::default()
+            ..Settings::default()
         },
     )
     .map_err(|e| CliError::operational(format!("cannot start the sandbox: {e}")))?;

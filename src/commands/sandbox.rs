@@ -2,8 +2,8 @@
 
 use super::Context;
 use crate::error::CliError;
-use crate::sandbox::{Options, Sandbox, flux, rollout};
 use clap::{Args, Subcommand};
+use forge_sandbox::{ArgocdDirs, Faults, Follow, Rollout, Sandbox, Settings};
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -106,39 +106,43 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             })
         })
         .collect();
-    // Which app/env directories Argo CD applies: forge.yaml's per-env engine, else --engine.
+    // Which app/env directories Argo CD applies: all with --engine argocd, else forge.yaml's
+    // per-env engine.
     let argocd = match &configured {
-        Some(loaded) => loaded
-            .config
-            .environments
-            .iter()
-            .filter(|env| loaded.config.engine_for(&env.value) == crate::config::Engine::Argocd)
-            .map(|env| format!("{}/{}", loaded.config.app.value, env.value.name.value))
-            .collect(),
-        None => std::collections::BTreeSet::new(),
+        _ if args.engine == Some(crate::config::Engine::Argocd) => ArgocdDirs::All,
+        Some(loaded) => ArgocdDirs::Only(
+            loaded
+                .config
+                .environments
+                .iter()
+                .filter(|env| loaded.config.engine_for(&env.value) == crate::config::Engine::Argocd)
+                .map(|env| format!("{}/{}", loaded.config.app.value, env.value.name.value))
+                .collect(),
+        ),
+        None => ArgocdDirs::default(),
     };
-    let options = Options {
-        flux: url.map(|url| flux::Settings {
+    let settings = Settings {
+        gitops: url.map(|url| Follow {
+            public_url: crate::git::strip_credentials(&url),
             url,
             branch,
             apps_dir: "apps".into(),
             interval: args.interval.0,
             namespaces,
             argocd,
-            argocd_everywhere: args.engine == Some(crate::config::Engine::Argocd),
             reconcile_delay: args.reconcile_delay.0,
             bootstrap: !args.no_bootstrap,
         }),
-        rollout: rollout::Settings {
+        rollout: Rollout {
             bad_images: args.bad_images.clone(),
             unpullable_images: args.unpullable_images.clone(),
             progress_deadline: args.progress_deadline.0,
             pod_grace_period: args.pod_grace_period.0,
             controller_lag: args.controller_lag.0,
-            ..rollout::Settings::default()
+            ..Rollout::default()
         },
         error_rates: args.error_rates.clone(),
-        faults: crate::sandbox::api::Faults {
+        faults: Faults {
             error_rate: args.api_error_rate,
             throttle_rate: args.api_throttle_rate,
             drop_watches_after: args.drop_watches_after.map(|d| d.0),
@@ -148,7 +152,7 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
     };
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| CliError::operational(format!("cannot create {}: {e}", args.dir.display())))?;
-    let sandbox = Sandbox::start(args.port, options).map_err(|e| {
+    let sandbox = Sandbox::start(args.port, settings).map_err(|e| {
         CliError::operational(format!(
             "cannot start the sandbox on 127.0.0.1:{}: {e}",
             args.port
@@ -158,18 +162,18 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
     let state = args.dir.join("sandbox.json");
     let info = serde_json::json!({
         "url": sandbox.url(),
-        "port": sandbox.address.port(),
+        "port": sandbox.address().port(),
         "pid": std::process::id(),
         "kubeconfig": kubeconfig,
-        "argocdToken": sandbox.cluster.argocd_token,
+        "argocdToken": sandbox.argocd_token(),
         "log": args.dir.join("sandbox.log"),
-        "caCert": sandbox.ca_pem.as_ref().map(|_| args.dir.join("ca.crt")),
+        "caCert": sandbox.ca_pem().map(|_| args.dir.join("ca.crt")),
     });
     let write = |path: &PathBuf, bytes: &[u8]| {
         crate::fs::write_atomic(path, bytes, 0o600)
             .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))
     };
-    if let Some(ca) = &sandbox.ca_pem {
+    if let Some(ca) = sandbox.ca_pem() {
         write(&args.dir.join("ca.crt"), ca.as_bytes())?;
     }
     write(&kubeconfig, sandbox.kubeconfig().as_bytes())?;

@@ -429,7 +429,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_stream_that_ends_is_reopened() {
-        use crate::sandbox::http::{Body, Response, serve};
+        use forge_sandbox::http::{Body, Response, serve};
         use std::sync::atomic::{AtomicUsize, Ordering};
         let opened = std::sync::Arc::new(AtomicUsize::new(0));
         let counter = std::sync::Arc::clone(&opened);

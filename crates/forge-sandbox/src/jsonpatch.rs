@@ -2,7 +2,7 @@
 //! are what kube-apiserver answers: 400 when the patch cannot be read, 422 when it cannot be
 //! applied (a failed `test` included).
 
-use super::store::ApiError;
+use crate::store::ApiError;
 use serde_json::{Map, Value};
 
 /// Applies the operations in `patch` to a copy of `document`.

@@ -4,7 +4,7 @@
 //! instead of validating against full schemas. The sandbox accepts any fields, so the
 //! documents carry paths and permissive (`x-kubernetes-preserve-unknown-fields`) schemas only.
 
-use super::resources::{RESOURCES, ResourceType};
+use crate::resources::{RESOURCES, ResourceType};
 use serde_json::{Map, Value, json};
 use sha2::Digest;
 

@@ -2,84 +2,13 @@
 //! (resume, bookmarks, initial events), POST, merge PATCH (main resource and `status`), and
 //! DELETE, with errors as `metav1.Status`.
 
-use super::http::{Body, Request, Response};
-use super::resources::{self, ResourceType};
-use super::store::{ApiError, Key, Part, Store};
+use crate::http::{Body, Request, Response};
+use crate::resources::{self, ResourceType};
+use crate::store::{ApiError, Cluster, Key, Part};
+use crate::{argocd_api, jsonpatch, openapi, table};
 use serde_json::{Value, json};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// The cluster state shared by the API and the sandbox's controllers.
-#[derive(Default)]
-pub struct Cluster {
-    pub store: Mutex<Store>,
-    /// Notified after every write, so watches wake at once.
-    pub changed: Condvar,
-    pub metrics: Mutex<super::metrics::Counters>,
-    pub faults: Faults,
-    /// Bearer token of the Argo CD REST API.
-    pub argocd_token: String,
-    /// Bearer token the Kubernetes API demands (with `--tls`); None: no authentication.
-    pub api_token: Option<String>,
-    /// `DIR/sandbox.log`: requests and reconciles.
-    pub log: super::Log,
-    /// Counts API requests, to pick which ones fail without randomness.
-    requests: std::sync::atomic::AtomicU64,
-}
-
-/// Injected API failures, for testing clients against a flaky server.
-#[derive(Clone, Debug, Default)]
-pub struct Faults {
-    /// Share of resource requests answered 500.
-    pub error_rate: f64,
-    /// Share of resource requests answered 429 with `Retry-After: 1`.
-    pub throttle_rate: f64,
-    /// Watches are cut after this long (as a load balancer would).
-    pub drop_watches_after: Option<Duration>,
-}
-
-impl Cluster {
-    pub fn new(faults: Faults, argocd_token: String) -> Self {
-        Cluster {
-            faults,
-            argocd_token,
-            ..Cluster::default()
-        }
-    }
-
-    /// Whether request number n falls in the failing share: spread evenly, no randomness.
-    fn injected(&self) -> Option<ApiError> {
-        let n = self
-            .requests
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed) as f64;
-        // The fractional parts of n·φ spread evenly over [0, 1).
-        let spot = (n * 0.618_033_988_749_895).fract();
-        if spot < self.faults.error_rate {
-            Some(ApiError {
-                code: 500,
-                reason: "InternalError",
-                message: "injected fault: internal error".into(),
-            })
-        } else if spot < self.faults.error_rate + self.faults.throttle_rate {
-            Some(ApiError {
-                code: 429,
-                reason: "TooManyRequests",
-                message: "injected fault: too many requests, retry after 1s".into(),
-            })
-        } else {
-            None
-        }
-    }
-}
-
-impl Cluster {
-    /// Runs `write` against the store and wakes watchers.
-    pub fn write<T>(&self, write: impl FnOnce(&mut Store) -> T) -> T {
-        let result = write(&mut self.store.lock().expect("store lock"));
-        self.changed.notify_all();
-        result
-    }
-}
 
 /// Where a request points, once the path is understood.
 struct Target {
@@ -89,7 +18,7 @@ struct Target {
     subresource: Option<String>,
 }
 
-pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
+pub(crate) fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
     let segments: Vec<&str> = request
         .path
         .trim_matches('/')
@@ -104,11 +33,12 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
             );
         }
         ["api"] | ["apis"] if !authorized(cluster, &request) => {
-            return error(&ApiError {
+            return (ApiError {
                 code: 401,
                 reason: "Unauthorized",
                 message: "Unauthorized".into(),
-            });
+            })
+            .response();
         }
         ["api"] | ["apis"] if wants_aggregated(&request) => {
             let core = segments == ["api"];
@@ -145,68 +75,72 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
             };
         }
         ["api", "v1", "stream", "applications"] => {
-            return super::argocd::stream(cluster, &request);
+            return argocd_api::stream(cluster, &request);
         }
         ["api", "v1", "session"] | ["api", "v1", "applications", ..] => {
-            return super::argocd::rest(cluster, &segments[2..], &request);
+            return argocd_api::rest(cluster, &segments[2..], &request);
         }
         _ if !authorized(cluster, &request) => {
-            return error(&ApiError {
+            return (ApiError {
                 code: 401,
                 reason: "Unauthorized",
                 message: "Unauthorized".into(),
-            });
+            })
+            .response();
         }
-        ["openapi", "v3"] => return Response::json(200, &super::openapi::index()),
+        ["openapi", "v3"] => return Response::json(200, &openapi::index()),
         ["openapi", "v3", group_version @ ..] => {
-            return match super::openapi::document(&group_version.join("/")) {
+            return match openapi::document(&group_version.join("/")) {
                 Some(document) => Response::json(200, &document),
-                None => error(&ApiError {
+                None => (ApiError {
                     code: 404,
                     reason: "NotFound",
                     message: format!("no OpenAPI document at {}", request.path),
-                }),
+                })
+                .response(),
             };
         }
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => {
-            return error(&ApiError {
+            return (ApiError {
                 code: 404,
                 reason: "NotFound",
                 message: format!(
                     "the server could not find the requested resource ({})",
                     request.path
                 ),
-            });
+            })
+            .response();
         }
     };
     if rest.is_empty() {
         return match resources::resource_list(group, version) {
             Some(list) => Response::json(200, &list),
-            None => error(&ApiError {
+            None => (ApiError {
                 code: 404,
                 reason: "NotFound",
                 message: format!("no group version {group}/{version}"),
-            }),
+            })
+            .response(),
         };
     }
     let target = match parse_target(group, version, rest) {
         Ok(target) => target,
-        Err(err) => return error(&err),
+        Err(err) => return err.response(),
     };
     if let Some(fault) = cluster.injected() {
-        return error(&fault);
+        return fault.response();
     }
     if request
         .header("content-type")
         .is_some_and(|t| t.starts_with("application/vnd.kubernetes.protobuf"))
     {
-        return error(&ApiError {
+        return (ApiError {
             code: 415,
             reason: "UnsupportedMediaType",
             message: "the forge sandbox speaks JSON only (kubectl create -f sends JSON; generators such as `kubectl create configmap` send protobuf)".into(),
-        });
+        }).response();
     }
     let result = match (request.method.as_str(), &target.name) {
         ("GET", None) if is_true(request.query("watch")) => {
@@ -228,7 +162,7 @@ pub fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
     };
     match result {
         Ok((status, value)) => Response::json(status, &value),
-        Err(err) => error(&err),
+        Err(err) => err.response(),
     }
 }
 
@@ -252,10 +186,6 @@ fn wants_aggregated(request: &Request) -> bool {
                 && t.contains("as=APIGroupDiscoveryList")
         })
     })
-}
-
-pub fn error(err: &ApiError) -> Response {
-    Response::json(err.code, &err.status())
 }
 
 fn is_true(value: Option<&str>) -> bool {
@@ -309,11 +239,11 @@ fn get(cluster: &Cluster, target: &Target, accept: Option<&str>) -> Answer {
         .get(&key)
         .cloned()
         .ok_or_else(|| ApiError::not_found(&key))?;
-    if super::table::wanted(accept) && target.subresource.is_none() {
+    if table::wanted(accept) && target.subresource.is_none() {
         let now = crate::time::now_epoch();
         return Ok((
             200,
-            super::table::table(target.resource, &[object], store.revision(), now),
+            table::table(target.resource, &[object], store.revision(), now),
         ));
     }
     Ok((200, object))
@@ -348,14 +278,11 @@ fn list(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         .take(limit)
         .map(|o| (*o).clone())
         .collect();
-    if super::table::wanted(request.header("accept"))
-        && offset == 0
-        && items.len() == matching.len()
-    {
+    if table::wanted(request.header("accept")) && offset == 0 && items.len() == matching.len() {
         let now = crate::time::now_epoch();
         return Ok((
             200,
-            super::table::table(target.resource, &items, store.revision(), now),
+            table::table(target.resource, &items, store.revision(), now),
         ));
     }
     let next = offset + items.len();
@@ -445,8 +372,8 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         // for generation bumps, status rules and resourceVersion preconditions.
         return cluster.write(|store| {
             let current = store.get(&key).ok_or_else(|| ApiError::not_found(&key))?;
-            let patched = super::jsonpatch::apply(current, &request.body)?;
-            let diff = super::jsonpatch::merge_diff(current, &patched);
+            let patched = jsonpatch::apply(current, &request.body)?;
+            let diff = jsonpatch::merge_diff(current, &patched);
             store.patch(&key, &diff, part).map(|object| (200, object))
         });
     }
@@ -505,7 +432,7 @@ fn log(cluster: &Cluster, target: &Target) -> Response {
                 .unwrap_or("");
             Response::text(200, text)
         }
-        Err(err) => error(&err),
+        Err(err) => err.response(),
     }
 }
 
@@ -527,7 +454,7 @@ fn watch(cluster: &Arc<Cluster>, target: &Target, request: &Request) -> Response
         request.query("fieldSelector"),
     ) {
         Ok(selector) => selector,
-        Err(err) => return error(&err),
+        Err(err) => return err.response(),
     };
     let resource = target.resource;
     let namespace = target.namespace.clone();
@@ -635,7 +562,7 @@ fn bookmark(resource: &ResourceType, revision: u64, initial_end: bool) -> Value 
 
 /// Label and field selectors, as far as kubectl and controllers use them.
 #[derive(Debug, Default)]
-pub struct Selector {
+pub(crate) struct Selector {
     labels: Vec<(String, Op)>,
     fields: Vec<(String, String, bool)>,
 }
@@ -649,7 +576,7 @@ enum Op {
 }
 
 impl Selector {
-    pub fn parse(labels: Option<&str>, fields: Option<&str>) -> Result<Selector, ApiError> {
+    fn parse(labels: Option<&str>, fields: Option<&str>) -> Result<Selector, ApiError> {
         let mut selector = Selector::default();
         for term in labels
             .unwrap_or("")
@@ -701,7 +628,7 @@ impl Selector {
         Ok(selector)
     }
 
-    pub fn matches(&self, object: &Value) -> bool {
+    fn matches(&self, object: &Value) -> bool {
         let labels = object.pointer("/metadata/labels");
         let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
         self.labels.iter().all(|(key, op)| match op {
@@ -717,32 +644,6 @@ impl Selector {
             (actual == value) == *equal
         })
     }
-}
-
-/// What the sandbox's `kind`/`apiVersion` lookup needs to store an applied manifest.
-pub fn key_for(object: &Value, default_namespace: &str) -> Option<(Key, &'static ResourceType)> {
-    let resource = resources::by_kind(
-        object.get("apiVersion")?.as_str()?,
-        object.get("kind")?.as_str()?,
-    )?;
-    let name = object.pointer("/metadata/name")?.as_str()?.to_string();
-    let namespace = if resource.namespaced {
-        object
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .unwrap_or(default_namespace)
-            .to_string()
-    } else {
-        String::new()
-    };
-    Some((
-        Key {
-            resource: resource.key(),
-            namespace,
-            name,
-        },
-        resource,
-    ))
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ fn apply_targeted(objects: &mut Vec<Value>, target: &Value, body: &Value) -> Res
     }
     let operations = serde_json::to_vec(body).map_err(|e| e.to_string())?;
     for object in objects.iter_mut().filter(|o| matches(o)) {
-        *object = super::jsonpatch::apply(object, &operations).map_err(|e| e.message)?;
+        *object = crate::jsonpatch::apply(object, &operations).map_err(|e| e.message)?;
     }
     Ok(())
 }
@@ -317,7 +317,7 @@ fn set_images(object: &mut Value, image: &Value) {
             let Some(current) = container.get("image").and_then(Value::as_str) else {
                 continue;
             };
-            let parts = crate::render::overlay::split_reference(current);
+            let parts = crate::image::split_reference(current);
             if parts.repository != name {
                 continue;
             }
@@ -364,7 +364,7 @@ fn rename_config_maps(value: &mut Value, generated: &BTreeMap<String, String>) {
 
 /// Strategic merge as kustomize applies it to the fields patches touch: maps merge, lists of
 /// named objects (containers, ports, env) merge by name, other lists are replaced, null deletes.
-pub fn strategic_merge(target: &mut Value, patch: &Value) {
+pub(crate) fn strategic_merge(target: &mut Value, patch: &Value) {
     match (target, patch) {
         (Value::Object(target), Value::Object(patch)) => {
             for (key, value) in patch {
@@ -397,7 +397,7 @@ pub fn strategic_merge(target: &mut Value, patch: &Value) {
 /// kustomize's ConfigMap name suffix: SHA-256 of the JSON `{"data":…,"kind":"ConfigMap","name":""}`
 /// (keys sorted, as Go writes maps), first ten hex digits with 0,1,3,a,e swapped for letters.
 /// The name is empty because kustomize 5 looks `metadata/name` up as one (missing) field.
-pub fn config_map_hash(data: &Map<String, Value>) -> String {
+pub(crate) fn config_map_hash(data: &Map<String, Value>) -> String {
     use sha2::Digest;
     let sorted: BTreeMap<&String, &Value> = data.iter().collect();
     let encoded = format!(

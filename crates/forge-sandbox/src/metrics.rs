@@ -2,8 +2,9 @@
 //! image matches an `--error-rate` pattern, counted per namespace, app, version and status code
 //! and served as Prometheus text on `/metrics` (so a real Prometheus can scrape the sandbox).
 
-use super::rollout::glob_matches;
-use super::store::Store;
+use crate::glob::glob_matches;
+use crate::image::split_reference;
+use crate::promql;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -26,10 +27,15 @@ const SAMPLE_WINDOW: f64 = 900.0;
 const SAMPLE_EVERY: f64 = 1.0;
 
 impl Counters {
-    /// Adds `seconds` of traffic from every ready pod in `store` (a terminating pod has left
+    /// Adds `seconds` of traffic from every ready pod of `pods` (a terminating pod has left
     /// its Service's endpoints).
-    pub fn record(&mut self, store: &Store, seconds: f64, error_rates: &[(String, f64)]) {
-        for pod in store.list("pods", None) {
+    pub(crate) fn record<'a>(
+        &mut self,
+        pods: impl IntoIterator<Item = &'a Value>,
+        seconds: f64,
+        error_rates: &[(String, f64)],
+    ) {
+        for pod in pods {
             let ready = pod
                 .pointer("/status/conditions/0/status")
                 .and_then(Value::as_str)
@@ -49,11 +55,7 @@ impl Counters {
                 .to_string();
             let version = label("app.kubernetes.io/version")
                 .map(str::to_string)
-                .unwrap_or_else(|| {
-                    crate::render::overlay::split_reference(image)
-                        .tag
-                        .unwrap_or_default()
-                });
+                .unwrap_or_else(|| split_reference(image).tag.unwrap_or_default());
             let namespace = pod["metadata"]["namespace"]
                 .as_str()
                 .unwrap_or_default()
@@ -97,7 +99,7 @@ impl Counters {
             .samples
             .iter_mut()
             .map(|((namespace, app, version, code), samples)| {
-                let labels: super::promql::Labels = [
+                let labels: promql::Labels = [
                     ("namespace", namespace.clone()),
                     ("app", app.clone()),
                     ("version", version.clone()),
@@ -109,9 +111,9 @@ impl Counters {
                 (labels, &samples.make_contiguous()[..])
             })
             .collect();
-        super::promql::query(
+        promql::query(
             text,
-            &super::promql::History {
+            &promql::History {
                 name: "http_requests_total",
                 series,
             },
@@ -138,7 +140,7 @@ impl Counters {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::store::Key;
+    use crate::store::{Key, Store};
     use serde_json::json;
 
     #[test]
@@ -167,7 +169,7 @@ mod tests {
                 .unwrap();
         }
         let mut counters = Counters::default();
-        counters.record(&store, 10.0, &[("web:2".into(), 0.2)]);
+        counters.record(store.list("pods", None), 10.0, &[("web:2".into(), 0.2)]);
         let text = counters.render();
         // Fractional counts are kept (3 decimals), so rates over short windows stay exact.
         for (version, code, count) in [

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 /// How many events are kept for watch resumption.
 const EVENT_WINDOW: usize = 10_000;
@@ -19,14 +21,14 @@ pub struct Key {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventType {
+pub(crate) enum EventType {
     Added,
     Modified,
     Deleted,
 }
 
 impl EventType {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EventType::Added => "ADDED",
             EventType::Modified => "MODIFIED",
@@ -36,7 +38,7 @@ impl EventType {
 }
 
 #[derive(Clone, Debug)]
-pub struct Event {
+pub(crate) struct Event {
     pub revision: u64,
     pub kind: EventType,
     pub key: Key,
@@ -52,7 +54,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn not_found(key: &Key) -> Self {
+    pub(crate) fn not_found(key: &Key) -> Self {
         ApiError {
             code: 404,
             reason: "NotFound",
@@ -60,7 +62,12 @@ impl ApiError {
         }
     }
 
-    pub fn status(&self) -> Value {
+    /// The error as the API answers it.
+    pub(crate) fn response(&self) -> crate::http::Response {
+        crate::http::Response::json(self.code, &self.status())
+    }
+
+    pub(crate) fn status(&self) -> Value {
         json!({
             "kind": "Status",
             "apiVersion": "v1",
@@ -94,7 +101,7 @@ pub enum Part {
 }
 
 impl Store {
-    pub fn revision(&self) -> u64 {
+    pub(crate) fn revision(&self) -> u64 {
         self.revision
     }
 
@@ -103,7 +110,7 @@ impl Store {
     }
 
     /// Objects of one resource, in one namespace or all, sorted by namespace and name.
-    pub fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<&Value> {
+    pub(crate) fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<&Value> {
         self.objects
             .iter()
             .filter(|(key, _)| {
@@ -114,7 +121,12 @@ impl Store {
     }
 
     /// Creates an object; 409 when it exists.
-    pub fn create(&mut self, key: Key, mut object: Value, now: &str) -> Result<Value, ApiError> {
+    pub(crate) fn create(
+        &mut self,
+        key: Key,
+        mut object: Value,
+        now: &str,
+    ) -> Result<Value, ApiError> {
         if self.objects.contains_key(&key) {
             return Err(ApiError {
                 code: 409,
@@ -204,7 +216,7 @@ impl Store {
         self.commit(&key, updated)
     }
 
-    pub fn delete(&mut self, key: &Key) -> Result<Value, ApiError> {
+    pub(crate) fn delete(&mut self, key: &Key) -> Result<Value, ApiError> {
         let mut object = self
             .objects
             .remove(key)
@@ -217,7 +229,7 @@ impl Store {
 
     /// Events of `resource` (in `namespace`, if given) after `since`; Err when `since` is older
     /// than the retained window (the client must list again).
-    pub fn events_since(
+    pub(crate) fn events_since(
         &self,
         resource: &str,
         namespace: Option<&str>,
@@ -282,6 +294,77 @@ impl Store {
     }
 }
 
+/// The cluster state shared by the API and the sandbox's controllers: the objects and what
+/// else a request or a controller may read or change.
+#[derive(Default)]
+pub(crate) struct Cluster {
+    pub(crate) store: Mutex<Store>,
+    /// Notified after every write, so watches wake at once.
+    pub(crate) changed: Condvar,
+    pub(crate) metrics: Mutex<crate::metrics::Counters>,
+    pub(crate) faults: Faults,
+    /// Bearer token of the Argo CD REST API.
+    pub(crate) argocd_token: String,
+    /// Bearer token the Kubernetes API demands (with `--tls`); None: no authentication.
+    pub(crate) api_token: Option<String>,
+    /// `DIR/sandbox.log`: requests and reconciles.
+    pub(crate) log: crate::log::Log,
+    /// Counts API requests, to pick which ones fail without randomness.
+    requests: std::sync::atomic::AtomicU64,
+}
+
+/// Injected API failures, for testing clients against a flaky server.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Share of resource requests answered 500.
+    pub error_rate: f64,
+    /// Share of resource requests answered 429 with `Retry-After: 1`.
+    pub throttle_rate: f64,
+    /// Watches are cut after this long (as a load balancer would).
+    pub drop_watches_after: Option<Duration>,
+}
+
+impl Cluster {
+    pub(crate) fn new(faults: Faults, argocd_token: String) -> Self {
+        Cluster {
+            faults,
+            argocd_token,
+            ..Cluster::default()
+        }
+    }
+
+    /// Runs `write` against the store and wakes watchers.
+    pub(crate) fn write<T>(&self, write: impl FnOnce(&mut Store) -> T) -> T {
+        let result = write(&mut self.store.lock().expect("store lock"));
+        self.changed.notify_all();
+        result
+    }
+
+    /// Whether request number n falls in the failing share: spread evenly, no randomness.
+    pub(crate) fn injected(&self) -> Option<ApiError> {
+        let n = self
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed) as f64;
+        // The fractional parts of n·φ spread evenly over [0, 1).
+        let spot = (n * 0.618_033_988_749_895).fract();
+        if spot < self.faults.error_rate {
+            Some(ApiError {
+                code: 500,
+                reason: "InternalError",
+                message: "injected fault: internal error".into(),
+            })
+        } else if spot < self.faults.error_rate + self.faults.throttle_rate {
+            Some(ApiError {
+                code: 429,
+                reason: "TooManyRequests",
+                message: "injected fault: too many requests, retry after 1s".into(),
+            })
+        } else {
+            None
+        }
+    }
+}
+
 fn metadata(object: &mut Value) -> &mut Map<String, Value> {
     if !object.is_object() {
         *object = json!({});
@@ -315,7 +398,7 @@ fn spec_of(object: &Value) -> Value {
 
 /// A status without the times controllers refresh on every write (condition transition and
 /// update times, the artifact's update time): what "did the status change?" compares.
-pub fn without_timestamps(status: &Value) -> Value {
+pub(crate) fn without_timestamps(status: &Value) -> Value {
     let mut copy = status.clone();
     for condition in copy
         .get_mut("conditions")
@@ -335,7 +418,7 @@ pub fn without_timestamps(status: &Value) -> Value {
 }
 
 /// RFC 7386: maps merge, `null` deletes, anything else replaces.
-pub fn merge_patch(target: &mut Value, patch: &Value) {
+pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         *target = patch.clone();
         return;

@@ -4,8 +4,9 @@
 //! from Helm repositories and clusters without helm get a clear failure condition instead.
 //! Argo CD's Helm sources are rendered with the same [`render`].
 
-use super::kustomize::Files;
-use super::store::{Key, Part, Store};
+use crate::apply::apply;
+use crate::kustomize::Files;
+use crate::store::{Key, Part, Store};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
@@ -13,18 +14,18 @@ use std::process::Command;
 const RESOURCE: &str = "helmreleases.helm.toolkit.fluxcd.io";
 
 /// A HelmRelease that needs rendering: its key, the chart path in the env repo, the values.
-pub struct Pending {
-    pub key: Key,
-    pub release_name: String,
-    pub namespace: String,
-    pub chart_path: Option<String>,
-    pub values: Value,
-    pub generation: Value,
-    pub requested_at: Value,
+pub(crate) struct Pending {
+    pub(crate) key: Key,
+    pub(crate) release_name: String,
+    pub(crate) namespace: String,
+    pub(crate) chart_path: Option<String>,
+    pub(crate) values: Value,
+    pub(crate) generation: Value,
+    pub(crate) requested_at: Value,
 }
 
 /// HelmReleases whose generation, source revision or reconcile request is not handled yet.
-pub fn pending(store: &Store, source_revision: &str) -> Vec<Pending> {
+pub(crate) fn pending(store: &Store, source_revision: &str) -> Vec<Pending> {
     store
         .list(RESOURCE, None)
         .into_iter()
@@ -83,8 +84,34 @@ pub fn pending(store: &Store, source_revision: &str) -> Vec<Pending> {
         .collect()
 }
 
+/// Why a HelmRelease whose chart comes from a Helm repository (not the env repo) fails, in
+/// the words helm-controller uses for a HelmChart it cannot get.
+pub(crate) fn unfetchable(store: &Store, key: &Key) -> String {
+    let chart = store
+        .get(key)
+        .and_then(|release| release.pointer("/spec/chart/spec"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let text = |pointer: &str| chart.pointer(pointer).and_then(Value::as_str).unwrap_or("");
+    let source_namespace = match text("/sourceRef/namespace") {
+        "" => key.namespace.as_str(),
+        namespace => namespace,
+    };
+    format!(
+        "HelmChart '{ns}/{ns}-{name}' is not ready: cannot fetch chart '{chart}' from {kind} '{source_namespace}/{source}': the sandbox has no network; ship the chart in the env repo and point sourceRef at the GitRepository",
+        ns = key.namespace,
+        name = key.name,
+        chart = text("/chart"),
+        kind = match text("/sourceRef/kind") {
+            "" => "HelmRepository",
+            kind => kind,
+        },
+        source = text("/sourceRef/name"),
+    )
+}
+
 /// A chart's `Chart.yaml` (name, version, appVersion), or `{}` when it has none.
-pub fn chart_metadata(chart: &Files) -> Value {
+pub(crate) fn chart_metadata(chart: &Files) -> Value {
     chart
         .get("Chart.yaml")
         .and_then(|bytes| serde_saphyr::from_str(&String::from_utf8_lossy(bytes)).ok())
@@ -93,7 +120,7 @@ pub fn chart_metadata(chart: &Files) -> Value {
 
 /// Renders a chart read from the env repo (`path → bytes`) with `helm template` as release
 /// `release_name` in `namespace` with `values`: the helm-controller's and Argo CD's rendering.
-pub fn render(
+pub(crate) fn render(
     chart: &Files,
     release_name: &str,
     namespace: &str,
@@ -101,7 +128,11 @@ pub fn render(
 ) -> Result<Vec<Value>, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     for (path, bytes) in chart {
-        crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644).map_err(|e| e.to_string())?;
+        let file = dir.path().join(path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
     }
     template(dir.path(), release_name, namespace, values)
 }
@@ -136,7 +167,7 @@ fn template(
 }
 
 /// Applies a rendering (or records its failure) and writes the HelmRelease's status.
-pub fn record(
+pub(crate) fn record(
     store: &mut Store,
     release: &Pending,
     chart: &Value,
@@ -165,7 +196,7 @@ pub fn record(
     });
     match rendered {
         Ok(objects) => {
-            let applied = super::flux::apply(store, &objects, Some(&release.namespace), &now_text);
+            let applied = apply(store, &objects, Some(&release.namespace), &now_text);
             let mut history = status["history"].as_array().cloned().unwrap_or_default();
             let version = history.len() + 1;
             history.insert(0, json!({

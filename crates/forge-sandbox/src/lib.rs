@@ -7,75 +7,80 @@
 //! repo as Flux or Argo CD would (built-in kustomize, `helm template` for HelmReleases), rolls
 //! Deployments out over simulated time, serves per-version request metrics and a PromQL
 //! subset, and injects faults on request.
+//!
+//! It depends on nothing of forge's; forge uses it for `forge demo` and `forge sandbox`, and
+//! shares its pure helpers ([`time`], [`image`], [`http::percent_decode`]). Inside, arrows
+//! point down:
+//!
+//! ```text
+//! lib (Sandbox, Settings)   starts the server and the controller loop
+//! api, argocd_api           HTTP handlers: the Kubernetes API, Argo CD's REST API and stream
+//! follow                    fetches the env repo, hands each app/env dir to flux or argocd
+//! flux, argocd, helm        the GitOps controllers' reconcile logic
+//! apply, rollout            applying and pruning built objects; the deployment controller
+//! kustomize, jsonpatch      building env dirs; JSON patches
+//! store                     all state: objects, watch events, metrics counters, faults, log
+//! metrics, promql, http, resources, table, openapi, glob, image, time, tls, log
+//! ```
 
-pub mod api;
-pub mod argocd;
-pub mod flux;
-pub mod helm;
+mod api;
+mod apply;
+mod argocd;
+mod argocd_api;
+mod flux;
+mod follow;
+mod glob;
+mod helm;
 pub mod http;
-pub mod jsonpatch;
+pub mod image;
+mod jsonpatch;
 pub mod kustomize;
-pub mod metrics;
-pub mod openapi;
-pub mod promql;
-pub mod resources;
-pub mod rollout;
-pub mod store;
-pub mod table;
-pub mod tls;
+mod log;
+mod metrics;
+mod openapi;
+mod promql;
+mod resources;
+mod rollout;
+mod store;
+mod table;
+pub mod time;
+mod tls;
 
-use api::Cluster;
+pub use follow::{ArgocdDirs, Follow};
+pub use rollout::Rollout;
+pub use store::{ApiError, Faults, Key, Part, Store};
+
 use serde_json::json;
-use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use store::Cluster;
 
 /// Namespaces a fresh sandbox has, as a real cluster with Flux and Argo CD would.
 const NAMESPACES: [&str; 4] = ["default", "kube-system", "flux-system", "argocd"];
 
+/// A running sandbox: the API served on loopback and the controllers, in background threads.
+/// Dropping it stops the controllers.
 pub struct Sandbox {
-    pub address: SocketAddr,
-    pub cluster: Arc<Cluster>,
+    address: SocketAddr,
+    cluster: Arc<Cluster>,
     /// The CA that signed the server certificate (PEM), when serving HTTPS.
-    pub ca_pem: Option<String>,
-}
-
-/// The sandbox's log: one plain line per API request and per reconcile, each written with a
-/// single unbuffered write so `tail -f` and tests see it at once.
-#[derive(Default)]
-pub struct Log(Option<Mutex<std::fs::File>>);
-
-impl Log {
-    pub fn create(path: &std::path::Path) -> std::io::Result<Log> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        Ok(Log(Some(Mutex::new(file))))
-    }
-
-    pub fn line(&self, text: impl std::fmt::Display) {
-        if let Some(file) = &self.0 {
-            let stamp = crate::time::rfc3339(crate::time::now_epoch());
-            let line = format!("{stamp} {text}\n");
-            // A full disk must not take the API down: the log is a convenience.
-            if let Ok(mut file) = file.lock() {
-                let _ = file.write_all(line.as_bytes());
-            }
-        }
-    }
+    ca_pem: Option<String>,
+    stopping: Arc<AtomicBool>,
+    controllers: Option<JoinHandle<()>>,
 }
 
 /// What the sandbox runs besides the API.
 #[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// Follow an env repo as Flux would (None: serve the API only).
-    pub flux: Option<flux::Settings>,
-    pub rollout: rollout::Settings,
+pub struct Settings {
+    /// Follow an env repo as Flux or Argo CD would (None: serve the API only).
+    pub gitops: Option<Follow>,
+    pub rollout: Rollout,
     /// Image glob → share of requests that fail, in the simulated traffic.
     pub error_rates: Vec<(String, f64)>,
-    pub faults: api::Faults,
+    pub faults: Faults,
     /// Serve HTTPS with a generated CA, and demand a bearer token on the Kubernetes API.
     pub tls: bool,
     /// Where to write the request and reconcile log (None: no log).
@@ -88,30 +93,26 @@ const TICK: std::time::Duration = std::time::Duration::from_millis(100);
 impl Sandbox {
     /// Starts serving on `127.0.0.1:port` (0: any free port) and runs the controllers, all in
     /// background threads.
-    pub fn start(port: u16, options: Options) -> std::io::Result<Sandbox> {
+    pub fn start(port: u16, settings: Settings) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let address = listener.local_addr()?;
-        let mut token = [0u8; 16];
-        getrandom::fill(&mut token).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let tls = if options.tls {
+        let tls = if settings.tls {
             Some(tls::generate().map_err(std::io::Error::other)?)
         } else {
             None
         };
-        let mut cluster = Cluster::new(options.faults.clone(), hex::encode(token));
+        let mut cluster = Cluster::new(settings.faults.clone(), random_token()?);
         if tls.is_some() {
-            let mut api_token = [0u8; 16];
-            getrandom::fill(&mut api_token).map_err(|e| std::io::Error::other(e.to_string()))?;
-            cluster.api_token = Some(hex::encode(api_token));
+            cluster.api_token = Some(random_token()?);
         }
-        if let Some(path) = &options.log {
-            cluster.log = Log::create(path)?;
+        if let Some(path) = &settings.log {
+            cluster.log = log::Log::create(path)?;
         }
         let cluster = Arc::new(cluster);
-        let now = crate::time::rfc3339(crate::time::now_epoch());
+        let now = time::rfc3339(time::now_epoch());
         cluster.write(|store| {
             for name in NAMESPACES {
-                let key = store::Key {
+                let key = Key {
                     resource: "namespaces".into(),
                     namespace: String::new(),
                     name: name.into(),
@@ -137,24 +138,27 @@ impl Sandbox {
                 response
             }),
         );
-        let mut reconciler = options
-            .flux
+        let mut follower = settings
+            .gitops
             .clone()
-            .map(flux::Reconciler::new)
+            .map(follow::Follower::new)
             .transpose()?;
         let controlled = Arc::clone(&cluster);
-        let mut deployments = rollout::Controller::new(options.rollout.clone());
-        std::thread::spawn(move || {
+        let mut deployments = rollout::Controller::new(settings.rollout.clone());
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stopping);
+        let controllers = std::thread::spawn(move || {
             let mut last = None;
-            loop {
-                let now = crate::time::now_precise();
-                if let Some(reconciler) = reconciler.as_mut() {
-                    reconciler.tick(&controlled, now);
+            while !stop.load(Ordering::Relaxed) {
+                let now = time::now_precise();
+                if let Some(follower) = follower.as_mut() {
+                    follower.tick(&controlled, now);
                 }
                 controlled.write(|store| {
                     deployments.step(store, now);
                     let mut metrics = controlled.metrics.lock().expect("metrics lock");
-                    metrics.record(store, now - last.unwrap_or(now), &options.error_rates);
+                    let pods = store.list("pods", None);
+                    metrics.record(pods, now - last.unwrap_or(now), &settings.error_rates);
                     metrics.sample(now);
                 });
                 last = Some(now);
@@ -165,7 +169,13 @@ impl Sandbox {
             address,
             cluster,
             ca_pem: tls.map(|tls| tls.ca_pem),
+            stopping,
+            controllers: Some(controllers),
         })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
     }
 
     pub fn url(&self) -> String {
@@ -175,6 +185,21 @@ impl Sandbox {
             "http"
         };
         format!("{scheme}://{}", self.address)
+    }
+
+    /// The CA certificate clients trust (PEM), when serving HTTPS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// The bearer token of the Argo CD REST API.
+    pub fn argocd_token(&self) -> &str {
+        &self.cluster.argocd_token
+    }
+
+    /// Changes the cluster's objects directly, as a controller would (watchers see it).
+    pub fn write<T>(&self, write: impl FnOnce(&mut Store) -> T) -> T {
+        self.cluster.write(write)
     }
 
     /// A kubeconfig with one context, `forge-sandbox`, pointing at this sandbox.
@@ -197,6 +222,24 @@ impl Sandbox {
             url = self.url()
         )
     }
+}
+
+impl Drop for Sandbox {
+    /// Stops the controllers and waits for the one at work, so the follower's clone of the env
+    /// repo is removed.
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::Relaxed);
+        if let Some(controllers) = self.controllers.take() {
+            let _ = controllers.join();
+        }
+    }
+}
+
+/// 16 random bytes, hex: a bearer token.
+fn random_token() -> std::io::Result<String> {
+    let mut token = [0u8; 16];
+    getrandom::fill(&mut token).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(hex::encode(token))
 }
 
 /// `GET /apis/apps/v1/deployments?watch=true` for the log: method, path and query, no headers

@@ -159,7 +159,7 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
         .collect();
     Ok(Some(Request {
         method: method.to_string(),
-        path: crate::git::percent_decode(path),
+        path: percent_decode(path),
         query,
         headers,
         body,
@@ -168,7 +168,31 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
 
 /// In query strings `+` is a space; `%2B` stays a plus.
 fn query_decode(text: &str) -> String {
-    crate::git::percent_decode(&text.replace('+', " "))
+    percent_decode(&text.replace('+', " "))
+}
+
+/// `%XX` escapes decoded; malformed escapes are kept as they are.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn write_response(writer: &mut impl Write, response: Response) -> io::Result<()> {
