@@ -1,6 +1,6 @@
 //! Canary releases end to end: every step a commit the sandbox applies, the analysis asked
 //! of the sandbox's own Prometheus-compatible query API (the real Prometheus is exercised in
-//! tests/analysis.rs), and kubectl judging what runs.
+//! tests/cli/analysis.rs), and kubectl judging what runs.
 
 use crate::rollout::{Stage, json};
 use crate::{require_tool, stderr};
@@ -75,7 +75,7 @@ fn a_healthy_canary_steps_through_and_promotes() {
     }
     let stage = canary_stage(&[]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    // Sampled as on the real stack (tests/e2e/canary.rs): never fewer than 2 pods serve
+    // Sampled as on the real stack (tests/cli/e2e/canary.rs): never fewer than 2 pods serve
     // through the final switch.
     let (output, samples) = crate::serving::sampled(
         Path::new("kubectl"),
@@ -439,7 +439,7 @@ fn blue_green_switches_only_after_the_analysis_passes() {
     let stage = blue_green_stage(&[]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let old_image = stage.running_image("dev");
-    // Sampled as on the real stack (tests/e2e/canary.rs).
+    // Sampled as on the real stack (tests/cli/e2e/canary.rs).
     let (output, samples) = crate::serving::sampled(
         Path::new("kubectl"),
         &stage.sandbox.dir.join("kubeconfig"),

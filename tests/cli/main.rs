@@ -1,6 +1,7 @@
 //! Integration tests: the real `forge` binary in a hermetic environment (own HOME, no global
 //! git config, no inherited CI/terminal variables, fixed SOURCE_DATE_EPOCH).
 
+mod analysis;
 mod bundle;
 mod canary;
 mod completions;
@@ -8,22 +9,21 @@ mod concurrency;
 mod config;
 mod demo;
 mod deploy;
-#[path = "../support/files.rs"]
-mod files;
+mod e2e;
 mod help;
+mod hostile;
 mod init;
-#[path = "../support/prometheus.rs"]
-mod prometheus;
 mod render;
 mod rollout;
 mod sandbox;
 mod servers;
-pub use files::copy_dir;
-#[path = "../support/serving.rs"]
-mod serving;
 mod signing;
+mod support;
 mod terminal;
 mod transports;
+
+pub use support::files::copy_dir;
+pub use support::{files, free_port, prometheus, serving};
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

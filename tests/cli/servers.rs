@@ -2,20 +2,11 @@
 //! auth, `git daemon`, and sshd. Each is started by the test that needs it and stopped (by PID)
 //! when dropped.
 
-use crate::require_tool;
-use std::net::{TcpListener, TcpStream};
+use crate::{free_port, require_tool};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A port nobody listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Waits until `port` accepts connections; panics with the server's log after 10 s.
 fn wait_for_port(port: u16, child: &mut Child, log: &Path) {

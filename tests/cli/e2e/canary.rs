@@ -1,7 +1,7 @@
 //! Canary releases on a real cluster, where scaling takes time and deleted pods leave
 //! endpoints at once: what the sandbox cannot show.
 
-use crate::App;
+use super::App;
 use crate::serving::{assert_no_way_back, fewest_serving_through_the_final_switch, sampled};
 
 /// The final switch from the canary at 100% to the promoted release never serves from fewer

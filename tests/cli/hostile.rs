@@ -246,7 +246,7 @@ fn library_extract_refuses_every_hostile_bundle() {
 
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
-            "library_extract_refuses_every_hostile_bundle",
+            "hostile::library_extract_refuses_every_hostile_bundle",
             "--exact",
             "--nocapture",
             "--test-threads=1",

@@ -4,7 +4,7 @@
 //! Set `FORGE_E2E_CAPTURE=DIR` to save the objects (`kubectl get -o json`, managedFields
 //! removed) at the moments these tests check, as material for `fixtures/status/`.
 
-use crate::{App, Run, commit_of};
+use super::{App, Run, commit_of};
 use serde_json::Value;
 
 const OLD: &str = "registry.k8s.io/pause:3.10";

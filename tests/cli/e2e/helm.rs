@@ -1,7 +1,7 @@
 //! A Helm source on the real stack: forge commits a HelmRelease (with the chart beside it in
 //! the env dir), Flux's kustomize-controller applies it and helm-controller installs the chart.
 
-use crate::App;
+use super::App;
 use crate::files::copy_dir;
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! The everyday flows: deploy, fail fast and roll back, promote, roll back, time out.
 
-use crate::{App, commit_of};
+use super::{App, commit_of};
 
 #[test]
 fn a_good_release_deploys_and_status_reports_it() {

@@ -2,10 +2,10 @@
 //! the same things (exit codes, the failure's reason, the audit trail, the env dir it leaves).
 //! A difference is a bug in the sandbox (or in forge), never a tolerance.
 
-use crate::canary::configure_analysis;
+use super::canary::configure_analysis;
+use super::traffic::Traffic;
+use super::{App, Run, Sandbox};
 use crate::prometheus::Prometheus;
-use crate::traffic::Traffic;
-use crate::{App, Run, Sandbox};
 
 /// What forge reported through the scenario.
 #[derive(Debug, PartialEq)]

@@ -2,7 +2,7 @@
 //! naming what forge looked for) instead of waiting out its timeout; the commit is pushed
 //! all the same, and the message says so.
 
-use crate::{App, Run};
+use super::{App, Run};
 use std::time::{Duration, Instant};
 
 /// How soon forge must give up: Flux fetching the commit, plus a few seconds' grace for a

@@ -2,7 +2,7 @@
 //! overlays: `recreate` and `rolling` with its surge limits (scenario 5, with blue-green in
 //! canary.rs).
 
-use crate::App;
+use super::App;
 use crate::serving::{Sample, sampled};
 
 fn images(sample: &Sample) -> Vec<String> {

@@ -1,5 +1,5 @@
 //! A real Prometheus on loopback scraping one target's `/metrics` every second: the sandbox,
-//! or the traffic the real-stack tests serve. Shared by every test binary that judges canary
+//! or the traffic the real-stack tests serve. Shared by every test that judges canary
 //! analysis against a real Prometheus.
 
 use std::path::{Path, PathBuf};
@@ -17,11 +17,7 @@ impl Prometheus {
     /// Starts it with its config, data and log under `dir`, and waits until it is ready.
     pub fn start(dir: &Path, target_port: u16) -> Prometheus {
         std::fs::create_dir_all(dir).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::free_port();
         let config = format!(
             "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: target\n    static_configs:\n      - targets: ['127.0.0.1:{target_port}']\n"
         );

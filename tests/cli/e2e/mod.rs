@@ -2,7 +2,7 @@
 //! promotes and rolls back while kube-apiserver, kube-controller-manager, kube-scheduler, kwok
 //! and the Flux controllers (built from source by `realstack/build`) do what they do.
 //!
-//! By default the suite starts that stack itself, once per test binary (`realstack/up`, which
+//! By default the suite starts that stack itself, once per test run (`realstack/up`, which
 //! builds the binaries first if they are not cached), with the env repo served over git smart
 //! http to both forge and Flux's source-controller, and stops it when the binary exits. Set
 //! `FORGE_E2E_KUBECONFIG` and `FORGE_E2E_ENV_REPO` to run the same tests against a cluster of
@@ -22,15 +22,9 @@ use std::sync::OnceLock;
 
 mod canary;
 mod differential;
-#[path = "../support/files.rs"]
-mod files;
 mod flows;
 mod helm;
 mod missing;
-#[path = "../support/prometheus.rs"]
-mod prometheus;
-#[path = "../support/serving.rs"]
-mod serving;
 mod strategies;
 mod traffic;
 mod workloads;
@@ -56,14 +50,14 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// The real stack this test binary started: its directory (kubeconfig, logs) and env repo.
+/// The real stack this test run started: its directory (kubeconfig, logs) and env repo.
 struct RealStack {
     dir: PathBuf,
     bin: PathBuf,
     env_repo: String,
 }
 
-/// Starts the real stack once for the whole test binary; it stops itself when the binary
+/// Starts the real stack once for the whole test run; it stops itself when the test process
 /// exits (`--exit-with`). A stack that cannot start fails the tests: nothing skips.
 fn real_stack() -> &'static RealStack {
     static STACK: OnceLock<RealStack> = OnceLock::new();
@@ -365,7 +359,7 @@ impl App {
             }
         }
         let config = format!(
-            "# Written by tests/e2e.rs for one run.\napp: {name}\nsource:\n  kind: kustomize\n  \
+            "# Written by tests/cli/e2e for one run.\napp: {name}\nsource:\n  kind: kustomize\n  \
              path: base\nenvRepo:\n  url: {url}\n  branch: {branch}\nengine: {engine}\n\
              environments:\n{envs}flux:\n  namespace: flux-system\n  gitRepository: {name}\n\
              argocd:\n  namespace: argocd\n",
