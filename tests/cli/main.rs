@@ -1,6 +1,7 @@
 //! Integration tests: the real `forge` binary in a hermetic environment (own HOME, no global
 //! git config, no inherited CI/terminal variables, fixed SOURCE_DATE_EPOCH).
 
+mod architecture;
 mod bundle;
 mod canary;
 mod completions;
