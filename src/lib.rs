@@ -15,6 +15,7 @@ pub mod error;
 pub mod fs;
 pub mod gate;
 pub mod git;
+pub mod model;
 pub mod render;
 pub mod sandbox;
 pub mod signing;

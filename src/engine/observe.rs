@@ -4,7 +4,7 @@
 
 use super::{Lineage, Relations, Target};
 use crate::cluster::{APPLICATION, Cluster, ClusterError, KUSTOMIZATION, ObjectRef};
-use crate::config::Engine;
+use crate::model::Engine;
 use crate::decide::{self, Verdict};
 use serde::Serialize;
 use serde_json::Value;

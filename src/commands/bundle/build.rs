@@ -1,7 +1,7 @@
 //! `forge bundle build`: resolve version, time and images, then pack.
 
 use crate::bundle::build::{BuildRequest, Built, Provenance, build};
-use crate::bundle::manifest::ImageRef;
+use crate::model::image::ImageRef;
 use crate::commands::Context;
 use crate::config::Loaded;
 use crate::error::CliError;
