@@ -146,7 +146,10 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
         let readme = std::fs::read_to_string(&path).unwrap();
         let heading = "## Exit codes\n\n";
-        let start = readme.find(heading).expect("README has an Exit codes section") + heading.len();
+        let start = readme
+            .find(heading)
+            .expect("README has an Exit codes section")
+            + heading.len();
         let end = start + readme[start..].find("\n\n").unwrap_or(readme.len() - start) + 1;
         let expected = ExitCode::markdown_table();
         if std::env::var_os("FORGE_BLESS").is_some() {

@@ -2,11 +2,13 @@
 //! mtime from the source commit, and zstd with a fixed level and worker count >= 1 (its
 //! multithreaded output does not depend on how many workers there are).
 
-use super::manifest::{API_VERSION, FileEntry, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR, SourceInfo};
+use super::manifest::{
+    API_VERSION, FileEntry, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR, SourceInfo,
+};
 use super::{BundleError, check_version, file_name};
+use crate::digest::{HashingWriter, file_sha256, prefixed};
 use crate::model::SourceKind;
 use crate::model::image::ImageRef;
-use crate::digest::{HashingWriter, file_sha256, prefixed};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};

@@ -19,10 +19,10 @@ use crate::cluster::{
     POD, REPLICA_SET,
 };
 use crate::config::{ArgocdSettings, FluxSettings};
-use crate::model::{Engine, SourceKind};
 use crate::decide::Verdict;
 use crate::decide::pods::{CrashPolicy, StuckPod, by_revision, stuck_pods};
 use crate::decide::workload::{note, workload};
+use crate::model::{Engine, SourceKind};
 use futures::StreamExt;
 use futures::stream::{BoxStream, SelectAll};
 use serde_json::Value;

@@ -302,11 +302,7 @@ impl EnvRepo {
 
     /// Every file under `dir` at `commit`, by path relative to `dir` (blobs are fetched on
     /// demand).
-    pub fn read_dir(
-        &self,
-        commit: &str,
-        dir: &str,
-    ) -> Result<Files, EnvRepoError> {
+    pub fn read_dir(&self, commit: &str, dir: &str) -> Result<Files, EnvRepoError> {
         let Some(tree) = self.subtree(commit, dir) else {
             return Ok(BTreeMap::new());
         };

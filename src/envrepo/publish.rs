@@ -188,11 +188,7 @@ pub fn read_release(
 
 /// When the env dir already records this same release, keep its deploy time, so that an
 /// unchanged deploy renders byte-identical files and is recognised as already there.
-pub fn keep_deploy_time(
-    files: &Files,
-    release: &Release,
-    existing: Option<&Release>,
-) -> Files {
+pub fn keep_deploy_time(files: &Files, release: &Release, existing: Option<&Release>) -> Files {
     let mut files = files.clone();
     if let Some(existing) = existing.filter(|e| e.same_as(release)) {
         let mut bytes = serde_json::to_vec_pretty(existing).expect("release serializes");

@@ -37,7 +37,10 @@ impl ImageRef {
             });
         }
         let digest = split_reference(reference).digest;
-        if digest.as_deref().is_some_and(|digest| !is_sha256_digest(digest)) {
+        if digest
+            .as_deref()
+            .is_some_and(|digest| !is_sha256_digest(digest))
+        {
             return Err(ImageRefError::BadDigest {
                 name: name.into(),
                 reference: reference.into(),

@@ -14,6 +14,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::model::release::RELEASE_FILE;
+
 // commands/canary names it through here.
 pub use crate::model::Files;
 
@@ -93,7 +95,7 @@ pub fn compose(step: &Step) -> Files {
     for (path, bytes) in step.canary {
         files.insert(format!("canary/release/{path}"), bytes.clone());
     }
-    files.insert(crate::model::release::RELEASE_FILE.into(), step.release.clone());
+    files.insert(RELEASE_FILE.into(), step.release.clone());
     files
 }
 
@@ -170,7 +172,7 @@ pub fn compose_preview(
     for (path, bytes) in preview {
         files.insert(format!("preview/release/{path}"), bytes.clone());
     }
-    files.insert(crate::model::release::RELEASE_FILE.into(), release);
+    files.insert(RELEASE_FILE.into(), release);
     files
 }
 

@@ -430,9 +430,7 @@ pub fn workload_names(source: &Files) -> Result<Vec<String>, RenderError> {
 }
 
 /// The labels the source's Services select their pods by.
-pub fn service_selectors(
-    source: &Files,
-) -> Result<BTreeMap<String, String>, RenderError> {
+pub fn service_selectors(source: &Files) -> Result<BTreeMap<String, String>, RenderError> {
     Ok(scan_manifests(source)?.selectors)
 }
 
