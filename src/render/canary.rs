@@ -11,10 +11,9 @@
 //! release.json                version, stable version, step, weight
 //! ```
 
+use crate::model::release::RELEASE_FILE;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-use crate::model::release::RELEASE_FILE;
 
 // commands/canary names it through here.
 pub use crate::model::Files;
