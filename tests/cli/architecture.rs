@@ -117,10 +117,8 @@ fn module_graph(src: &Path) -> BTreeMap<String, Vec<Edge>> {
     for file in rust_files(src) {
         let rel = file.strip_prefix(src).unwrap();
         let module = module_path(rel);
-        let from = if rel == Path::new("main.rs") {
-            "main".to_string()
-        } else if module.is_empty() {
-            continue; // lib.rs only declares the modules
+        let from = if module.is_empty() {
+            rel.with_extension("").display().to_string() // "lib" or "main"
         } else {
             node(src, &module).expect("a file's own module exists")
         };
