@@ -1,5 +1,5 @@
-//! `forge.yaml`: the typed model here, [`load`] with file:line:col errors, and [`validate`]d
-//! semantics.
+//! `forge.yaml`: the typed model here; reading it with file:line:col errors in `load.rs`;
+//! what parses but cannot work in `validate.rs`.
 
 mod load;
 mod validate;
