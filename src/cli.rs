@@ -1,24 +1,18 @@
-//! The command-line surface: global flags and the command tree. Each command's own
-//! arguments live beside its code in `commands/`.
+//! The command-line surface: global flags, the command tree, and the dispatch to
+//! `commands/`. Each command's own arguments live beside its code there; nothing in
+//! `commands/` looks back up here.
 
-use crate::commands;
-use crate::ui::{ColorChoice, OutputFormat};
-use clap::{Args, Parser, Subcommand};
+use crate::commands::{self, Context, ProcessEnv};
+use crate::error::{CliError, ExitCode};
+use crate::ui::{ColorChoice, OutputFormat, TerminalFacts, Ui};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0  success (including \"nothing to do\")
-  1  operational failure (network, git, cluster, filesystem)
-  2  usage or invalid input (bad flag, bad config, bad bundle)
-  3  rollout or gate failed
-  4  timed out waiting
-  5  conflict (someone else changed the target concurrently)
-  6  verification or policy refused (bad or missing signature)";
+const HELP_WIDTH: usize = 100;
 
 /// GitOps-first deployments: signed bundles, rendered overlays, commits that Flux and Argo CD apply.
 #[derive(Debug, Parser)]
-#[command(name = "forge", version, about, after_help = EXIT_CODES, max_term_width = 100)]
+#[command(name = "forge", version, about, after_help = ExitCode::help_text(HELP_WIDTH), max_term_width = HELP_WIDTH)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -92,4 +86,38 @@ pub enum Command {
     Sandbox(commands::sandbox::SandboxCommand),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
+}
+
+impl Cli {
+    /// Everything a command needs besides its own arguments, resolved once.
+    pub fn context(&self, facts: &TerminalFacts, env: ProcessEnv) -> Context {
+        let global = &self.global;
+        Context {
+            config_path: global.config.clone(),
+            output: global.output,
+            yes: global.yes,
+            ui: Ui::new(facts, global.quiet, global.color),
+            env,
+        }
+    }
+
+    pub fn run(self, ctx: &Context) -> Result<(), CliError> {
+        match self.command {
+            Command::Demo(args) => commands::demo::run(ctx, args),
+            Command::Init(args) => commands::init::run(ctx, args),
+            Command::Config(command) => commands::config::run(ctx, command),
+            Command::Bundle(command) => commands::bundle::run(ctx, command),
+            Command::Keygen(args) => commands::keygen::run(ctx, args),
+            Command::Sandbox(command) => commands::sandbox::run(ctx, command),
+            Command::Render(args) => commands::render::run(ctx, args),
+            Command::Diff(args) => commands::diff::run(ctx, args),
+            Command::Deploy(args) => commands::deploy::run(ctx, args),
+            Command::History(args) => commands::history::run(ctx, args),
+            Command::Status(args) => commands::status::run(ctx, args),
+            Command::Promote(args) => commands::promote::run(ctx, args),
+            Command::Rollback(args) => commands::rollback::run(ctx, args),
+            Command::Canary(command) => commands::canary::run(ctx, command),
+            Command::Completions(args) => commands::completions::run(args, Cli::command()),
+        }
+    }
 }

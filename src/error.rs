@@ -2,27 +2,78 @@
 
 use std::fmt;
 
-/// The documented exit codes (README, `forge --help`).
+/// The documented exit codes. [`ExitCode::meaning`] is the one description: `forge --help`
+/// and README's table are generated from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitCode {
     Ok = 0,
-    /// Network, git, cluster, filesystem: something outside forge failed.
     Operational = 1,
-    /// Bad flag, bad config, bad bundle.
     Usage = 2,
-    /// A rollout or a gate failed.
     GateFailed = 3,
-    /// Waiting ran out of time.
     Timeout = 4,
-    /// Someone else changed the target concurrently.
     Conflict = 5,
-    /// A signature or policy check refused the input.
     Refused = 6,
 }
 
 impl ExitCode {
+    pub const ALL: [ExitCode; 7] = [
+        ExitCode::Ok,
+        ExitCode::Operational,
+        ExitCode::Usage,
+        ExitCode::GateFailed,
+        ExitCode::Timeout,
+        ExitCode::Conflict,
+        ExitCode::Refused,
+    ];
+
     pub fn code(self) -> i32 {
         self as i32
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitCode::Ok => "success, including \"nothing to do\"",
+            ExitCode::Operational => "operational failure (network, git, cluster, filesystem)",
+            ExitCode::Usage => "usage or invalid input (bad flag, bad config, bad bundle)",
+            ExitCode::GateFailed => {
+                "rollout or gate failed, or nothing will apply the commit (the env's Kustomization \
+                 or Application is missing, or watches another path or source)"
+            }
+            ExitCode::Timeout => "timed out waiting",
+            ExitCode::Conflict => "conflict: someone else changed the target concurrently",
+            ExitCode::Refused => {
+                "verification or policy refused (bad or missing signature, digest mismatch)"
+            }
+        }
+    }
+
+    /// The list at the end of `forge --help`, wrapped to `width` under each meaning's start
+    /// (clap would wrap it too, but back to the margin).
+    pub fn help_text(width: usize) -> String {
+        let mut text = String::from("Exit codes:");
+        for code in Self::ALL {
+            let mut line = format!("\n  {} ", code.code());
+            for word in code.meaning().split(' ') {
+                // `line` starts with its newline, which takes no column.
+                if line.len() + word.len() > width {
+                    text.push_str(&line);
+                    line = "\n    ".into();
+                }
+                line.push(' ');
+                line.push_str(word);
+            }
+            text.push_str(&line);
+        }
+        text
+    }
+
+    /// README's table under "Exit codes".
+    pub fn markdown_table() -> String {
+        let mut table = String::from("| code | meaning |\n|---|---|\n");
+        for code in Self::ALL {
+            table.push_str(&format!("| {} | {} |\n", code.code(), code.meaning()));
+        }
+        table
     }
 }
 
@@ -80,6 +131,36 @@ impl<E: Diagnose> From<E> for CliError {
             code: err.exit_code(),
             message: err.to_string(),
             hint: err.hint(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExitCode;
+
+    /// README's exit-code table must be the generated one. To refresh it after changing
+    /// [`ExitCode::meaning`]: `FORGE_BLESS=1 cargo test --lib exit_code`.
+    #[test]
+    fn readme_exit_code_table_is_fresh() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let heading = "## Exit codes\n\n";
+        let start = readme
+            .find(heading)
+            .expect("README has an Exit codes section")
+            + heading.len();
+        let end = start + readme[start..].find("\n\n").unwrap_or(readme.len() - start) + 1;
+        let expected = ExitCode::markdown_table();
+        if std::env::var_os("FORGE_BLESS").is_some() {
+            let blessed = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+            std::fs::write(&path, blessed).unwrap();
+        } else {
+            assert!(
+                readme[start..end] == expected,
+                "README's exit-code table is stale; it should read:\n\n{expected}\n\
+                 run FORGE_BLESS=1 cargo test --lib exit_code"
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The git adapter: forge runs the system `git` (as jj does), so users' config, credential
 //! helpers and ssh setup apply unchanged.
 
-use forge_sandbox::http::percent_decode;
+use forge_base::percent_decode;
 use std::path::Path;
 use std::process::Command;
 

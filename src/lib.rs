@@ -15,8 +15,9 @@ pub mod error;
 pub mod fs;
 pub mod gate;
 pub mod git;
+pub mod model;
 pub mod render;
 pub mod signing;
 // The calendar helpers live in the sandbox crate: it needs them too and cannot depend on forge.
-pub use forge_sandbox::time;
+pub use forge_base::time;
 pub mod ui;

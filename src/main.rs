@@ -1,6 +1,6 @@
 use clap::Parser;
 use forge::cli::Cli;
-use forge::commands::{self, Context, ProcessEnv};
+use forge::commands::ProcessEnv;
 use forge::ui::TerminalFacts;
 
 fn main() {
@@ -11,9 +11,9 @@ fn main() {
     }));
     let cli = Cli::parse();
     let facts = TerminalFacts::detect();
-    let ctx = Context::new(&cli, &facts, ProcessEnv::read());
+    let ctx = cli.context(&facts, ProcessEnv::read());
     init_tracing(cli.global.verbose, cli.global.quiet, ctx.ui.color());
-    let code = match commands::run(cli, &ctx) {
+    let code = match cli.run(&ctx) {
         Ok(()) => 0,
         Err(err) => {
             ctx.ui.error(&err);

@@ -3,11 +3,12 @@
 //! multithreaded output does not depend on how many workers there are).
 
 use super::manifest::{
-    API_VERSION, FileEntry, ImageRef, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR, SourceInfo,
+    API_VERSION, FileEntry, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR, SourceInfo,
 };
 use super::{BundleError, check_version, file_name};
-use crate::config::SourceKind;
 use crate::digest::{HashingWriter, file_sha256, prefixed};
+use crate::model::SourceKind;
+use crate::model::image::ImageRef;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! `forge completions SHELL`: the completion script, generated from the command tree.
 
-use crate::cli::Cli;
 use crate::error::CliError;
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
 #[derive(Debug, Args)]
@@ -12,13 +11,14 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(args: CompletionsArgs) -> Result<(), CliError> {
-    crate::ui::emit(&script(args.shell))
+/// `tree` is forge's whole command tree, handed down by `cli` (which this module cannot import).
+pub fn run(args: CompletionsArgs, tree: clap::Command) -> Result<(), CliError> {
+    crate::ui::emit(&script(args.shell, tree))
 }
 
 /// The completion script for one shell, as `forge completions` prints it.
-pub fn script(shell: Shell) -> String {
+pub fn script(shell: Shell, mut tree: clap::Command) -> String {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "forge", &mut out);
+    clap_complete::generate(shell, &mut tree, "forge", &mut out);
     String::from_utf8(out).expect("completion scripts are UTF-8")
 }

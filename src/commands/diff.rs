@@ -6,8 +6,8 @@ use super::steps::{BundleChoice, environment, open_bundle, render_env};
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{keep_deploy_time, read_release};
 use crate::error::CliError;
+use crate::model::Files;
 use clap::Args;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 #[derive(Debug, Args)]
@@ -20,8 +20,6 @@ pub struct DiffArgs {
     #[arg(long)]
     pub rendered: bool,
 }
-
-type Files = BTreeMap<String, Vec<u8>>;
 
 pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;

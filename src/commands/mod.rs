@@ -1,5 +1,5 @@
 //! One module per command. Each resolves its settings and calls named steps from the library;
-//! [`run`] dispatches.
+//! `cli` dispatches to them.
 
 pub mod bundle;
 pub mod canary;
@@ -19,10 +19,9 @@ pub mod status;
 pub mod steps;
 pub mod wait;
 
-use crate::cli::{Cli, Command};
 use crate::config::Loaded;
 use crate::error::CliError;
-use crate::ui::{OutputFormat, TerminalFacts, Ui};
+use crate::ui::{OutputFormat, Ui};
 use std::path::PathBuf;
 
 /// Process environment variables forge reads, gathered once at start-up.
@@ -79,17 +78,6 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(cli: &Cli, facts: &TerminalFacts, env: ProcessEnv) -> Self {
-        let global = &cli.global;
-        Context {
-            config_path: global.config.clone(),
-            output: global.output,
-            yes: global.yes,
-            ui: Ui::new(facts, global.quiet, global.color),
-            env,
-        }
-    }
-
     pub fn load_config(&self) -> Result<Loaded, CliError> {
         Ok(Loaded::load(&self.config_path)?)
     }
@@ -131,25 +119,5 @@ impl Context {
                 err.with_hint("set FORGE_KEY_PASSWORD when running without a terminal")
             }),
         }
-    }
-}
-
-pub fn run(cli: Cli, ctx: &Context) -> Result<(), CliError> {
-    match cli.command {
-        Command::Demo(args) => demo::run(ctx, args),
-        Command::Init(args) => init::run(ctx, args),
-        Command::Config(command) => config::run(ctx, command),
-        Command::Bundle(command) => bundle::run(ctx, command),
-        Command::Keygen(args) => keygen::run(ctx, args),
-        Command::Sandbox(command) => sandbox::run(ctx, command),
-        Command::Render(args) => render::run(ctx, args),
-        Command::Diff(args) => diff::run(ctx, args),
-        Command::Deploy(args) => deploy::run(ctx, args),
-        Command::History(args) => history::run(ctx, args),
-        Command::Status(args) => status::run(ctx, args),
-        Command::Promote(args) => promote::run(ctx, args),
-        Command::Rollback(args) => rollback::run(ctx, args),
-        Command::Canary(command) => canary::run(ctx, command),
-        Command::Completions(args) => completions::run(args),
     }
 }

@@ -6,8 +6,8 @@ use super::{Failure, Lineage, Pending, Relations, Reporter, Step, Synced, Target
 use crate::cluster::{
     Cluster, ClusterError, GIT_REPOSITORY, HELM_RELEASE, KUSTOMIZATION, Kind, ObjectRef,
 };
-use crate::config::SourceKind;
 use crate::decide::{self, Verdict};
+use crate::model::SourceKind;
 use serde_json::Value;
 use std::time::Instant;
 

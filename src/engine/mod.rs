@@ -18,10 +18,11 @@ use crate::cluster::{
     CONTROLLER_REVISION, Change, Cluster, ClusterError, DAEMON_SET, DEPLOYMENT, Kind, ObjectRef,
     POD, REPLICA_SET,
 };
-use crate::config::{ArgocdSettings, Engine, FluxSettings, SourceKind};
+use crate::config::{ArgocdSettings, FluxSettings};
 use crate::decide::Verdict;
 use crate::decide::pods::{CrashPolicy, StuckPod, by_revision, stuck_pods};
 use crate::decide::workload::{note, workload};
+use crate::model::{Engine, SourceKind};
 use futures::StreamExt;
 use futures::stream::{BoxStream, SelectAll};
 use serde_json::Value;

@@ -4,8 +4,8 @@
 
 use super::{Lineage, Relations, Target};
 use crate::cluster::{APPLICATION, Cluster, ClusterError, KUSTOMIZATION, ObjectRef};
-use crate::config::Engine;
 use crate::decide::{self, Verdict};
+use crate::model::Engine;
 use serde::Serialize;
 use serde_json::Value;
 

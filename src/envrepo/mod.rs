@@ -11,6 +11,7 @@ pub mod publish;
 pub mod trailers;
 
 use crate::error::{Diagnose, ExitCode};
+use crate::model::Files;
 use base64::Engine as _;
 use git::Git;
 use std::collections::BTreeMap;
@@ -301,11 +302,7 @@ impl EnvRepo {
 
     /// Every file under `dir` at `commit`, by path relative to `dir` (blobs are fetched on
     /// demand).
-    pub fn read_dir(
-        &self,
-        commit: &str,
-        dir: &str,
-    ) -> Result<BTreeMap<String, Vec<u8>>, EnvRepoError> {
+    pub fn read_dir(&self, commit: &str, dir: &str) -> Result<Files, EnvRepoError> {
         let Some(tree) = self.subtree(commit, dir) else {
             return Ok(BTreeMap::new());
         };
@@ -339,7 +336,7 @@ impl EnvRepo {
     }
 
     /// Writes `files` (paths relative to the dir) as a tree and returns its id.
-    pub fn write_dir(&self, files: &BTreeMap<String, Vec<u8>>) -> Result<String, EnvRepoError> {
+    pub fn write_dir(&self, files: &Files) -> Result<String, EnvRepoError> {
         let mut root = DirNode::default();
         for (path, bytes) in files {
             let id = self.write_blob(bytes)?;

@@ -6,8 +6,8 @@
 use super::trailers::{Action, Trailers};
 use super::{EnvRepo, EnvRepoError, PushOutcome, Tip};
 use crate::error::{Diagnose, ExitCode};
-use crate::render::overlay::{RELEASE_FILE, Release};
-use std::collections::BTreeMap;
+use crate::model::Files;
+use crate::model::release::{RELEASE_FILE, Release};
 use std::time::Duration;
 
 pub const MAX_ATTEMPTS: u32 = 25;
@@ -15,7 +15,7 @@ pub const MAX_ATTEMPTS: u32 = 25;
 pub struct PublishRequest<'a> {
     /// The env directory in the repo (`apps/hello/dev`).
     pub dir: &'a str,
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: Files,
     pub release: &'a Release,
     pub action: Action,
     /// Overwrite changes someone else pushed to this env dir since we first read it.
@@ -188,11 +188,7 @@ pub fn read_release(
 
 /// When the env dir already records this same release, keep its deploy time, so that an
 /// unchanged deploy renders byte-identical files and is recognised as already there.
-pub fn keep_deploy_time(
-    files: &BTreeMap<String, Vec<u8>>,
-    release: &Release,
-    existing: Option<&Release>,
-) -> BTreeMap<String, Vec<u8>> {
+pub fn keep_deploy_time(files: &Files, release: &Release, existing: Option<&Release>) -> Files {
     let mut files = files.clone();
     if let Some(existing) = existing.filter(|e| e.same_as(release)) {
         let mut bytes = serde_json::to_vec_pretty(existing).expect("release serializes");

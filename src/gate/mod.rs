@@ -4,7 +4,7 @@
 pub mod analysis;
 
 use crate::decide::Verdict;
-use crate::render::overlay::Release;
+use crate::model::release::Release;
 use serde::Serialize;
 use std::time::Duration;
 

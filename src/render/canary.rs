@@ -11,10 +11,12 @@
 //! release.json                version, stable version, step, weight
 //! ```
 
+use crate::model::release::RELEASE_FILE;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub type Files = BTreeMap<String, Vec<u8>>;
+// commands/canary names it through here.
+pub use crate::model::Files;
 
 /// The label that tells canary pods (and selectors) from stable ones.
 pub const TRACK_LABEL: &str = "forge.dev/track";
@@ -92,7 +94,7 @@ pub fn compose(step: &Step) -> Files {
     for (path, bytes) in step.canary {
         files.insert(format!("canary/release/{path}"), bytes.clone());
     }
-    files.insert(super::overlay::RELEASE_FILE.into(), step.release.clone());
+    files.insert(RELEASE_FILE.into(), step.release.clone());
     files
 }
 
@@ -169,7 +171,7 @@ pub fn compose_preview(
     for (path, bytes) in preview {
         files.insert(format!("preview/release/{path}"), bytes.clone());
     }
-    files.insert(super::overlay::RELEASE_FILE.into(), release);
+    files.insert(RELEASE_FILE.into(), release);
     files
 }
 

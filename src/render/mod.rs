@@ -33,6 +33,20 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
+// Here rather than in config, so that config (below render) does not import it.
+impl crate::config::Loaded {
+    /// The templates: embedded ones, overridden by files in the configured (or default
+    /// `templates/`) directory next to forge.yaml.
+    pub fn templates(&self) -> Templates {
+        let dir = self
+            .dir
+            .join(self.config.templates.as_deref().unwrap_or("templates"));
+        Templates {
+            override_dir: dir.is_dir().then_some(dir),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("template {name}: {detail}")]
 pub struct TemplateError {

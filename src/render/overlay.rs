@@ -12,71 +12,22 @@
 
 use super::{TemplateError, Templates};
 use crate::bundle::Manifest;
-use crate::config::{Config, Engine, Environment, SourceKind};
-use serde::{Deserialize, Serialize};
+use crate::config::{Config, Environment};
+use crate::model::image::{ImageParts, ImageValuePaths};
+use crate::model::{Engine, Files, SourceKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-pub const RELEASE_FILE: &str = "release.json";
-
-/// What is deployed in an env dir: written as `release.json`, read back by history and status.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Release {
-    pub app: String,
-    pub env: String,
-    pub version: String,
-    pub bundle_digest: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_commit: Option<String>,
-    /// Who signed the bundle (a key hint today; an identity once keyless signing exists).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signer: Option<String>,
-    pub deployed_at: String,
-    pub strategy: StrategyState,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StrategyState {
-    #[serde(rename = "type")]
-    pub kind: crate::config::StrategyKind,
-    /// Set while a canary of this release runs beside the stable one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canary: Option<CanaryState>,
-}
-
-/// Where a canary stands, kept in release.json so that a crashed run can resume.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CanaryState {
-    pub stable_version: String,
-    pub stable_bundle_digest: String,
-    /// Index into the env's canary steps of the step this commit runs.
-    pub step: usize,
-    pub weight: u32,
-    pub started_at: String,
-}
-
-impl Release {
-    /// The same release, whenever it was deployed: what "already deployed" compares.
-    pub fn same_as(&self, other: &Release) -> bool {
-        Release {
-            deployed_at: String::new(),
-            ..self.clone()
-        } == Release {
-            deployed_at: String::new(),
-            ..other.clone()
-        }
-    }
-}
+// Kept here for the modules that still name these through render (see src/model).
+pub use crate::model::image::split_reference;
+pub use crate::model::release::{CanaryState, RELEASE_FILE, Release, StrategyState};
 
 pub struct RenderRequest<'a> {
     pub config: &'a Config,
     pub env: &'a Environment,
     pub manifest: &'a Manifest,
     /// The bundle's source files, by path relative to the source directory.
-    pub source: &'a BTreeMap<String, Vec<u8>>,
+    pub source: &'a Files,
     pub release: Release,
     pub templates: &'a Templates,
 }
@@ -84,7 +35,7 @@ pub struct RenderRequest<'a> {
 /// An env directory's files, by path relative to it.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Rendered {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: Files,
     pub warnings: Vec<String>,
 }
 
@@ -127,8 +78,6 @@ impl crate::error::Diagnose for RenderError {
         }
     }
 }
-
-pub use forge_sandbox::image::{ImageParts, split_reference};
 
 pub fn render(req: &RenderRequest) -> Result<Rendered, RenderError> {
     let mut rendered = Rendered::default();
@@ -351,38 +300,6 @@ fn render_application(
     Ok(())
 }
 
-/// Where an image goes in a chart's values; the default follows `helm create`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ImageValuePaths {
-    #[serde(default = "default_repository_path")]
-    pub repository: String,
-    #[serde(default = "default_tag_path")]
-    pub tag: String,
-    #[serde(default = "default_digest_path")]
-    pub digest: String,
-}
-
-fn default_repository_path() -> String {
-    "image.repository".into()
-}
-fn default_tag_path() -> String {
-    "image.tag".into()
-}
-fn default_digest_path() -> String {
-    "image.digest".into()
-}
-
-impl Default for ImageValuePaths {
-    fn default() -> Self {
-        ImageValuePaths {
-            repository: default_repository_path(),
-            tag: default_tag_path(),
-            digest: default_digest_path(),
-        }
-    }
-}
-
 /// Writes an image into the values. The digest goes to its own key when the chart's defaults
 /// have one; otherwise it rides on the tag (`1.2@sha256:…`), which charts using
 /// `repository:tag` turn into a pinned reference.
@@ -485,7 +402,7 @@ struct ManifestFacts {
 /// The JSON 6902 patch that sets every Deployment's update strategy: `Recreate`, or a
 /// rolling update with the env's bounds; None leaves the base's own.
 fn deployment_strategy(strategy: &crate::config::Strategy) -> Option<String> {
-    use crate::config::StrategyKind;
+    use crate::model::StrategyKind;
     let value = match strategy.kind {
         StrategyKind::Recreate => serde_json::json!({"type": "Recreate"}),
         StrategyKind::Rolling
@@ -508,14 +425,12 @@ fn deployment_strategy(strategy: &crate::config::Strategy) -> Option<String> {
 }
 
 /// The Deployments and StatefulSets a kustomize source defines, by name.
-pub fn workload_names(source: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, RenderError> {
+pub fn workload_names(source: &Files) -> Result<Vec<String>, RenderError> {
     Ok(scan_manifests(source)?.workloads)
 }
 
 /// The labels the source's Services select their pods by.
-pub fn service_selectors(
-    source: &BTreeMap<String, Vec<u8>>,
-) -> Result<BTreeMap<String, String>, RenderError> {
+pub fn service_selectors(source: &Files) -> Result<BTreeMap<String, String>, RenderError> {
     Ok(scan_manifests(source)?.selectors)
 }
 
@@ -529,13 +444,13 @@ pub struct RouteBackend {
 
 /// The rules of the HTTPRoute `name` in a kustomize source; None when it has no such route.
 pub fn route_backends(
-    source: &BTreeMap<String, Vec<u8>>,
+    source: &Files,
     name: &str,
 ) -> Result<Option<Vec<RouteBackend>>, RenderError> {
     Ok(scan_manifests(source)?.routes.remove(name))
 }
 
-fn scan_manifests(source: &BTreeMap<String, Vec<u8>>) -> Result<ManifestFacts, RenderError> {
+fn scan_manifests(source: &Files) -> Result<ManifestFacts, RenderError> {
     let mut facts = ManifestFacts::default();
     for (path, bytes) in source {
         let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");

@@ -2,6 +2,7 @@
 //! git config, no inherited CI/terminal variables, fixed SOURCE_DATE_EPOCH).
 
 mod analysis;
+mod architecture;
 mod bundle;
 mod canary;
 mod completions;

@@ -2,6 +2,7 @@
 //! Content-Length, and responses either whole or streamed in chunks that are flushed at once
 //! (watches must reach the client the moment an event happens).
 
+use forge_base::percent_decode;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -169,30 +170,6 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
 /// In query strings `+` is a space; `%2B` stays a plus.
 fn query_decode(text: &str) -> String {
     percent_decode(&text.replace('+', " "))
-}
-
-/// `%XX` escapes decoded; malformed escapes are kept as they are.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%')
-            .then(|| text.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match hex {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn write_response(writer: &mut impl Write, response: Response) -> io::Result<()> {

@@ -9,7 +9,7 @@
 //! subset, and injects faults on request.
 //!
 //! It depends on nothing of forge's; forge uses it for `forge demo` and `forge sandbox`, and
-//! shares its pure helpers ([`time`], [`image`], [`http::percent_decode`]). Inside, arrows
+//! shares its pure helpers through the leaf crate `forge-base`. Inside, arrows
 //! point down:
 //!
 //! ```text
@@ -20,7 +20,7 @@
 //! apply, rollout            applying and pruning built objects; the deployment controller
 //! kustomize, jsonpatch      building env dirs; JSON patches
 //! store                     all state: objects, watch events, metrics counters, faults, log
-//! metrics, promql, http, resources, table, openapi, glob, image, time, tls, log
+//! metrics, promql, http, resources, table, openapi, glob, tls, log (and forge-base: image, time)
 //! ```
 
 mod api;
@@ -32,7 +32,6 @@ mod follow;
 mod glob;
 mod helm;
 pub mod http;
-pub mod image;
 mod jsonpatch;
 pub mod kustomize;
 mod log;
@@ -43,13 +42,13 @@ mod resources;
 mod rollout;
 mod store;
 mod table;
-pub mod time;
 mod tls;
 
 pub use follow::{ArgocdDirs, Follow};
 pub use rollout::Rollout;
 pub use store::{ApiError, Faults, Key, Part, Store};
 
+use forge_base::{image, time};
 use serde_json::json;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;

@@ -140,36 +140,26 @@ impl Counters {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Key, Store};
     use serde_json::json;
 
     #[test]
     fn ready_pods_serve_and_bad_versions_fail_their_share() {
-        let mut store = Store::default();
-        for (name, image, version, ready) in [
-            ("a", "web:1", "1", "True"),
-            ("b", "web:2", "2", "True"),
-            ("c", "web:2", "2", "False"),
-        ] {
-            let pod = json!({
-                "metadata": {"labels": {"app.kubernetes.io/name": "web", "app.kubernetes.io/version": version}},
+        let pods: Vec<_> = [
+            ("web:1", "1", "True"),
+            ("web:2", "2", "True"),
+            ("web:2", "2", "False"),
+        ]
+        .into_iter()
+        .map(|(image, version, ready)| {
+            json!({
+                "metadata": {"namespace": "demo", "labels": {"app.kubernetes.io/name": "web", "app.kubernetes.io/version": version}},
                 "spec": {"containers": [{"image": image}]},
                 "status": {"conditions": [{"type": "Ready", "status": ready}]},
-            });
-            store
-                .create(
-                    Key {
-                        resource: "pods".into(),
-                        namespace: "demo".into(),
-                        name: name.into(),
-                    },
-                    pod,
-                    "t",
-                )
-                .unwrap();
-        }
+            })
+        })
+        .collect();
         let mut counters = Counters::default();
-        counters.record(store.list("pods", None), 10.0, &[("web:2".into(), 0.2)]);
+        counters.record(&pods, 10.0, &[("web:2".into(), 0.2)]);
         let text = counters.render();
         // Fractional counts are kept (3 decimals), so rates over short windows stay exact.
         for (version, code, count) in [

@@ -1,10 +1,10 @@
 //! `forge bundle build`: resolve version, time and images, then pack.
 
 use crate::bundle::build::{BuildRequest, Built, Provenance, build};
-use crate::bundle::manifest::ImageRef;
 use crate::commands::Context;
 use crate::config::Loaded;
 use crate::error::CliError;
+use crate::model::image::ImageRef;
 use clap::Args;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

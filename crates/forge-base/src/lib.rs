@@ -1,0 +1,30 @@
+//! The pure helpers forge and its sandbox both use, in a leaf crate so that neither has to
+//! depend on the other for them: image references split as kustomize and charts want them,
+//! RFC 3339 time, and percent-decoding. It depends on nothing but std.
+
+pub mod image;
+pub mod time;
+
+/// `%XX` escapes decoded; malformed escapes are kept as they are.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
