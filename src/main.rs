@@ -1,6 +1,7 @@
 use clap::Parser;
 use forge::cli::Cli;
-use forge::commands::{self, Context, ProcessEnv};
+use forge::commands;
+use forge::context::ProcessEnv;
 use forge::ui::TerminalFacts;
 
 fn main() {
@@ -11,7 +12,7 @@ fn main() {
     }));
     let cli = Cli::parse();
     let facts = TerminalFacts::detect();
-    let ctx = Context::new(&cli, &facts, ProcessEnv::read());
+    let ctx = commands::context(&cli, &facts, ProcessEnv::read());
     init_tracing(cli.global.verbose, cli.global.quiet, ctx.ui.color());
     let code = match commands::run(cli, &ctx) {
         Ok(()) => 0,

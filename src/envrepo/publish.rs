@@ -6,7 +6,7 @@
 use super::trailers::{Action, Trailers};
 use super::{EnvRepo, EnvRepoError, PushOutcome, Tip};
 use crate::error::{Diagnose, ExitCode};
-use crate::render::overlay::{RELEASE_FILE, Release};
+use crate::render::overlay::Release;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -182,8 +182,8 @@ pub fn read_release(
     commit: &str,
     dir: &str,
 ) -> Result<Option<Release>, EnvRepoError> {
-    let bytes = repo.read_file(commit, &format!("{dir}/{RELEASE_FILE}"))?;
-    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+    let bytes = repo.read_file(commit, &Release::path_in(dir))?;
+    Ok(bytes.and_then(|b| Release::parse(&b).ok()))
 }
 
 /// When the env dir already records this same release, keep its deploy time, so that an
@@ -195,9 +195,7 @@ pub fn keep_deploy_time(
 ) -> BTreeMap<String, Vec<u8>> {
     let mut files = files.clone();
     if let Some(existing) = existing.filter(|e| e.same_as(release)) {
-        let mut bytes = serde_json::to_vec_pretty(existing).expect("release serializes");
-        bytes.push(b'\n');
-        files.insert(RELEASE_FILE.into(), bytes);
+        existing.write_into(&mut files);
     }
     files
 }

@@ -11,6 +11,7 @@
 //! release.json                version, stable version, step, weight
 //! ```
 
+use super::overlay::Release;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -28,8 +29,8 @@ pub struct Step<'a> {
     /// Workload names to scale in the stable release.
     pub workloads: &'a [String],
     pub stable_replicas: u32,
-    /// The step's release.json.
-    pub release: Vec<u8>,
+    /// The step's release.
+    pub release: &'a Release,
     /// With an HTTPRoute: its weights follow the step's too.
     pub route: Option<Route<'a>>,
 }
@@ -92,7 +93,7 @@ pub fn compose(step: &Step) -> Files {
     for (path, bytes) in step.canary {
         files.insert(format!("canary/release/{path}"), bytes.clone());
     }
-    files.insert(super::overlay::RELEASE_FILE.into(), step.release.clone());
+    step.release.write_into(&mut files);
     files
 }
 
@@ -125,7 +126,7 @@ pub fn compose_preview(
     preview: &Files,
     selectors: &BTreeMap<String, String>,
     switched: bool,
-    release: Vec<u8>,
+    release: &Release,
 ) -> Files {
     let mut files = Files::new();
     let mut top = String::from(
@@ -169,7 +170,7 @@ pub fn compose_preview(
     for (path, bytes) in preview {
         files.insert(format!("preview/release/{path}"), bytes.clone());
     }
-    files.insert(super::overlay::RELEASE_FILE.into(), release);
+    release.write_into(&mut files);
     files
 }
 
@@ -211,12 +212,25 @@ mod tests {
         ]
         .into();
         let canary: Files = [("kustomization.yaml".to_string(), b"new".to_vec())].into();
+        let release = Release {
+            app: "hello".into(),
+            env: "prod".into(),
+            version: "2".into(),
+            bundle_digest: "sha256:2".into(),
+            source_commit: None,
+            signer: None,
+            deployed_at: "2026-01-01T00:00:00Z".into(),
+            strategy: crate::render::overlay::StrategyState {
+                kind: crate::config::StrategyKind::Canary,
+                canary: None,
+            },
+        };
         let files = compose(&Step {
             stable: &stable,
             canary: &canary,
             workloads: &["hello".into()],
             stable_replicas: 3,
-            release: b"{}".to_vec(),
+            release: &release,
             route: None,
         });
         let text = |path: &str| String::from_utf8(files[path].clone()).unwrap();
@@ -225,8 +239,8 @@ mod tests {
         assert_eq!(text("stable/release/kustomization.yaml"), "old");
         assert_eq!(text("canary/release/kustomization.yaml"), "new");
         assert_eq!(
-            text("release.json"),
-            "{}",
+            Release::read_from(&files).unwrap(),
+            Some(release),
             "the step's own release.json is on top"
         );
         assert_eq!(

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-pub const RELEASE_FILE: &str = "release.json";
+/// The env dir's record of its release; only [`Release`]'s own methods read or write it.
+const RELEASE_FILE: &str = "release.json";
 
 /// What is deployed in an env dir: written as `release.json`, read back by history and status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +70,39 @@ impl Release {
             ..other.clone()
         }
     }
+
+    /// Writes this release as the env dir's release.json.
+    pub fn write_into(&self, files: &mut BTreeMap<String, Vec<u8>>) {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("release serializes");
+        bytes.push(b'\n');
+        files.insert(RELEASE_FILE.into(), bytes);
+    }
+
+    /// The env dir's release.json: None when it has none.
+    pub fn read_from(
+        files: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<Option<Release>, serde_json::Error> {
+        files
+            .get(RELEASE_FILE)
+            .map(|bytes| Release::parse(bytes))
+            .transpose()
+    }
+
+    /// Parses release.json's bytes.
+    pub fn parse(bytes: &[u8]) -> Result<Release, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
+    /// Leaves an env dir without its release.json (a canary step nests a rendered release
+    /// and writes its own on top).
+    pub fn remove_from(files: &mut BTreeMap<String, Vec<u8>>) {
+        files.remove(RELEASE_FILE);
+    }
+
+    /// Where release.json is in the env repo, for the env dir `dir`.
+    pub fn path_in(dir: &str) -> String {
+        format!("{dir}/{RELEASE_FILE}")
+    }
 }
 
 pub struct RenderRequest<'a> {
@@ -91,7 +125,9 @@ pub struct Rendered {
 impl Rendered {
     /// The release.json that `render` always writes, read back.
     pub fn release(&self) -> Release {
-        serde_json::from_slice(&self.files[RELEASE_FILE])
+        Release::read_from(&self.files)
+            .ok()
+            .flatten()
             .expect("render writes a valid release.json")
     }
 }
@@ -183,9 +219,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, RenderError> {
         SourceKind::Kustomize => render_kustomize(req, engine, &mut rendered)?,
         SourceKind::Helm => render_helm(req, engine, &mut rendered)?,
     }
-    let mut release = serde_json::to_vec_pretty(&req.release).expect("release serializes");
-    release.push(b'\n');
-    rendered.files.insert(RELEASE_FILE.into(), release);
+    req.release.write_into(&mut rendered.files);
     Ok(rendered)
 }
 

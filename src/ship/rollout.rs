@@ -1,104 +1,104 @@
-//! Canary releases driven through git: every step is a commit (the new version beside the
-//! stable one, replicas in proportion to the step's weight), waited for like a deploy, held
-//! for its pause and judged by the analysis; after 100% the promotion commit makes the new
-//! version the only one. A failed step commits the stable side alone (canary-abort).
-//! `forge canary status|resume|abort|promote ENV` act on the state kept in release.json.
+//! Canary and blue-green releases driven through git: every step is a commit (the new version
+//! beside the stable one, replicas in proportion to the step's weight), waited for like a
+//! deploy, held for its pause and judged by the analysis; after 100% the promotion commit
+//! makes the new version the only one. A failed step commits the stable side alone
+//! (canary-abort). `forge canary status|resume|abort|promote ENV` act on the state kept in
+//! release.json.
 
-use super::Context;
-use super::deploy::{Shipping, conclude};
-use super::steps::{OpenedBundle, environment, open_release_bundle, render_env};
-use super::wait::{WaitArgs, block_on, preflight, wait_for};
-use crate::config::{Environment, Loaded};
+use super::Report;
+use super::bundle::{OpenedBundle, check_signature, open_release, render_env};
+use super::release::{Shipping, conclude};
+use super::strategy::{Action, CanaryStep, Machine, Observation, Stage, Strategy};
+use super::wait::{Wait, block_on, preflight, wait_for};
+use crate::config::{Environment, Loaded, StrategyKind};
+use crate::context::Context;
 use crate::engine::Outcome;
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{PublishRequest, Published, publish, read_release};
-use crate::envrepo::trailers::{Action, CanaryMark};
+use crate::envrepo::trailers::{self, CanaryMark};
 use crate::error::{CliError, ExitCode};
 use crate::render::canary::{self, Files};
-use crate::render::overlay::{CanaryState, RELEASE_FILE, Release};
-use clap::{Args, Subcommand};
+use crate::render::overlay::{CanaryState, Release};
+use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-#[derive(Debug, Subcommand)]
-pub enum CanaryCommand {
-    /// Where the canary in ENV stands (step, weight, versions).
-    Status(EnvArg),
-    /// Go on with an interrupted canary from the step it is at.
-    Resume(ControlArgs),
-    /// Return ENV to the stable version alone.
-    Abort(ControlArgs),
-    /// Skip the remaining steps: make the canary's version the only one now.
-    Promote(ControlArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct EnvArg {
-    /// Environment, as named in forge.yaml.
-    pub env: String,
-}
-
-#[derive(Debug, Args)]
-pub struct ControlArgs {
-    /// Environment, as named in forge.yaml.
-    pub env: String,
-    /// The canary's bundle, when it is not kept in forge's cache.
-    #[arg(long, value_name = "BUNDLE")]
-    pub bundle: Option<std::path::PathBuf>,
-    /// Stop once the commit is pushed.
-    #[arg(long)]
-    pub no_wait: bool,
-    #[command(flatten)]
-    pub wait: WaitArgs,
-}
-
-pub fn run(ctx: &Context, command: CanaryCommand) -> Result<(), CliError> {
-    let loaded = ctx.load_config()?;
-    match command {
-        CanaryCommand::Status(args) => status(ctx, &loaded, &args.env),
-        CanaryCommand::Resume(args) => control(ctx, &loaded, args, Control::Resume),
-        CanaryCommand::Abort(args) => control(ctx, &loaded, args, Control::Abort),
-        CanaryCommand::Promote(args) => control(ctx, &loaded, args, Control::Promote),
-    }
-}
-
+/// What `forge canary resume|abort|promote` do with the canary in progress.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Control {
+pub enum Control {
+    /// Go on from the step it is at.
     Resume,
+    /// Return to the stable version alone.
     Abort,
+    /// Skip the remaining steps.
     Promote,
 }
 
+/// How a canary control command runs.
+pub struct ControlRequest {
+    /// The canary's bundle, when it is not kept in forge's cache.
+    pub bundle: Option<std::path::PathBuf>,
+    pub no_wait: bool,
+    pub wait: Wait,
+}
+
 /// The env dir at the branch tip: its files and release.
-struct Current {
+pub struct Current {
     files: Files,
     release: Option<Release>,
     subtree: Option<String>,
 }
 
-fn current(repo: &EnvRepo, dir: &str) -> Result<Current, CliError> {
-    let Some(tip) = repo.fetch()? else {
-        return Ok(Current {
-            files: Files::new(),
-            release: None,
-            subtree: None,
-        });
-    };
-    Ok(Current {
-        files: repo.read_dir(&tip.commit, dir)?,
-        release: read_release(repo, &tip.commit, dir)?,
-        subtree: repo.subtree(&tip.commit, dir),
-    })
+impl Current {
+    pub fn read(repo: &EnvRepo, dir: &str) -> Result<Current, CliError> {
+        let Some(tip) = repo.fetch()? else {
+            return Ok(Current {
+                files: Files::new(),
+                release: None,
+                subtree: None,
+            });
+        };
+        Ok(Current {
+            files: repo.read_dir(&tip.commit, dir)?,
+            release: read_release(repo, &tip.commit, dir)?,
+            subtree: repo.subtree(&tip.commit, dir),
+        })
+    }
+
+    /// A canary in progress, if any.
+    fn in_progress(&self) -> Option<&CanaryState> {
+        self.release
+            .as_ref()
+            .and_then(|r| r.strategy.canary.as_ref())
+    }
+
+    /// The release to run a new one beside: None when the env holds none; an error while a
+    /// canary is still in progress there.
+    pub fn into_stable(self, env: &str) -> Result<Option<Stable>, CliError> {
+        let Some(release) = self.release else {
+            return Ok(None);
+        };
+        if let Some(state) = release.strategy.canary.as_ref() {
+            return Err(busy(env, &release, state));
+        }
+        Ok(Some(Stable {
+            files: self.files,
+            release,
+            subtree: self.subtree,
+        }))
+    }
 }
 
-/// A canary in progress in `release`, if any.
-pub fn in_progress(release: Option<&Release>) -> Option<&CanaryState> {
-    release.and_then(|r| r.strategy.canary.as_ref())
+/// The release an env holds, beside which a canary or blue-green release runs.
+pub struct Stable {
+    files: Files,
+    release: Release,
+    subtree: Option<String>,
 }
 
 /// The error for shipping into an env whose canary is not finished.
-pub fn busy(env: &str, release: &Release, state: &CanaryState) -> CliError {
+fn busy(env: &str, release: &Release, state: &CanaryState) -> CliError {
     CliError::new(
         ExitCode::Conflict,
         format!(
@@ -115,53 +115,63 @@ pub fn busy(env: &str, release: &Release, state: &CanaryState) -> CliError {
     ))
 }
 
-fn status(ctx: &Context, loaded: &Loaded, name: &str) -> Result<(), CliError> {
-    let env = environment(loaded, name)?;
-    let repo = EnvRepo::open(ctx.repo_settings(loaded))?;
-    let now = current(&repo, &loaded.config.env_path(name))?;
-    let state = in_progress(now.release.as_ref());
-    let steps = env.strategy.steps.len();
-    if ctx.json() {
-        return crate::ui::emit_json(&serde_json::json!({
-            "env": name,
-            "version": now.release.as_ref().map(|r| &r.version),
-            "canary": state,
-            "steps": steps,
-        }));
-    }
-    let text = match (&now.release, state) {
-        (Some(release), Some(state)) => format!(
-            "{name}: canary of {} at step {}/{steps}, {}% (stable {}), since {}\n",
-            release.version,
-            state.step + 1,
-            state.weight,
-            state.stable_version,
-            state.started_at
-        ),
-        (Some(release), None) => format!("{name}: no canary; {} runs alone\n", release.version),
-        (None, _) => format!("{name}: nothing deployed\n"),
-    };
-    crate::ui::emit(&text)
+/// Where the canary in an env stands.
+#[derive(Serialize)]
+pub struct Status {
+    pub env: String,
+    pub version: Option<String>,
+    pub canary: Option<CanaryState>,
+    pub steps: usize,
 }
 
-fn control(
+impl Status {
+    pub fn text(&self) -> String {
+        let (name, steps) = (&self.env, self.steps);
+        match (&self.version, &self.canary) {
+            (Some(version), Some(state)) => format!(
+                "{name}: canary of {version} at step {}/{steps}, {}% (stable {}), since {}\n",
+                state.step + 1,
+                state.weight,
+                state.stable_version,
+                state.started_at
+            ),
+            (Some(version), None) => format!("{name}: no canary; {version} runs alone\n"),
+            (None, _) => format!("{name}: nothing deployed\n"),
+        }
+    }
+}
+
+pub fn status(ctx: &Context, loaded: &Loaded, env: &Environment) -> Result<Status, CliError> {
+    let name = &env.name.value;
+    let repo = EnvRepo::open(ctx.repo_settings(loaded))?;
+    let now = Current::read(&repo, &loaded.config.env_path(name))?;
+    Ok(Status {
+        env: name.clone(),
+        canary: now.in_progress().cloned(),
+        version: now.release.map(|r| r.version),
+        steps: env.strategy.steps.len(),
+    })
+}
+
+/// Resumes, aborts or promotes the canary in progress in `env`.
+pub fn control(
     ctx: &Context,
     loaded: &Loaded,
-    args: ControlArgs,
+    env: &Environment,
     control: Control,
-) -> Result<(), CliError> {
-    let env = environment(loaded, &args.env)?;
-    let dir = loaded.config.env_path(&args.env);
+    request: ControlRequest,
+) -> Result<Report, CliError> {
+    let name = &env.name.value;
+    let dir = loaded.config.env_path(name);
     let repo = EnvRepo::open(ctx.repo_settings(loaded))?;
-    let now = current(&repo, &dir)?;
-    let (Some(release), Some(state)) = (&now.release, in_progress(now.release.as_ref())) else {
+    let now = Current::read(&repo, &dir)?;
+    let (Some(release), Some(state)) = (&now.release, now.in_progress()) else {
         return Err(CliError::usage(format!(
-            "no canary is in progress in {}",
-            args.env
+            "no canary is in progress in {name}"
         )));
     };
-    if !args.no_wait {
-        preflight(&args.wait, env)?;
+    if !request.no_wait {
+        preflight(&request.wait, env)?;
     }
     let run = Run {
         measurements: Default::default(),
@@ -170,31 +180,38 @@ fn control(
         env,
         repo: &repo,
         dir: &dir,
-        wait: args.wait,
-        no_wait: args.no_wait,
+        wait: request.wait,
+        no_wait: request.no_wait,
     };
     let stable = canary::stable_files(&now.files);
     if control == Control::Abort {
-        run.abort(&stable, now.subtree)?;
-        return crate::ui::emit(&format!("{}\n", state.stable_version));
+        run.abort(&stable, now.subtree.clone())?;
+        return Ok(Report::Aborted {
+            stable_version: state.stable_version.clone(),
+        });
     }
-    let opened = open_release_bundle(ctx, loaded, &release.bundle_digest, args.bundle)?;
-    let signer = super::steps::check_signature(loaded, env, &opened)?;
+    let opened = open_release(ctx, loaded, &release.bundle_digest, request.bundle)?;
+    let signer = check_signature(loaded, env, &opened)?;
     let plan = Plan {
         opened: &opened,
         signer,
         stable,
         stable_state: state.clone(),
-        action: Action::Deploy,
+        action: trailers::Action::Deploy,
     };
-    match control {
-        Control::Promote => run.hand_over_and_promote(&plan, now.subtree),
-        _ => run.steps(&plan, state.step, now.subtree),
-    }
+    // Resuming goes on through the canary steps from where the env is: past the last one
+    // (and for blue-green, which has none) that is the handover.
+    let machine = run.machine(StrategyKind::Canary);
+    let first = match control {
+        Control::Promote => Action::Commit(Stage::Handover),
+        _ => machine.start(state.step),
+    };
+    run.drive(&plan, &machine, first, now.subtree.clone())
 }
 
-/// Starts a canary of `opened` in `env` (from deploy or promote). The env must hold a
-/// release to be the stable side; a first release is shipped plainly.
+/// Starts a canary or blue-green release of `opened` in `env` (from deploy or promote)
+/// beside `stable`, the release the env holds.
+#[allow(clippy::too_many_arguments)]
 pub fn start(
     ctx: &Context,
     loaded: &Loaded,
@@ -203,19 +220,10 @@ pub fn start(
     opened: &OpenedBundle,
     signer: Option<String>,
     shipping: &Shipping,
-) -> Result<Option<()>, CliError> {
+    stable: Stable,
+) -> Result<Report, CliError> {
     let dir = loaded.config.env_path(&env.name.value);
-    let now = current(repo, &dir)?;
-    let Some(stable_release) = now.release.clone() else {
-        ctx.ui.status(
-            "Note",
-            "no stable release to run a canary beside: shipping it plainly",
-        );
-        return Ok(None);
-    };
-    if let Some(state) = in_progress(Some(&stable_release)) {
-        return Err(busy(&env.name.value, &stable_release, state));
-    }
+    let stable_release = &stable.release;
     let run = Run {
         measurements: Default::default(),
         ctx,
@@ -229,20 +237,18 @@ pub fn start(
     let plan = Plan {
         opened,
         signer,
-        stable: canary::stable_files(&now.files),
+        stable: canary::stable_files(&stable.files),
         stable_state: CanaryState {
             stable_version: stable_release.version.clone(),
             stable_bundle_digest: stable_release.bundle_digest.clone(),
             step: 0,
             weight: 0,
-            started_at: super::steps::now_rfc3339(ctx)?,
+            started_at: ctx.now_rfc3339()?,
         },
         action: shipping.action,
     };
-    match env.strategy.kind {
-        crate::config::StrategyKind::BlueGreen => run.blue_green(&plan, now.subtree).map(Some),
-        _ => run.steps(&plan, 0, now.subtree).map(Some),
-    }
+    let machine = run.machine(env.strategy.kind);
+    run.drive(&plan, &machine, machine.start(0), stable.subtree)
 }
 
 struct Run<'a> {
@@ -253,7 +259,7 @@ struct Run<'a> {
     env: &'a Environment,
     repo: &'a EnvRepo,
     dir: &'a str,
-    wait: WaitArgs,
+    wait: Wait,
     no_wait: bool,
 }
 
@@ -265,7 +271,7 @@ struct Plan<'a> {
     signer: Option<String>,
     stable: Files,
     stable_state: CanaryState,
-    action: Action,
+    action: trailers::Action,
 }
 
 impl Run<'_> {
@@ -273,116 +279,254 @@ impl Run<'_> {
         &self.env.name.value
     }
 
-    /// Runs the steps from `first`, then promotes; aborts on a failed step.
-    fn steps(
-        &self,
-        plan: &Plan,
-        first: usize,
-        mut subtree: Option<String>,
-    ) -> Result<(), CliError> {
-        let steps = &self.env.strategy.steps;
-        let interrupted = interrupt_flag()?;
-        let source = super::steps::read_tree(&plan.opened.extracted.source_dir())?;
-        let workloads = crate::render::overlay::workload_names(&source)
-            .map_err(|e| CliError::usage(e.to_string()))?;
-        let total = self.env.replicas.unwrap_or(1);
-        let route = self.route(&source)?;
-        for (index, step) in steps.iter().enumerate().skip(first) {
-            let step = &step.value;
-            let (stable_replicas, canary_replicas) = canary::split(total, step.weight);
-            let mut scaled = self.env.clone();
-            scaled.replicas = Some(canary_replicas);
-            let rendered = render_env(
-                self.ctx,
-                self.loaded,
-                &scaled,
-                plan.opened,
-                plan.signer.clone(),
-            )?;
-            let mut release = rendered.release();
-            release.strategy.canary = Some(CanaryState {
-                step: index,
-                weight: step.weight,
-                ..plan.stable_state.clone()
-            });
-            let mut new_files = rendered.files;
-            new_files.remove(RELEASE_FILE);
-            let files = canary::compose(&canary::Step {
-                stable: &plan.stable,
-                canary: &new_files,
-                workloads: &workloads,
-                stable_replicas,
-                release: release_bytes(&release),
-                route: route.as_ref().map(|(name, backends)| canary::Route {
-                    name,
-                    backends,
-                    weight: step.weight,
-                }),
-            });
-            self.ctx.ui.status(
-                "Canary",
-                format!(
-                    "{} step {}/{}: {}% ({canary_replicas} canary, {stable_replicas} stable)",
-                    self.name(),
-                    index + 1,
-                    steps.len(),
-                    step.weight
-                ),
-            );
-            let mark = CanaryMark {
-                step: index + 1,
-                of: steps.len(),
-                weight: step.weight,
-            };
-            let commit = self.commit(
-                files,
-                &release,
-                Action::CanaryStep,
-                Some(mark),
-                subtree.clone(),
-            )?;
-            subtree = self.repo.subtree(&commit, self.dir);
-            if self.no_wait {
-                self.ctx.ui.status(
-                    "Stopped",
-                    format!(
-                        "at step {} (--no-wait); `forge canary resume {}` goes on",
-                        index + 1,
-                        self.name()
-                    ),
-                );
-                return crate::ui::emit(&format!("{commit}\n"));
-            }
-            let namespace = self.wait_step(&commit, &plan.stable, subtree.clone())?;
-            if let Some(pause) = step.pause {
-                self.ctx
-                    .ui
-                    .status("Pausing", format!("{} at {}%", pause, step.weight));
-                sleep_unless(pause.0, &interrupted);
-            }
-            if interrupted.load(Ordering::SeqCst) {
-                return self.on_interrupt(&plan.stable, subtree, index);
-            }
-            if step.analysis
-                && let Some(analysis) = &self.env.strategy.analysis
-                && let Err(cause) = self.analyse(&analysis.value, &release, plan, &namespace)
-            {
-                return self.fail(&plan.stable, subtree, &cause);
-            }
-            if interrupted.load(Ordering::SeqCst) {
-                return self.on_interrupt(&plan.stable, subtree, index);
-            }
+    /// The state machine for `kind` with this env's steps, analysis and `keepOld`.
+    fn machine(&self, kind: StrategyKind) -> Machine {
+        let strategy = &self.env.strategy;
+        let analysis = strategy.analysis.is_some();
+        let strategy = match kind {
+            StrategyKind::BlueGreen => Strategy::BlueGreen {
+                analysis,
+                keep_old: strategy.keep_old.map(|d| d.0),
+            },
+            _ => Strategy::Canary(
+                strategy
+                    .steps
+                    .iter()
+                    .map(|step| CanaryStep {
+                        pause: step.value.pause.map(|d| d.0),
+                        analysis: analysis && step.value.analysis,
+                    })
+                    .collect(),
+            ),
+        };
+        Machine {
+            strategy,
+            no_wait: self.no_wait,
         }
-        self.hand_over_and_promote(plan, subtree)
     }
 
-    /// The HTTPRoute the steps re-weight (`strategy.httpRoute`), with its backends.
-    fn route(
+    /// Carries out the machine's actions from `first` until one ends the run. Ctrl-C is
+    /// noted, not fatal: the machine stops at its next safe point (holds end early).
+    fn drive(
         &self,
-        source: &Files,
-    ) -> Result<Option<(&str, Vec<crate::render::overlay::RouteBackend>)>, CliError> {
+        plan: &Plan,
+        machine: &Machine,
+        first: Action,
+        mut subtree: Option<String>,
+    ) -> Result<Report, CliError> {
+        let interrupted = interrupt_flag()?;
+        let mut action = first;
+        let mut commit = String::new();
+        let mut namespace = String::new();
+        loop {
+            let seen = match &action {
+                Action::Commit(stage) => {
+                    commit = self.commit_stage(plan, *stage, subtree.clone())?;
+                    subtree = self.repo.subtree(&commit, self.dir);
+                    Observation::Done
+                }
+                Action::Wait(_) => match self.wait_step(&commit)? {
+                    Ok(found) => {
+                        namespace = found;
+                        Observation::Done
+                    }
+                    Err(cause) => Observation::Failed(cause),
+                },
+                Action::Hold(stage, duration) => {
+                    let (verb, what) = match stage {
+                        Stage::Step(index) => (
+                            "Pausing",
+                            format!(
+                                "{} at {}%",
+                                crate::duration::Duration(*duration),
+                                self.env.strategy.steps[*index].value.weight
+                            ),
+                        ),
+                        _ => (
+                            "Keeping",
+                            format!(
+                                "the old version for {}",
+                                crate::duration::Duration(*duration)
+                            ),
+                        ),
+                    };
+                    self.ctx.ui.status(verb, what);
+                    sleep_unless(*duration, &interrupted);
+                    Observation::Done
+                }
+                Action::Analyse(_) => match &self.env.strategy.analysis {
+                    Some(analysis) => match self.analyse(&analysis.value, plan, &namespace) {
+                        Ok(()) => Observation::Done,
+                        Err(cause) => Observation::Failed(cause),
+                    },
+                    None => Observation::Done,
+                },
+                Action::Stop(stage) => {
+                    if let Stage::Step(index) = stage {
+                        self.ctx.ui.status(
+                            "Stopped",
+                            format!(
+                                "at step {} (--no-wait); `forge canary resume {}` goes on",
+                                index + 1,
+                                self.name()
+                            ),
+                        );
+                    }
+                    return Ok(Report::Stopped { commit });
+                }
+                Action::Promote => return self.promote(plan, subtree),
+                Action::Abort(cause) => return Err(self.fail(&plan.stable, subtree, cause)),
+                Action::Interrupted(stage) => {
+                    return self.on_interrupt(&plan.stable, subtree, *stage);
+                }
+            };
+            action = machine.next(&action, seen, interrupted.load(Ordering::SeqCst));
+        }
+    }
+
+    /// Commits one stage of the release and returns the commit.
+    fn commit_stage(
+        &self,
+        plan: &Plan,
+        stage: Stage,
+        subtree: Option<String>,
+    ) -> Result<String, CliError> {
+        let source = crate::fs::read_tree(&plan.opened.extracted.source_dir())?;
+        let steps = &self.env.strategy.steps;
+        let (env, canary_replicas, stable_replicas) = match stage {
+            Stage::Step(index) => {
+                let total = self.env.replicas.unwrap_or(1);
+                let (stable, canary) = canary::split(total, steps[index].value.weight);
+                let mut scaled = self.env.clone();
+                scaled.replicas = Some(canary);
+                (std::borrow::Cow::Owned(scaled), canary, stable)
+            }
+            _ => (std::borrow::Cow::Borrowed(self.env), 0, 0),
+        };
+        let rendered = render_env(
+            self.ctx,
+            self.loaded,
+            &env,
+            plan.opened,
+            plan.signer.clone(),
+        )?;
+        let mut release = rendered.release();
+        let mut new_files = rendered.files;
+        Release::remove_from(&mut new_files);
+        let (step, weight) = match stage {
+            Stage::Step(index) => (index, steps[index].value.weight),
+            Stage::Preview => (0, 0),
+            Stage::Switch => (1, 100),
+            Stage::Handover => (steps.len(), 100),
+        };
+        release.strategy.canary = Some(CanaryState {
+            step,
+            weight,
+            ..plan.stable_state.clone()
+        });
+        let what = format!("{} {} in {}", release.app, release.version, self.name());
+        let (files, action, mark) = match stage {
+            Stage::Step(index) => {
+                self.ctx.ui.status(
+                    "Canary",
+                    format!(
+                        "{} step {}/{}: {weight}% ({canary_replicas} canary, {stable_replicas} stable)",
+                        self.name(),
+                        index + 1,
+                        steps.len(),
+                    ),
+                );
+                let workloads = crate::render::overlay::workload_names(&source)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+                let files = self.compose(
+                    &source,
+                    weight,
+                    canary::Step {
+                        stable: &plan.stable,
+                        canary: &new_files,
+                        workloads: &workloads,
+                        stable_replicas,
+                        release: &release,
+                        route: None,
+                    },
+                )?;
+                let mark = CanaryMark {
+                    step: index + 1,
+                    of: steps.len(),
+                    weight,
+                };
+                (files, trailers::Action::CanaryStep, Some(mark))
+            }
+            Stage::Preview | Stage::Switch => {
+                let switched = stage == Stage::Switch;
+                let (verb, action) = if switched {
+                    ("Switching", trailers::Action::Switch)
+                } else {
+                    ("Previewing", trailers::Action::Preview)
+                };
+                self.ctx.ui.status(verb, what);
+                let files = canary::compose_preview(
+                    &plan.stable,
+                    &new_files,
+                    &selectors(&source)?,
+                    switched,
+                    &release,
+                );
+                (files, action, None)
+            }
+            // The final switch without a moment short of ready pods: first the new version
+            // at full size under the main names beside the canary or preview, waited for;
+            // only then the promotion, which removes the copy. Committing the promotion
+            // straight away would delete the copy's pods while the main ones are still
+            // starting (and, for blue-green, point the live Services back at the old
+            // version's pods meanwhile).
+            Stage::Handover => {
+                let (files, beside) = match self.env.strategy.kind {
+                    // The live Services stay on the preview while the main names roll to
+                    // the new version: traffic never goes back to the old one.
+                    StrategyKind::BlueGreen => {
+                        let files = canary::compose_preview(
+                            &new_files,
+                            &new_files,
+                            &selectors(&source)?,
+                            true,
+                            &release,
+                        );
+                        (files, "the preview")
+                    }
+                    // Both sides run the new version: the route may send everything to the
+                    // stable names.
+                    _ => {
+                        let files = self.compose(
+                            &source,
+                            0,
+                            canary::Step {
+                                stable: &new_files,
+                                canary: &new_files,
+                                workloads: &[],
+                                stable_replicas: 0,
+                                release: &release,
+                                route: None,
+                            },
+                        )?;
+                        (files, "the canary")
+                    }
+                };
+                self.ctx.ui.status(
+                    "Handing over",
+                    format!("{what}: the main names at full size beside {beside}"),
+                );
+                (files, trailers::Action::Handover, None)
+            }
+        };
+        self.commit(files, &release, action, mark, subtree)
+    }
+
+    /// A canary env dir, with the HTTPRoute (`strategy.httpRoute`), if any, weighted to
+    /// send `weight` percent to the canary.
+    fn compose(&self, source: &Files, weight: u32, step: canary::Step) -> Result<Files, CliError> {
         let Some(name) = &self.env.strategy.http_route else {
-            return Ok(None);
+            return Ok(canary::compose(&step));
         };
         let backends = crate::render::overlay::route_backends(source, name)
             .map_err(|e| CliError::usage(e.to_string()))?
@@ -391,152 +535,19 @@ impl Run<'_> {
                     "strategy.httpRoute '{name}': the source has no HTTPRoute of that name"
                 ))
             })?;
-        Ok(Some((name.as_str(), backends)))
+        Ok(canary::compose(&canary::Step {
+            route: Some(canary::Route {
+                name,
+                backends: &backends,
+                weight,
+            }),
+            ..step
+        }))
     }
 
-    /// The final switch without a moment short of ready pods: first the new version at full
-    /// size under the main names beside the canary or preview (the handover), waited for;
-    /// only then the promotion, which removes the copy. Committing the promotion straight
-    /// away would delete the copy's pods while the main ones are still starting (and, for
-    /// blue-green, point the live Services back at the old version's pods meanwhile).
-    fn hand_over_and_promote(&self, plan: &Plan, subtree: Option<String>) -> Result<(), CliError> {
-        let rendered = render_env(
-            self.ctx,
-            self.loaded,
-            self.env,
-            plan.opened,
-            plan.signer.clone(),
-        )?;
-        let mut release = rendered.release();
-        release.strategy.canary = Some(CanaryState {
-            step: self.env.strategy.steps.len(),
-            weight: 100,
-            ..plan.stable_state.clone()
-        });
-        let mut new_files = rendered.files;
-        new_files.remove(RELEASE_FILE);
-        let source = super::steps::read_tree(&plan.opened.extracted.source_dir())?;
-        let (files, beside) = match self.env.strategy.kind {
-            // The live Services stay on the preview while the main names roll to the new
-            // version: traffic never goes back to the old one.
-            crate::config::StrategyKind::BlueGreen => {
-                let selectors = crate::render::overlay::service_selectors(&source)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                let files = canary::compose_preview(
-                    &new_files,
-                    &new_files,
-                    &selectors,
-                    true,
-                    release_bytes(&release),
-                );
-                (files, "the preview")
-            }
-            _ => {
-                let route = self.route(&source)?;
-                // Both sides run the new version: the route may send everything to the
-                // stable names.
-                let files = canary::compose(&canary::Step {
-                    stable: &new_files,
-                    canary: &new_files,
-                    workloads: &[],
-                    stable_replicas: 0,
-                    release: release_bytes(&release),
-                    route: route.as_ref().map(|(name, backends)| canary::Route {
-                        name,
-                        backends,
-                        weight: 0,
-                    }),
-                });
-                (files, "the canary")
-            }
-        };
-        self.ctx.ui.status(
-            "Handing over",
-            format!(
-                "{} {} in {}: the main names at full size beside {beside}",
-                release.app,
-                release.version,
-                self.name()
-            ),
-        );
-        let commit = self.commit(files, &release, Action::Handover, None, subtree)?;
-        let subtree = self.repo.subtree(&commit, self.dir);
-        if self.no_wait {
-            return crate::ui::emit(&format!("{commit}\n"));
-        }
-        self.wait_step(&commit, &plan.stable, subtree.clone())?;
-        self.promote(plan, subtree)
-    }
-
-    /// Blue-green: the new release beside the live one out of traffic (preview), analysed;
-    /// then the live Services switched to it; after `keepOld`, the new release alone.
-    fn blue_green(&self, plan: &Plan, subtree: Option<String>) -> Result<(), CliError> {
-        let source = super::steps::read_tree(&plan.opened.extracted.source_dir())?;
-        let selectors = crate::render::overlay::service_selectors(&source)
-            .map_err(|e| CliError::usage(e.to_string()))?;
-        let rendered = render_env(
-            self.ctx,
-            self.loaded,
-            self.env,
-            plan.opened,
-            plan.signer.clone(),
-        )?;
-        let mut release = rendered.release();
-        let mut new_files = rendered.files;
-        new_files.remove(RELEASE_FILE);
-        let mut subtree = subtree;
-        for (step, switched) in [(0, false), (1, true)] {
-            release.strategy.canary = Some(CanaryState {
-                step,
-                weight: if switched { 100 } else { 0 },
-                ..plan.stable_state.clone()
-            });
-            let files = canary::compose_preview(
-                &plan.stable,
-                &new_files,
-                &selectors,
-                switched,
-                release_bytes(&release),
-            );
-            let (verb, action) = if switched {
-                ("Switching", Action::Switch)
-            } else {
-                ("Previewing", Action::Preview)
-            };
-            self.ctx.ui.status(
-                verb,
-                format!("{} {} in {}", release.app, release.version, self.name()),
-            );
-            let commit = self.commit(files, &release, action, None, subtree.clone())?;
-            subtree = self.repo.subtree(&commit, self.dir);
-            if self.no_wait {
-                return crate::ui::emit(&format!("{commit}\n"));
-            }
-            let namespace = self.wait_step(&commit, &plan.stable, subtree.clone())?;
-            if !switched
-                && let Some(analysis) = &self.env.strategy.analysis
-                && let Err(cause) = self.analyse(&analysis.value, &release, plan, &namespace)
-            {
-                return self.fail(&plan.stable, subtree, &cause);
-            }
-        }
-        if let Some(keep) = self.env.strategy.keep_old {
-            self.ctx
-                .ui
-                .status("Keeping", format!("the old version for {keep}"));
-            std::thread::sleep(keep.0);
-        }
-        self.hand_over_and_promote(plan, subtree)
-    }
-
-    /// Waits for a step's commit and returns its workloads' namespace; a failed rollout
-    /// aborts to the stable side (exit 3), a deploy over ours is exit 5.
-    fn wait_step(
-        &self,
-        commit: &str,
-        stable: &Files,
-        subtree: Option<String>,
-    ) -> Result<String, CliError> {
+    /// Waits for a stage's commit: its workloads' namespace when healthy, else the cause of
+    /// the failed rollout; a deploy over ours is exit 5.
+    fn wait_step(&self, commit: &str) -> Result<Result<String, String>, CliError> {
         match wait_for(
             self.ctx,
             self.loaded,
@@ -545,13 +556,11 @@ impl Run<'_> {
             commit,
             &self.wait,
         )? {
-            Outcome::Healthy { workloads, .. } => Ok(workloads
+            Outcome::Healthy { workloads, .. } => Ok(Ok(workloads
                 .first()
                 .map(|w| w.namespace.clone())
-                .unwrap_or_default()),
-            Outcome::Failed(failure) => self
-                .fail(stable, subtree, &failure.cause)
-                .map(|()| String::new()),
+                .unwrap_or_default())),
+            Outcome::Failed(failure) => Ok(Err(failure.cause)),
             Outcome::Superseded { by } => Err(CliError::new(
                 ExitCode::Conflict,
                 format!(
@@ -563,11 +572,10 @@ impl Run<'_> {
         }
     }
 
-    /// Runs the strategy's analysis of `release`; Err with the failed measurements.
+    /// Runs the strategy's analysis of the new release; Err with the failed measurements.
     fn analyse(
         &self,
         analysis: &crate::config::Analysis,
-        release: &Release,
         plan: &Plan,
         namespace: &str,
     ) -> Result<(), String> {
@@ -575,7 +583,7 @@ impl Run<'_> {
             app: self.loaded.config.app.value.clone(),
             env: self.name().to_string(),
             namespace: namespace.to_string(),
-            version: release.version.clone(),
+            version: plan.opened.extracted.verified.manifest.version.clone(),
             stable_version: Some(plan.stable_state.stable_version.clone()),
             interval: crate::gate::analysis::prometheus_duration(analysis.interval.0),
         };
@@ -603,7 +611,7 @@ impl Run<'_> {
     }
 
     /// The promotion: the new version alone, as a plain deploy renders it.
-    fn promote(&self, plan: &Plan, subtree: Option<String>) -> Result<(), CliError> {
+    fn promote(&self, plan: &Plan, subtree: Option<String>) -> Result<Report, CliError> {
         let rendered = render_env(
             self.ctx,
             self.loaded,
@@ -634,7 +642,7 @@ impl Run<'_> {
                 canary: None,
             },
         )?;
-        conclude(
+        let mut shipped = conclude(
             self.ctx,
             self.loaded,
             self.env,
@@ -642,29 +650,35 @@ impl Run<'_> {
             &release,
             &published,
             &Shipping {
-                measurements: self.measurements.take(),
                 action: plan.action,
                 force: false,
                 create_branch: false,
                 no_wait: self.no_wait,
                 wait: self.wait.clone(),
             },
-        )
+        )?;
+        shipped.measurements = self.measurements.take();
+        Ok(Report::Shipped(shipped))
     }
 
     /// Commits the stable side alone (canary-abort) and waits for it; returns its release.
     fn abort(&self, stable: &Files, subtree: Option<String>) -> Result<Release, CliError> {
-        let bytes = stable.get(RELEASE_FILE).cloned().ok_or_else(|| {
-            CliError::operational("the stable side has no release.json to go back to")
-        })?;
-        let release: Release = serde_json::from_slice(&bytes).map_err(|e| {
-            CliError::operational(format!("the stable release.json is invalid: {e}"))
-        })?;
+        let release = Release::read_from(stable)
+            .map_err(|e| CliError::operational(format!("the stable release.json is invalid: {e}")))?
+            .ok_or_else(|| {
+                CliError::operational("the stable side has no release.json to go back to")
+            })?;
         self.ctx.ui.status(
             "Aborting",
             format!("the canary in {}: back to {}", self.name(), release.version),
         );
-        let commit = self.commit(stable.clone(), &release, Action::CanaryAbort, None, subtree)?;
+        let commit = self.commit(
+            stable.clone(),
+            &release,
+            trailers::Action::CanaryAbort,
+            None,
+            subtree,
+        )?;
         if !self.no_wait {
             match wait_for(
                 self.ctx,
@@ -694,29 +708,35 @@ impl Run<'_> {
 
     /// Aborts because a step failed: exit 3 with the cause (and, with `--output json`, a
     /// report of the measurements on stdout).
-    fn fail(&self, stable: &Files, subtree: Option<String>, cause: &str) -> Result<(), CliError> {
-        let release = self.abort(stable, subtree)?;
-        if self.ctx.json() {
-            crate::ui::emit_json(&serde_json::json!({
+    /// Returns the error to stop with (or whatever failed while aborting).
+    fn fail(&self, stable: &Files, subtree: Option<String>, cause: &str) -> CliError {
+        let release = match self.abort(stable, subtree) {
+            Ok(release) => release,
+            Err(err) => return err,
+        };
+        if self.ctx.json()
+            && let Err(err) = crate::ui::emit_json(&serde_json::json!({
                 "env": self.name(),
                 "aborted": true,
                 "cause": cause,
                 "version": release.version,
                 "measurements": self.measurements.take(),
-            }))?;
+            }))
+        {
+            return err;
         }
-        Err(CliError::new(
+        CliError::new(
             ExitCode::GateFailed,
             format!("the canary in {} was aborted: {cause}", self.name()),
         )
-        .with_hint(format!("{} runs {} alone", self.name(), release.version)))
+        .with_hint(format!("{} runs {} alone", self.name(), release.version))
     }
 
     fn commit(
         &self,
         files: Files,
         release: &Release,
-        action: Action,
+        action: trailers::Action,
         canary: Option<CanaryMark>,
         expect: Option<String>,
     ) -> Result<String, CliError> {
@@ -749,36 +769,25 @@ impl Run<'_> {
         &self,
         stable: &Files,
         subtree: Option<String>,
-        index: usize,
-    ) -> Result<(), CliError> {
+        stage: Stage,
+    ) -> Result<Report, CliError> {
         let question = format!(
-            "Abort the canary in {} and return to the stable version? (no: leave it at step {})",
+            "Abort the canary in {} and return to the stable version? (no: leave it at {})",
             self.name(),
-            index + 1
+            stage.position()
         );
         if self.ctx.ui.is_interactive() && self.ctx.ui.prompt_confirm(&question)? {
-            return self.fail(stable, subtree, "aborted after an interrupt");
+            return Err(self.fail(stable, subtree, "aborted after an interrupt"));
         }
-        Err(self.interrupted(index))
-    }
-
-    fn interrupted(&self, index: usize) -> CliError {
-        CliError::operational(format!(
-            "interrupted at canary step {} in {}; the env stays as it is",
-            index + 1,
+        Err(CliError::operational(format!(
+            "interrupted at {stage} in {}; the env stays as it is",
             self.name()
         ))
         .with_hint(format!(
             "go on with `forge canary resume {0}`, or stop with `forge canary abort {0}`",
             self.name()
-        ))
+        )))
     }
-}
-
-fn release_bytes(release: &Release) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(release).expect("release serializes");
-    bytes.push(b'\n');
-    bytes
 }
 
 /// SIGINT/SIGTERM during a canary leave the env at its step (every step is one atomic
@@ -797,4 +806,9 @@ fn sleep_unless(duration: Duration, interrupted: &AtomicBool) {
     while std::time::Instant::now() < deadline && !interrupted.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50).min(deadline - std::time::Instant::now()));
     }
+}
+
+/// The live Services' selector labels in the source (blue-green).
+fn selectors(source: &Files) -> Result<std::collections::BTreeMap<String, String>, CliError> {
+    crate::render::overlay::service_selectors(source).map_err(|e| CliError::usage(e.to_string()))
 }
