@@ -29,8 +29,8 @@ pub struct Shipping {
 /// How a release reaches an env, from its strategy and what the env holds.
 enum Plan {
     Plain,
-    /// A canary or blue-green release beside the stable one.
-    Strategy(Stable),
+    /// A canary or blue-green release (the env's strategy) beside the stable one.
+    Strategy(Box<Stable>),
 }
 
 /// What an operation that ships commits reports.
@@ -92,7 +92,7 @@ pub fn release(
     keep(ctx, opened);
     match plan(ctx, loaded, env, repo, shipping)? {
         Plan::Strategy(stable) => {
-            rollout::start(ctx, loaded, env, repo, opened, signer, shipping, stable)
+            rollout::start(ctx, loaded, env, repo, opened, signer, shipping, *stable)
         }
         Plan::Plain => {
             let rendered = render_env(ctx, loaded, env, opened, signer)?;
@@ -143,7 +143,7 @@ fn plan(
     }
     let current = Current::read(repo, &loaded.config.env_path(&env.name.value))?;
     match current.into_stable(&env.name.value)? {
-        Some(stable) => Ok(Plan::Strategy(stable)),
+        Some(stable) => Ok(Plan::Strategy(Box::new(stable))),
         None => {
             ctx.ui.status(
                 "Note",

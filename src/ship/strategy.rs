@@ -152,10 +152,13 @@ impl Machine {
                 }) => Action::Hold(stage, *pause),
                 _ => self.after_hold(stage),
             },
-            (Strategy::BlueGreen { keep_old, .. }, Stage::Switch) => match keep_old {
-                Some(keep) => Action::Hold(stage, *keep),
-                None => self.after_hold(stage),
-            },
+            (
+                Strategy::BlueGreen {
+                    keep_old: Some(keep),
+                    ..
+                },
+                Stage::Switch,
+            ) => Action::Hold(stage, *keep),
             (_, Stage::Handover) => Action::Promote,
             _ => self.after_hold(stage),
         }
