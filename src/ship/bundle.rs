@@ -258,10 +258,25 @@ pub fn render_env(
     Ok(rendered)
 }
 
-/// Checks the bundle's signature against the env's policy. Returns the signer (the key's
-/// hint) when a signature verified; refuses (exit 6) when the policy requires one and it is
-/// missing or bad, or when a present signature does not verify.
-pub fn check_signature(
+/// An opened bundle whose signature was checked against an env's policy.
+pub struct Signed<'a> {
+    pub opened: &'a OpenedBundle,
+    /// Who signed it (the key's hint), when a signature verified; recorded in release.json.
+    pub signer: Option<String>,
+}
+
+/// Checks the bundle's signature against the env's policy: refuses (exit 6) when the policy
+/// requires one and it is missing or bad, or when a present signature does not verify.
+pub fn check_signature<'a>(
+    loaded: &Loaded,
+    env: &Environment,
+    opened: &'a OpenedBundle,
+) -> Result<Signed<'a>, CliError> {
+    let signer = signer(loaded, env, opened)?;
+    Ok(Signed { opened, signer })
+}
+
+fn signer(
     loaded: &Loaded,
     env: &Environment,
     opened: &OpenedBundle,

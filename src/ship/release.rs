@@ -88,14 +88,12 @@ pub fn release(
     opened: &OpenedBundle,
     shipping: &Shipping,
 ) -> Result<Report, CliError> {
-    let signer = check_signature(loaded, env, opened)?;
+    let signed = check_signature(loaded, env, opened)?;
     keep(ctx, opened);
     match plan(ctx, loaded, env, repo, shipping)? {
-        Plan::Strategy(stable) => {
-            rollout::start(ctx, loaded, env, repo, opened, signer, shipping, *stable)
-        }
+        Plan::Strategy(stable) => rollout::start(ctx, loaded, env, repo, signed, shipping, *stable),
         Plan::Plain => {
-            let rendered = render_env(ctx, loaded, env, opened, signer)?;
+            let rendered = render_env(ctx, loaded, env, opened, signed.signer)?;
             let release = rendered.release();
             let dir = loaded.config.env_path(&env.name.value);
             if !shipping.no_wait {

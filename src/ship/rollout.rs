@@ -6,7 +6,7 @@
 //! release.json.
 
 use super::Report;
-use super::bundle::{OpenedBundle, check_signature, open_release, render_env};
+use super::bundle::{Signed, check_signature, open_release, render_env};
 use super::release::{Shipping, conclude};
 use super::strategy::{Action, CanaryStep, Machine, Observation, Stage, Strategy};
 use super::wait::{Wait, block_on, preflight, wait_for};
@@ -191,10 +191,8 @@ pub fn control(
         });
     }
     let opened = open_release(ctx, loaded, &release.bundle_digest, request.bundle)?;
-    let signer = check_signature(loaded, env, &opened)?;
-    let plan = Plan {
-        opened: &opened,
-        signer,
+    let plan = Candidate {
+        bundle: check_signature(loaded, env, &opened)?,
         stable,
         stable_state: state.clone(),
         action: trailers::Action::Deploy,
@@ -209,16 +207,14 @@ pub fn control(
     run.drive(&plan, &machine, first, now.subtree.clone())
 }
 
-/// Starts a canary or blue-green release of `opened` in `env` (from deploy or promote)
+/// Starts a canary or blue-green release of `bundle` in `env` (from deploy or promote)
 /// beside `stable`, the release the env holds.
-#[allow(clippy::too_many_arguments)]
 pub fn start(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
     repo: &EnvRepo,
-    opened: &OpenedBundle,
-    signer: Option<String>,
+    bundle: Signed,
     shipping: &Shipping,
     stable: Stable,
 ) -> Result<Report, CliError> {
@@ -234,9 +230,8 @@ pub fn start(
         wait: shipping.wait.clone(),
         no_wait: shipping.no_wait,
     };
-    let plan = Plan {
-        opened,
-        signer,
+    let plan = Candidate {
+        bundle,
         stable: canary::stable_files(&stable.files),
         stable_state: CanaryState {
             stable_version: stable_release.version.clone(),
@@ -265,10 +260,8 @@ struct Run<'a> {
 
 /// What a canary ships: the new bundle, the stable side's files and versions, and the action
 /// the final promotion commit records.
-struct Plan<'a> {
-    opened: &'a OpenedBundle,
-    /// Who signed the bundle, when a signature verified (recorded in release.json).
-    signer: Option<String>,
+struct Candidate<'a> {
+    bundle: Signed<'a>,
     stable: Files,
     stable_state: CanaryState,
     action: trailers::Action,
@@ -309,7 +302,7 @@ impl Run<'_> {
     /// noted, not fatal: the machine stops at its next safe point (holds end early).
     fn drive(
         &self,
-        plan: &Plan,
+        plan: &Candidate,
         machine: &Machine,
         first: Action,
         mut subtree: Option<String>,
@@ -387,11 +380,11 @@ impl Run<'_> {
     /// Commits one stage of the release and returns the commit.
     fn commit_stage(
         &self,
-        plan: &Plan,
+        plan: &Candidate,
         stage: Stage,
         subtree: Option<String>,
     ) -> Result<String, CliError> {
-        let source = crate::fs::read_tree(&plan.opened.extracted.source_dir())?;
+        let source = crate::fs::read_tree(&plan.bundle.opened.extracted.source_dir())?;
         let steps = &self.env.strategy.steps;
         let (env, canary_replicas, stable_replicas) = match stage {
             Stage::Step(index) => {
@@ -407,8 +400,8 @@ impl Run<'_> {
             self.ctx,
             self.loaded,
             &env,
-            plan.opened,
-            plan.signer.clone(),
+            plan.bundle.opened,
+            plan.bundle.signer.clone(),
         )?;
         let mut release = rendered.release();
         let mut new_files = rendered.files;
@@ -576,14 +569,21 @@ impl Run<'_> {
     fn analyse(
         &self,
         analysis: &crate::config::Analysis,
-        plan: &Plan,
+        plan: &Candidate,
         namespace: &str,
     ) -> Result<(), String> {
         let vars = crate::gate::analysis::Vars {
             app: self.loaded.config.app.value.clone(),
             env: self.name().to_string(),
             namespace: namespace.to_string(),
-            version: plan.opened.extracted.verified.manifest.version.clone(),
+            version: plan
+                .bundle
+                .opened
+                .extracted
+                .verified
+                .manifest
+                .version
+                .clone(),
             stable_version: Some(plan.stable_state.stable_version.clone()),
             interval: crate::gate::analysis::prometheus_duration(analysis.interval.0),
         };
@@ -611,13 +611,13 @@ impl Run<'_> {
     }
 
     /// The promotion: the new version alone, as a plain deploy renders it.
-    fn promote(&self, plan: &Plan, subtree: Option<String>) -> Result<Report, CliError> {
+    fn promote(&self, plan: &Candidate, subtree: Option<String>) -> Result<Report, CliError> {
         let rendered = render_env(
             self.ctx,
             self.loaded,
             self.env,
-            plan.opened,
-            plan.signer.clone(),
+            plan.bundle.opened,
+            plan.bundle.signer.clone(),
         )?;
         let release = rendered.release();
         self.ctx.ui.status(
