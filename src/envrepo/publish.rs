@@ -29,6 +29,28 @@ pub struct PublishRequest<'a> {
     pub canary: Option<super::trailers::CanaryMark>,
 }
 
+impl<'a> PublishRequest<'a> {
+    /// `files` as `dir` for `release`, on whatever the branch holds: no --force, no new
+    /// branch, no content expected, no canary step.
+    pub fn new(
+        dir: &'a str,
+        files: BTreeMap<String, Vec<u8>>,
+        release: &'a Release,
+        action: Action,
+    ) -> Self {
+        PublishRequest {
+            dir,
+            files,
+            release,
+            action,
+            force: false,
+            create_branch: false,
+            expect: None,
+            canary: None,
+        }
+    }
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Published {
     Committed {

@@ -106,14 +106,9 @@ pub fn release(
             let published = publish(
                 repo,
                 &PublishRequest {
-                    dir: &dir,
-                    files: rendered.files,
-                    release: &release,
-                    action: shipping.action,
                     force: shipping.force,
                     create_branch: shipping.create_branch,
-                    expect: None,
-                    canary: None,
+                    ..PublishRequest::new(&dir, rendered.files, &release, shipping.action)
                 },
             )?;
             conclude(ctx, loaded, env, repo, &release, &published, shipping).map(Report::Shipped)

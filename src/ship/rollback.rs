@@ -77,14 +77,8 @@ fn commit(
     Ok(publish(
         repo,
         &PublishRequest {
-            dir,
-            files: restored.files,
-            release: &restored.release,
-            action: Action::Rollback,
-            force: false,
-            create_branch: false,
             expect,
-            canary: None,
+            ..PublishRequest::new(dir, restored.files, &restored.release, Action::Rollback)
         },
     )?)
 }

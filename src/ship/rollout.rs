@@ -632,14 +632,8 @@ impl Run<'_> {
         let published = publish(
             self.repo,
             &PublishRequest {
-                dir: self.dir,
-                files: rendered.files,
-                release: &release,
-                action: plan.action,
-                force: false,
-                create_branch: false,
                 expect: subtree,
-                canary: None,
+                ..PublishRequest::new(self.dir, rendered.files, &release, plan.action)
             },
         )?;
         let mut shipped = conclude(
@@ -743,14 +737,9 @@ impl Run<'_> {
         let published = publish(
             self.repo,
             &PublishRequest {
-                dir: self.dir,
-                files,
-                release,
-                action,
-                force: false,
-                create_branch: false,
                 expect,
                 canary,
+                ..PublishRequest::new(self.dir, files, release, action)
             },
         )?;
         let commit = match published {
