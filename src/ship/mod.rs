@@ -1,7 +1,8 @@
 //! The operations layer (cargo's `ops`): what a command asks for, done with the adapters
 //! below — [`release`] a bundle to an env (plainly, as a canary or blue-green), promote it,
-//! roll back, wait for a commit, report where envs stand. Commands parse arguments into these typed requests and print
-//! the typed [`Report`] they get back; nothing here knows about clap.
+//! roll back, wait for a commit, report where envs stand. Commands parse arguments into
+//! these typed requests and print the typed [`Report`] they get back; nothing here knows
+//! about clap, and nothing here imports `commands`.
 
 pub mod bundle;
 pub mod promote;
