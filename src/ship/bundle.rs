@@ -165,7 +165,7 @@ fn stored_bundle(ctx: &Context, digest: &str) -> PathBuf {
 
 /// Keeps a copy of a shipped bundle and its signature. Best effort: a full disk must not fail
 /// a deploy that already happened, it only means `--bundle` is needed later.
-pub fn keep(ctx: &Context, opened: &OpenedBundle) {
+pub(super) fn keep(ctx: &Context, opened: &OpenedBundle) {
     let target = stored_bundle(ctx, &opened.extracted.verified.digest());
     if opened.path == target {
         return;
@@ -186,7 +186,7 @@ pub fn keep(ctx: &Context, opened: &OpenedBundle) {
 
 /// Opens the bundle of a release recorded in the env repo: `--bundle`, else the kept copy;
 /// its digest must be the release's.
-pub fn open_release(
+pub(super) fn open_release(
     ctx: &Context,
     loaded: &Loaded,
     digest: &str,
@@ -259,7 +259,7 @@ pub fn render_env(
 }
 
 /// An opened bundle whose signature was checked against an env's policy.
-pub struct Signed<'a> {
+pub(super) struct Signed<'a> {
     pub opened: &'a OpenedBundle,
     /// Who signed it (the key's hint), when a signature verified; recorded in release.json.
     pub signer: Option<String>,
@@ -267,7 +267,7 @@ pub struct Signed<'a> {
 
 /// Checks the bundle's signature against the env's policy: refuses (exit 6) when the policy
 /// requires one and it is missing or bad, or when a present signature does not verify.
-pub fn check_signature<'a>(
+pub(super) fn check_signature<'a>(
     loaded: &Loaded,
     env: &Environment,
     opened: &'a OpenedBundle,

@@ -44,14 +44,14 @@ pub struct ControlRequest {
 }
 
 /// The env dir at the branch tip: its files and release.
-pub struct Current {
+pub(super) struct Current {
     files: Files,
     release: Option<Release>,
     subtree: Option<String>,
 }
 
 impl Current {
-    pub fn read(repo: &EnvRepo, dir: &str) -> Result<Current, CliError> {
+    pub(super) fn read(repo: &EnvRepo, dir: &str) -> Result<Current, CliError> {
         let Some(tip) = repo.fetch()? else {
             return Ok(Current {
                 files: Files::new(),
@@ -75,7 +75,7 @@ impl Current {
 
     /// The release to run a new one beside: None when the env holds none; an error while a
     /// canary is still in progress there.
-    pub fn into_stable(self, env: &str) -> Result<Option<Stable>, CliError> {
+    pub(super) fn into_stable(self, env: &str) -> Result<Option<Stable>, CliError> {
         let Some(release) = self.release else {
             return Ok(None);
         };
@@ -91,7 +91,7 @@ impl Current {
 }
 
 /// The release an env holds, beside which a canary or blue-green release runs.
-pub struct Stable {
+pub(super) struct Stable {
     files: Files,
     release: Release,
     subtree: Option<String>,
@@ -209,7 +209,7 @@ pub fn control(
 
 /// Starts a canary or blue-green release of `bundle` in `env` (from deploy or promote)
 /// beside `stable`, the release the env holds.
-pub fn start(
+pub(super) fn start(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,

@@ -30,7 +30,7 @@ impl Wait {
 }
 
 /// Runs the async cluster code on a small runtime of its own: only waiting commands pay for it.
-pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, CliError> {
+pub(super) fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, CliError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -38,19 +38,19 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Cl
     Ok(runtime.block_on(future))
 }
 
-pub async fn connect(wait: &Wait, env: &Environment) -> Result<Cluster, CliError> {
+pub(super) async fn connect(wait: &Wait, env: &Environment) -> Result<Cluster, CliError> {
     Ok(Cluster::connect(wait.context.as_deref().or(env.context.as_deref())).await?)
 }
 
 /// Checks, before anything is pushed, that the cluster configuration for `env` loads, so a
 /// deploy that could not wait stops with the env repo untouched.
-pub fn preflight(wait: &Wait, env: &Environment) -> Result<(), CliError> {
+pub(super) fn preflight(wait: &Wait, env: &Environment) -> Result<(), CliError> {
     block_on(connect(wait, env))?.map(drop)
 }
 
 /// One look at `env` in its cluster, judged against `commit` (the env dir's latest change),
 /// through `context` or else the env's own.
-pub fn observe_env(
+pub(super) fn observe_env(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
@@ -67,7 +67,7 @@ pub fn observe_env(
 }
 
 /// What the engine must do for one env at one commit.
-pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -> Target {
+pub(super) fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -> Target {
     let config = &loaded.config;
     let argocd_api = config
         .argocd
@@ -138,7 +138,7 @@ impl Lineage for RepoLineage<'_> {
 
 /// Steps as status lines; on an attended terminal, what is pending on a spinner line
 /// (with the time waited) instead of a new line per change.
-pub struct UiReporter<'a> {
+pub(super) struct UiReporter<'a> {
     ui: &'a Ui,
     spinner: crate::ui::Spinner,
 }
@@ -165,7 +165,7 @@ impl Reporter for UiReporter<'_> {
 }
 
 /// Waits for `commit` in `env`; a timeout is exit 4 naming what was still pending.
-pub fn wait_for(
+pub(super) fn wait_for(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
@@ -206,7 +206,7 @@ pub fn wait_for(
 }
 
 /// What `settle` needs to know about the commit it judges.
-pub struct Settling<'a> {
+pub(super) struct Settling<'a> {
     pub commit: &'a str,
     pub version: &'a str,
     /// Whether a failure is rolled back (`rollback: auto` decides whether it is): false when
@@ -218,7 +218,7 @@ pub struct Settling<'a> {
 /// Turns an outcome into the command's result: the applied revision when healthy; on a
 /// failed rollout, the report, a rollback commit (`rollback: auto`) and exit 3; exit 5 when
 /// someone else deployed over us meanwhile.
-pub fn settle(
+pub(super) fn settle(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
