@@ -13,7 +13,7 @@ pub mod status;
 mod strategy;
 pub mod wait;
 
-pub use release::{Report, Shipped, Shipping, release};
+pub use release::{Aborted, Report, Shipped, Shipping, release};
 
 use crate::config::{Environment, Loaded};
 use crate::error::CliError;

@@ -41,9 +41,26 @@ pub enum Report {
         commit: String,
     },
     /// The canary stopped on request: the stable version that runs alone again.
-    Aborted {
+    Returned {
         stable_version: String,
     },
+    /// A canary or blue-green release whose rollout or analysis failed, aborted to the
+    /// stable version: the command fails with `error` after the report.
+    Aborted(Aborted),
+}
+
+/// A release aborted to the stable version.
+#[derive(Serialize)]
+pub struct Aborted {
+    pub env: String,
+    /// Always true: tells this report from a shipped one.
+    pub aborted: bool,
+    pub cause: String,
+    /// The stable version that runs again.
+    pub version: String,
+    pub measurements: Vec<Measurement>,
+    #[serde(skip)]
+    pub error: CliError,
 }
 
 /// A release pushed (and, unless told not to wait, healthy) in an env.
@@ -66,14 +83,21 @@ pub struct Shipped {
 }
 
 impl Report {
-    /// stdout: the commit (or version) as text, or the shipped release as JSON.
-    pub fn emit(&self, json: bool) -> Result<(), CliError> {
+    /// stdout: the commit (or version) as text, or the release as JSON; an aborted release
+    /// is the command's error.
+    pub fn emit(self, json: bool) -> Result<(), CliError> {
         match self {
-            Report::Shipped(shipped) if json => crate::ui::emit_json(shipped),
+            Report::Shipped(shipped) if json => crate::ui::emit_json(&shipped),
             Report::Shipped(Shipped { commit, .. }) | Report::Stopped { commit } => {
                 crate::ui::emit(&format!("{commit}\n"))
             }
-            Report::Aborted { stable_version } => crate::ui::emit(&format!("{stable_version}\n")),
+            Report::Returned { stable_version } => crate::ui::emit(&format!("{stable_version}\n")),
+            Report::Aborted(aborted) => {
+                if json {
+                    crate::ui::emit_json(&aborted)?;
+                }
+                Err(aborted.error)
+            }
         }
     }
 }

@@ -5,11 +5,11 @@
 //! (canary-abort). `forge canary status|resume|abort|promote ENV` act on the state kept in
 //! release.json.
 
-use super::Report;
 use super::bundle::{Signed, check_signature, open_release, render_env};
 use super::release::{Shipping, conclude};
 use super::strategy::{Action, CanaryStep, Machine, Observation, Stage, Strategy};
 use super::wait::{Wait, block_on, preflight, wait_for};
+use super::{Aborted, Report};
 use crate::config::{Environment, Loaded, StrategyKind};
 use crate::context::Context;
 use crate::engine::Outcome;
@@ -186,7 +186,7 @@ pub fn control(
     let stable = canary::stable_files(&now.files);
     if control == Control::Abort {
         run.abort(&stable, now.subtree.clone())?;
-        return Ok(Report::Aborted {
+        return Ok(Report::Returned {
             stable_version: state.stable_version.clone(),
         });
     }
@@ -368,7 +368,7 @@ impl Run<'_> {
                     return Ok(Report::Stopped { commit });
                 }
                 Action::Promote => return self.promote(plan, subtree),
-                Action::Abort(cause) => return Err(self.fail(&plan.stable, subtree, cause)),
+                Action::Abort(cause) => return self.fail(&plan.stable, subtree, cause),
                 Action::Interrupted(stage) => {
                     return self.on_interrupt(&plan.stable, subtree, *stage);
                 }
@@ -700,30 +700,28 @@ impl Run<'_> {
         Ok(release)
     }
 
-    /// Aborts because a step failed: exit 3 with the cause (and, with `--output json`, a
-    /// report of the measurements on stdout).
-    /// Returns the error to stop with (or whatever failed while aborting).
-    fn fail(&self, stable: &Files, subtree: Option<String>, cause: &str) -> CliError {
-        let release = match self.abort(stable, subtree) {
-            Ok(release) => release,
-            Err(err) => return err,
-        };
-        if self.ctx.json()
-            && let Err(err) = crate::ui::emit_json(&serde_json::json!({
-                "env": self.name(),
-                "aborted": true,
-                "cause": cause,
-                "version": release.version,
-                "measurements": self.measurements.take(),
-            }))
-        {
-            return err;
-        }
-        CliError::new(
+    /// Aborts because a step failed: the report (with the measurements) and exit 3 with the
+    /// cause.
+    fn fail(
+        &self,
+        stable: &Files,
+        subtree: Option<String>,
+        cause: &str,
+    ) -> Result<Report, CliError> {
+        let release = self.abort(stable, subtree)?;
+        let error = CliError::new(
             ExitCode::GateFailed,
             format!("the canary in {} was aborted: {cause}", self.name()),
         )
-        .with_hint(format!("{} runs {} alone", self.name(), release.version))
+        .with_hint(format!("{} runs {} alone", self.name(), release.version));
+        Ok(Report::Aborted(Aborted {
+            env: self.name().to_string(),
+            aborted: true,
+            cause: cause.to_string(),
+            version: release.version,
+            measurements: self.measurements.take(),
+            error,
+        }))
     }
 
     fn commit(
@@ -766,7 +764,7 @@ impl Run<'_> {
             stage.position()
         );
         if self.ctx.ui.is_interactive() && self.ctx.ui.prompt_confirm(&question)? {
-            return Err(self.fail(stable, subtree, "aborted after an interrupt"));
+            return self.fail(stable, subtree, "aborted after an interrupt");
         }
         Err(CliError::operational(format!(
             "interrupted at {stage} in {}; the env stays as it is",
