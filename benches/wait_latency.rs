@@ -481,7 +481,7 @@ fn main() {
     seed_objects(&store, &["web-bench".to_string()]);
     let mut rng = Rng(args.seed);
 
-    // forge's own runtime shape: one thread (`commands::wait::block_on`).
+    // forge's own runtime shape: one thread (`ship::wait::block_on`).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -2,7 +2,8 @@
 //! `commands/`. Each command's own arguments live beside its code there; nothing in
 //! `commands/` looks back up here.
 
-use crate::commands::{self, Context, ProcessEnv};
+use crate::commands;
+use crate::context::{Context, ProcessEnv};
 use crate::error::{CliError, ExitCode};
 use crate::ui::{ColorChoice, OutputFormat, TerminalFacts, Ui};
 use clap::{Args, CommandFactory, Parser, Subcommand};

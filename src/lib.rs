@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod config;
+pub mod context;
 pub mod decide;
 pub mod digest;
 pub mod duration;
@@ -17,6 +18,7 @@ pub mod gate;
 pub mod git;
 pub mod model;
 pub mod render;
+pub mod ship;
 pub mod signing;
 // The calendar helpers live in the sandbox crate: it needs them too and cannot depend on forge.
 pub use forge_base::time;

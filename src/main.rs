@@ -1,6 +1,6 @@
 use clap::Parser;
 use forge::cli::Cli;
-use forge::commands::ProcessEnv;
+use forge::context::ProcessEnv;
 use forge::ui::TerminalFacts;
 
 fn main() {

@@ -2,11 +2,13 @@
 //! of the env dir (and with --rendered, of the manifests `kubectl kustomize` builds from it).
 
 use super::Context;
-use super::steps::{BundleChoice, environment, open_bundle, render_env};
+use super::args::BundleChoice;
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{keep_deploy_time, read_release};
 use crate::error::CliError;
 use crate::model::Files;
+use crate::ship::bundle::{open, render_env};
+use crate::ship::environment;
 use clap::Args;
 use std::fmt::Write as _;
 
@@ -24,7 +26,7 @@ pub struct DiffArgs {
 pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let env = environment(&loaded, &args.env)?;
-    let opened = open_bundle(ctx, &loaded, args.bundle)?;
+    let opened = open(ctx, &loaded, args.bundle.into())?;
     let rendered = render_env(ctx, &loaded, env, &opened, None)?;
     let release = rendered.release();
     let dir = loaded.config.env_path(&args.env);

@@ -1,10 +1,10 @@
 //! `forge history ENV`: the deploys of an environment, read back from commit trailers.
 
 use super::Context;
-use super::steps::environment;
 use crate::envrepo::EnvRepo;
 use crate::envrepo::trailers::parse_log;
 use crate::error::CliError;
+use crate::ship::environment;
 use clap::Args;
 use std::fmt::Write as _;
 

@@ -3,14 +3,9 @@
 //! a protected TO confirmed — then wait as deploy does.
 
 use super::Context;
-use super::deploy::{Shipping, ship};
-use super::steps::{environment, open_release_bundle};
-use super::wait::{WaitArgs, observe_env};
-use crate::envrepo::EnvRepo;
-use crate::envrepo::publish::read_release;
-use crate::envrepo::trailers::{Action, parse_log};
-use crate::error::{CliError, ExitCode};
-use crate::gate::{Rules, Source, blocking, promotion};
+use super::args::WaitArgs;
+use crate::error::CliError;
+use crate::ship::{environment, promote};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -54,84 +49,11 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> Result<(), CliError> {
     };
     let from = environment(&loaded, &from_name)?;
     let to = environment(&loaded, &to_name)?;
-    if from_name == to_name {
-        return Err(CliError::usage("cannot promote an environment to itself"));
-    }
-    let app = &loaded.config.app.value;
-    let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;
-    let tip = repo.fetch()?;
-    let from_dir = loaded.config.env_path(&from_name);
-    let release = match &tip {
-        Some(tip) => read_release(&repo, &tip.commit, &from_dir)?,
-        None => None,
+    let request = promote::Request {
+        bundle: args.bundle,
+        no_wait: args.no_wait,
+        force: args.force,
+        wait: args.wait.into(),
     };
-    let health = match (&release, to.gates.require_healthy) {
-        (Some(_), true) => {
-            let last = parse_log(&repo.log()?, app, &from_name, 1);
-            let commit = last.first().map(|e| e.commit.clone()).unwrap_or_default();
-            let observed = observe_env(
-                ctx,
-                &loaded,
-                from,
-                &repo,
-                &commit,
-                args.wait.context.as_deref(),
-            )?;
-            Some(observed.verdict)
-        }
-        _ => None,
-    };
-    let checks = promotion(
-        &Source {
-            env: &from_name,
-            release: release.as_ref(),
-            health: health.as_ref(),
-        },
-        &Rules {
-            require_healthy: to.gates.require_healthy,
-            soak: to.gates.soak.map(|d| d.0),
-        },
-        crate::time::now_precise(),
-    );
-    for check in &checks {
-        ctx.ui.status(
-            if check.passed { "Gate" } else { "Blocked" },
-            format!("{}: {}", check.gate, check.detail),
-        );
-    }
-    if let Some(blocked) = blocking(&checks) {
-        return Err(CliError::new(
-            ExitCode::GateFailed,
-            format!(
-                "cannot promote {from_name} to {to_name}: gate '{}' failed: {}",
-                blocked.gate, blocked.detail
-            ),
-        )
-        .with_hint(format!(
-            "`forge status {from_name} {to_name}` shows where they stand"
-        )));
-    }
-    let release = release.expect("the release gate passed");
-    let opened = open_release_bundle(ctx, &loaded, &release.bundle_digest, args.bundle)?;
-    if to.protected {
-        ctx.confirm(&format!(
-            "Promote {app} {} from {from_name} to protected environment {to_name}?",
-            release.version
-        ))?;
-    }
-    ship(
-        ctx,
-        &loaded,
-        to,
-        &repo,
-        &opened,
-        &Shipping {
-            measurements: Vec::new(),
-            action: Action::Promote,
-            force: args.force,
-            create_branch: false,
-            no_wait: args.no_wait,
-            wait: args.wait,
-        },
-    )
+    promote::promote(ctx, &loaded, from, to, request)?.emit(ctx.json())
 }

@@ -1,8 +1,10 @@
 //! `forge render ENV`: write what `forge deploy ENV` would commit, into a directory.
 
 use super::Context;
-use super::steps::{BundleChoice, environment, open_bundle, render_env};
+use super::args::BundleChoice;
 use crate::error::CliError;
+use crate::ship::bundle::{open, render_env};
+use crate::ship::environment;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -20,7 +22,7 @@ pub struct RenderArgs {
 pub fn run(ctx: &Context, args: RenderArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let env = environment(&loaded, &args.env)?;
-    let opened = open_bundle(ctx, &loaded, args.bundle)?;
+    let opened = open(ctx, &loaded, args.bundle.into())?;
     let rendered = render_env(ctx, &loaded, env, &opened, None)?;
 
     let out = match args.out {

@@ -7,7 +7,7 @@ use super::trailers::{Action, Trailers};
 use super::{EnvRepo, EnvRepoError, PushOutcome, Tip};
 use crate::error::{Diagnose, ExitCode};
 use crate::model::Files;
-use crate::model::release::{RELEASE_FILE, Release};
+use crate::model::release::Release;
 use std::time::Duration;
 
 pub const MAX_ATTEMPTS: u32 = 25;
@@ -27,6 +27,23 @@ pub struct PublishRequest<'a> {
     pub expect: Option<String>,
     /// For a canary step: which one, at what weight (in the commit's trailers).
     pub canary: Option<super::trailers::CanaryMark>,
+}
+
+impl<'a> PublishRequest<'a> {
+    /// `files` as `dir` for `release`, on whatever the branch holds: no --force, no new
+    /// branch, no content expected, no canary step.
+    pub fn new(dir: &'a str, files: Files, release: &'a Release, action: Action) -> Self {
+        PublishRequest {
+            dir,
+            files,
+            release,
+            action,
+            force: false,
+            create_branch: false,
+            expect: None,
+            canary: None,
+        }
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -182,8 +199,8 @@ pub fn read_release(
     commit: &str,
     dir: &str,
 ) -> Result<Option<Release>, EnvRepoError> {
-    let bytes = repo.read_file(commit, &format!("{dir}/{RELEASE_FILE}"))?;
-    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+    let bytes = repo.read_file(commit, &Release::path_in(dir))?;
+    Ok(bytes.and_then(|b| Release::parse(&b).ok()))
 }
 
 /// When the env dir already records this same release, keep its deploy time, so that an
@@ -191,9 +208,7 @@ pub fn read_release(
 pub fn keep_deploy_time(files: &Files, release: &Release, existing: Option<&Release>) -> Files {
     let mut files = files.clone();
     if let Some(existing) = existing.filter(|e| e.same_as(release)) {
-        let mut bytes = serde_json::to_vec_pretty(existing).expect("release serializes");
-        bytes.push(b'\n');
-        files.insert(RELEASE_FILE.into(), bytes);
+        existing.write_into(&mut files);
     }
     files
 }

@@ -1,9 +1,11 @@
 //! `release.json`: what is deployed in an env dir, written by render and read back by history,
 //! status, promotion and rollback.
 
+use super::Files;
 use serde::{Deserialize, Serialize};
 
-pub const RELEASE_FILE: &str = "release.json";
+/// The env dir's record of its release; only [`Release`]'s own methods read or write it.
+const RELEASE_FILE: &str = "release.json";
 
 /// What is deployed in an env dir: written as `release.json`, read back by history and status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,5 +56,36 @@ impl Release {
             deployed_at: String::new(),
             ..other.clone()
         }
+    }
+
+    /// Writes this release as the env dir's release.json.
+    pub fn write_into(&self, files: &mut Files) {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("release serializes");
+        bytes.push(b'\n');
+        files.insert(RELEASE_FILE.into(), bytes);
+    }
+
+    /// The env dir's release.json: None when it has none.
+    pub fn read_from(files: &Files) -> Result<Option<Release>, serde_json::Error> {
+        files
+            .get(RELEASE_FILE)
+            .map(|bytes| Release::parse(bytes))
+            .transpose()
+    }
+
+    /// Parses release.json's bytes.
+    pub fn parse(bytes: &[u8]) -> Result<Release, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
+    /// Leaves an env dir without its release.json (a canary step nests a rendered release
+    /// and writes its own on top).
+    pub fn remove_from(files: &mut Files) {
+        files.remove(RELEASE_FILE);
+    }
+
+    /// Where release.json is in the env repo, for the env dir `dir`.
+    pub fn path_in(dir: &str) -> String {
+        format!("{dir}/{RELEASE_FILE}")
     }
 }

@@ -11,12 +11,12 @@
 //! release.json                version, stable version, step, weight
 //! ```
 
-use crate::model::release::RELEASE_FILE;
+use crate::model::release::Release;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 // commands/canary names it through here.
-pub use crate::model::Files;
+use crate::model::Files;
 
 /// The label that tells canary pods (and selectors) from stable ones.
 pub const TRACK_LABEL: &str = "forge.dev/track";
@@ -30,8 +30,8 @@ pub struct Step<'a> {
     /// Workload names to scale in the stable release.
     pub workloads: &'a [String],
     pub stable_replicas: u32,
-    /// The step's release.json.
-    pub release: Vec<u8>,
+    /// The step's release.
+    pub release: &'a Release,
     /// With an HTTPRoute: its weights follow the step's too.
     pub route: Option<Route<'a>>,
 }
@@ -94,7 +94,7 @@ pub fn compose(step: &Step) -> Files {
     for (path, bytes) in step.canary {
         files.insert(format!("canary/release/{path}"), bytes.clone());
     }
-    files.insert(RELEASE_FILE.into(), step.release.clone());
+    step.release.write_into(&mut files);
     files
 }
 
@@ -127,7 +127,7 @@ pub fn compose_preview(
     preview: &Files,
     selectors: &BTreeMap<String, String>,
     switched: bool,
-    release: Vec<u8>,
+    release: &Release,
 ) -> Files {
     let mut files = Files::new();
     let mut top = String::from(
@@ -171,7 +171,7 @@ pub fn compose_preview(
     for (path, bytes) in preview {
         files.insert(format!("preview/release/{path}"), bytes.clone());
     }
-    files.insert(RELEASE_FILE.into(), release);
+    release.write_into(&mut files);
     files
 }
 
@@ -213,12 +213,25 @@ mod tests {
         ]
         .into();
         let canary: Files = [("kustomization.yaml".to_string(), b"new".to_vec())].into();
+        let release = Release {
+            app: "hello".into(),
+            env: "prod".into(),
+            version: "2".into(),
+            bundle_digest: "sha256:2".into(),
+            source_commit: None,
+            signer: None,
+            deployed_at: "2026-01-01T00:00:00Z".into(),
+            strategy: crate::model::release::StrategyState {
+                kind: crate::config::StrategyKind::Canary,
+                canary: None,
+            },
+        };
         let files = compose(&Step {
             stable: &stable,
             canary: &canary,
             workloads: &["hello".into()],
             stable_replicas: 3,
-            release: b"{}".to_vec(),
+            release: &release,
             route: None,
         });
         let text = |path: &str| String::from_utf8(files[path].clone()).unwrap();
@@ -227,8 +240,8 @@ mod tests {
         assert_eq!(text("stable/release/kustomization.yaml"), "old");
         assert_eq!(text("canary/release/kustomization.yaml"), "new");
         assert_eq!(
-            text("release.json"),
-            "{}",
+            Release::read_from(&files).unwrap(),
+            Some(release),
             "the step's own release.json is on top"
         );
         assert_eq!(

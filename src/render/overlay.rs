@@ -13,14 +13,11 @@
 use super::{TemplateError, Templates};
 use crate::bundle::Manifest;
 use crate::config::{Config, Environment};
-use crate::model::image::{ImageParts, ImageValuePaths};
+use crate::model::image::{ImageParts, ImageValuePaths, split_reference};
+use crate::model::release::Release;
 use crate::model::{Engine, Files, SourceKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-
-// Kept here for the modules that still name these through render (see src/model).
-pub use crate::model::image::split_reference;
-pub use crate::model::release::{CanaryState, RELEASE_FILE, Release, StrategyState};
 
 pub struct RenderRequest<'a> {
     pub config: &'a Config,
@@ -42,7 +39,9 @@ pub struct Rendered {
 impl Rendered {
     /// The release.json that `render` always writes, read back.
     pub fn release(&self) -> Release {
-        serde_json::from_slice(&self.files[RELEASE_FILE])
+        Release::read_from(&self.files)
+            .ok()
+            .flatten()
             .expect("render writes a valid release.json")
     }
 }
@@ -102,9 +101,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, RenderError> {
         SourceKind::Kustomize => render_kustomize(req, engine, &mut rendered)?,
         SourceKind::Helm => render_helm(req, engine, &mut rendered)?,
     }
-    let mut release = serde_json::to_vec_pretty(&req.release).expect("release serializes");
-    release.push(b'\n');
-    rendered.files.insert(RELEASE_FILE.into(), release);
+    req.release.write_into(&mut rendered.files);
     Ok(rendered)
 }
 

@@ -13,11 +13,6 @@ use std::path::{Path, PathBuf};
 /// Directories whose children are nodes of their own.
 const SPLIT: &[&str] = &["commands"];
 
-/// Cycles still being taken apart on another branch. Each strongly connected component found
-/// must lie inside one of these sets; an entry that no longer forms a cycle is simply unused.
-// TODO(issue 12): remove once the ship-layer branch (src/ship) is merged.
-const ALLOWED_CYCLES: &[&[&str]] = &[&["commands/canary", "commands/deploy"]];
-
 /// One import: which module it points at, and where it is written.
 struct Edge {
     to: String,
@@ -33,12 +28,7 @@ fn modules_import_each_other_one_way() {
     for root in roots {
         let graph = module_graph(&root);
         for component in cycles(&graph) {
-            let allowed = ALLOWED_CYCLES
-                .iter()
-                .any(|set| component.iter().all(|node| set.contains(&node.as_str())));
-            if !allowed {
-                wrong.push(describe_cycle(&graph, &component));
-            }
+            wrong.push(describe_cycle(&graph, &component));
         }
     }
     assert!(

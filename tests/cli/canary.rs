@@ -513,3 +513,34 @@ fn blue_green_with_a_failing_analysis_leaves_the_live_version_untouched() {
     assert_eq!(stage.running_image("dev"), live_image);
     assert_eq!(deployments(&stage), "hello=2 ");
 }
+
+/// Ctrl-C during blue-green's `keepOld` hold ends it early and stops at the switch, as a
+/// canary's pause does: the env stays switched, and forge says how to go on.
+#[test]
+fn an_interrupted_blue_green_keep_old_stops_at_the_switch() {
+    let stage = blue_green_stage(&[]);
+    stage.configure(|text| {
+        text.replace(
+            "      type: blueGreen\n",
+            "      type: blueGreen\n      keepOld: 10m\n",
+        )
+    });
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let running = stage.spawn(&["deploy", "dev", "--version", "1.1.0", "--image", NEW_IMAGE]);
+    wait_for_subject(&stage, "switch dev traffic to hello 1.1.0");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &running.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = running.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("interrupted at the blue-green switch in dev"),
+        "{err}"
+    );
+    assert!(err.contains("forge canary resume dev"), "{err}");
+    assert_eq!(subjects(&stage, 1)[0], "switch dev traffic to hello 1.1.0");
+}

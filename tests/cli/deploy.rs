@@ -214,7 +214,7 @@ fn deploy_commits_the_rendered_env_dir_with_trailers() {
         .output()
         .unwrap();
     assert_eq!(render.status.code(), Some(0), "{}", stderr(&render));
-    let rendered = forge::commands::steps::read_tree(&repo.env.path().join("rendered")).unwrap();
+    let rendered = forge::fs::read_tree(&repo.env.path().join("rendered")).unwrap();
     for (path, bytes) in rendered {
         let committed = repo.remote_git(&["show", &format!("main:apps/hello/dev/{path}")]);
         assert_eq!(

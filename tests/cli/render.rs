@@ -87,7 +87,7 @@ fn rendering_is_deterministic_and_lists_files_as_json() {
     let app = kustomize_app(&env);
     let one = render(&env, &app.join("forge.yaml"), "dev", "one");
     let two = render(&env, &app.join("forge.yaml"), "dev", "two");
-    let read = |dir: &Path| forge::commands::steps::read_tree(dir).unwrap();
+    let read = |dir: &Path| forge::fs::read_tree(dir).unwrap();
     assert_eq!(read(&one), read(&two));
 
     let output = env

@@ -412,7 +412,7 @@ fn the_built_in_kustomize_agrees_with_kubectl_on_forge_overlays() {
                 })
                 .collect()
         };
-    let files = forge::commands::steps::read_tree(&dir).unwrap();
+    let files = forge::fs::read_tree(&dir).unwrap();
     let ours = by_name(forge_sandbox::kustomize::build(&files, "").unwrap());
     let built = crate::run_ok(Command::new("kubectl").arg("kustomize").arg(&dir));
     let theirs = by_name(serde_saphyr::from_multiple(&built).unwrap());

@@ -1,39 +1,36 @@
 //! The step shared by deploy, promote and rollback: wait until the engine has applied a
 //! commit and its workloads are Current, within the env's timeout.
 
-use super::Context;
 use crate::cluster::Cluster;
 use crate::config::{Environment, Loaded};
+use crate::context::Context;
 use crate::engine::{ArgocdApi, Lineage, Outcome, Pending, Relation, Reporter, Target};
 use crate::envrepo::EnvRepo;
 use crate::error::{CliError, ExitCode};
 use crate::ui::Ui;
-use clap::Args;
 use std::time::Duration;
 
 /// How long a deploy waits when neither the env nor `--timeout` says.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-#[derive(Debug, Args, Clone)]
-pub struct WaitArgs {
-    /// How long to wait for the rollout (e.g. 90s, 5m); default: the env's `timeout`, else 5m.
-    #[arg(long)]
-    pub timeout: Option<crate::duration::Duration>,
-    /// kubeconfig context to watch (default: the env's `context`, else the current one).
-    #[arg(long)]
+/// How to wait for a commit: for how long and through which kubeconfig context (None: the
+/// env's own settings).
+#[derive(Debug, Clone, Default)]
+pub struct Wait {
+    pub timeout: Option<Duration>,
     pub context: Option<String>,
 }
 
-impl WaitArgs {
+impl Wait {
     pub fn timeout(&self, env: &Environment) -> Duration {
         self.timeout
-            .or(env.timeout)
-            .map_or(DEFAULT_TIMEOUT, |d| d.0)
+            .or(env.timeout.map(|d| d.0))
+            .unwrap_or(DEFAULT_TIMEOUT)
     }
 }
 
 /// Runs the async cluster code on a small runtime of its own: only waiting commands pay for it.
-pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, CliError> {
+pub(super) fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, CliError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -41,19 +38,19 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Cl
     Ok(runtime.block_on(future))
 }
 
-pub async fn connect(args: &WaitArgs, env: &Environment) -> Result<Cluster, CliError> {
-    Ok(Cluster::connect(args.context.as_deref().or(env.context.as_deref())).await?)
+pub(super) async fn connect(wait: &Wait, env: &Environment) -> Result<Cluster, CliError> {
+    Ok(Cluster::connect(wait.context.as_deref().or(env.context.as_deref())).await?)
 }
 
 /// Checks, before anything is pushed, that the cluster configuration for `env` loads, so a
 /// deploy that could not wait stops with the env repo untouched.
-pub fn preflight(args: &WaitArgs, env: &Environment) -> Result<(), CliError> {
-    block_on(connect(args, env))?.map(drop)
+pub(super) fn preflight(wait: &Wait, env: &Environment) -> Result<(), CliError> {
+    block_on(connect(wait, env))?.map(drop)
 }
 
 /// One look at `env` in its cluster, judged against `commit` (the env dir's latest change),
 /// through `context` or else the env's own.
-pub fn observe_env(
+pub(super) fn observe_env(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
@@ -70,7 +67,7 @@ pub fn observe_env(
 }
 
 /// What the engine must do for one env at one commit.
-pub fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -> Target {
+pub(super) fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: &str) -> Target {
     let config = &loaded.config;
     let argocd_api = config
         .argocd
@@ -141,7 +138,7 @@ impl Lineage for RepoLineage<'_> {
 
 /// Steps as status lines; on an attended terminal, what is pending on a spinner line
 /// (with the time waited) instead of a new line per change.
-pub struct UiReporter<'a> {
+pub(super) struct UiReporter<'a> {
     ui: &'a Ui,
     spinner: crate::ui::Spinner,
 }
@@ -168,22 +165,22 @@ impl Reporter for UiReporter<'_> {
 }
 
 /// Waits for `commit` in `env`; a timeout is exit 4 naming what was still pending.
-pub fn wait_for(
+pub(super) fn wait_for(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
     repo: &EnvRepo,
     commit: &str,
-    args: &WaitArgs,
+    wait: &Wait,
 ) -> Result<Outcome, CliError> {
     let target = target(ctx, loaded, env, commit);
     let lineage = RepoLineage::new(repo, loaded, env, commit);
     let pending = Pending::default();
-    let timeout = args.timeout(env);
+    let timeout = wait.timeout(env);
     let reporter = UiReporter::new(&ctx.ui);
     repo.release_lock();
     let waited = block_on(async {
-        let cluster = connect(args, env).await?;
+        let cluster = connect(wait, env).await?;
         let waited = tokio::time::timeout(
             timeout,
             crate::engine::wait(&cluster, &target, &lineage, &reporter, &pending),
@@ -209,19 +206,19 @@ pub fn wait_for(
 }
 
 /// What `settle` needs to know about the commit it judges.
-pub struct Settling<'a> {
+pub(super) struct Settling<'a> {
     pub commit: &'a str,
     pub version: &'a str,
     /// Whether a failure is rolled back (`rollback: auto` decides whether it is): false when
     /// the env already held this release, or when this is itself a rollback.
     pub may_roll_back: bool,
-    pub wait: &'a WaitArgs,
+    pub wait: &'a Wait,
 }
 
 /// Turns an outcome into the command's result: the applied revision when healthy; on a
 /// failed rollout, the report, a rollback commit (`rollback: auto`) and exit 3; exit 5 when
 /// someone else deployed over us meanwhile.
-pub fn settle(
+pub(super) fn settle(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
@@ -270,7 +267,7 @@ pub fn settle(
             }
             let mut message = format!("{version} failed in {name}: {}", failure.cause);
             if env.rollback == crate::config::RollbackMode::Auto && settling.may_roll_back {
-                message.push_str(&roll_back_after(
+                message.push_str(&super::rollback::after_failure(
                     ctx,
                     loaded,
                     env,
@@ -324,75 +321,5 @@ fn print_failure(ui: &Ui, failure: &crate::engine::Failure) {
     }
     for event in &failure.events {
         ui.status("Event", event);
-    }
-}
-
-/// Commits the env dir as it was before `failed` (Forge-Action: rollback) and waits for it.
-/// Returns what to add to the failure message.
-fn roll_back_after(
-    ctx: &Context,
-    loaded: &Loaded,
-    env: &Environment,
-    repo: &EnvRepo,
-    failed: &str,
-    wait: &WaitArgs,
-) -> Result<String, CliError> {
-    let dir = loaded.config.env_path(&env.name.value);
-    let Some((files, previous)) =
-        super::steps::restore_release(ctx, repo, &format!("{failed}^"), &dir)?
-    else {
-        ctx.ui
-            .warn("nothing to roll back to: this was the env's first release");
-        return Ok("; nothing to roll back to".into());
-    };
-    ctx.ui.status(
-        "Rolling back",
-        format!("{} to {}", env.name.value, previous.version),
-    );
-    let published = crate::envrepo::publish::publish(
-        repo,
-        &crate::envrepo::publish::PublishRequest {
-            dir: &dir,
-            files,
-            release: &previous,
-            action: crate::envrepo::trailers::Action::Rollback,
-            force: false,
-            create_branch: false,
-            expect: repo.subtree(failed, &dir),
-            canary: None,
-        },
-    )?;
-    let commit = match published {
-        crate::envrepo::publish::Published::Committed { commit, .. } => commit,
-        crate::envrepo::publish::Published::AlreadyDeployed { commit } => commit,
-    };
-    ctx.ui.status(
-        "Pushed",
-        format!(
-            "rollback {} to {}",
-            crate::engine::short(&commit),
-            env.name.value
-        ),
-    );
-    match wait_for(ctx, loaded, env, repo, &commit, wait)? {
-        Outcome::Healthy { .. } => {
-            ctx.ui.status(
-                "Rolled back",
-                format!("{} runs {} again", env.name.value, previous.version),
-            );
-            Ok(format!(
-                "; rolled back to {} ({})",
-                previous.version,
-                crate::engine::short(&commit)
-            ))
-        }
-        Outcome::Failed(failure) => Ok(format!(
-            "; the rollback to {} failed too: {}",
-            previous.version, failure.cause
-        )),
-        Outcome::Superseded { by } => Ok(format!(
-            "; the rollback was superseded by {}",
-            crate::engine::short(&by)
-        )),
     }
 }

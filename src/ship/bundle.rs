@@ -1,27 +1,26 @@
-//! Named steps shared by the commands that ship a release: pick the bundle, open it, render
-//! an environment from it.
+//! The bundle a release ships: built now or given, opened and checked against the app,
+//! its signature checked against an env's policy, kept by digest for promote and rollback,
+//! and rendered into an env dir.
 
-use super::Context;
+use crate::bundle::build::Built;
 use crate::bundle::read::{Extracted, Limits, extract};
 use crate::config::{Environment, Loaded};
+use crate::context::Context;
 use crate::error::CliError;
-use crate::render::overlay::{Release, RenderRequest, Rendered, StrategyState, render};
-use clap::Args;
-use std::collections::BTreeMap;
+use crate::model::release::{Release, StrategyState};
+use crate::render::overlay::{RenderRequest, Rendered, render};
 use std::path::{Path, PathBuf};
 
-/// Which bundle a command ships: a built one, or one built now from the configured source.
-#[derive(Debug, Args)]
-pub struct BundleChoice {
-    /// Bundle to use [default: build one from the configured source]
-    #[arg(long, value_name = "BUNDLE", conflicts_with_all = ["release", "images"])]
-    pub bundle: Option<PathBuf>,
-    /// Version to build when no --bundle is given [default: `git describe` of the source]
-    #[arg(long = "version", value_name = "VERSION")]
-    pub release: Option<String>,
-    /// Override an image reference for the build (repeatable).
-    #[arg(long = "image", value_name = "NAME=REF", value_parser = super::bundle::build::parse_image_flag)]
-    pub images: Vec<(String, String)>,
+/// Where the bundle comes from.
+#[derive(Debug)]
+pub enum Source {
+    File(PathBuf),
+    /// Built now from the configured source: this version (else `git describe`), these image
+    /// overrides.
+    Build {
+        version: Option<String>,
+        images: Vec<(String, String)>,
+    },
 }
 
 /// A verified bundle, unpacked, and where it came from.
@@ -32,25 +31,15 @@ pub struct OpenedBundle {
     _built_in: Option<tempfile::TempDir>,
 }
 
-pub fn open_bundle(
-    ctx: &Context,
-    loaded: &Loaded,
-    choice: BundleChoice,
-) -> Result<OpenedBundle, CliError> {
-    let (path, built_in) = match choice.bundle {
-        Some(path) => (path, None),
-        None => {
+pub fn open(ctx: &Context, loaded: &Loaded, source: Source) -> Result<OpenedBundle, CliError> {
+    let (path, built_in) = match source {
+        Source::File(path) => (path, None),
+        Source::Build { version, images } => {
             let dir = tempfile::Builder::new()
                 .prefix("forge-build-")
                 .tempdir()
                 .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
-            let built = super::bundle::build::build_bundle(
-                ctx,
-                loaded,
-                choice.release,
-                choice.images,
-                dir.path(),
-            )?;
+            let built = build(ctx, loaded, version, images, dir.path())?;
             (built.path, Some(dir))
         }
     };
@@ -71,6 +60,101 @@ pub fn open_bundle(
     })
 }
 
+/// Resolves version, time and images for the configured app, then packs its source into
+/// `out_dir`. `forge bundle build` prints the result; render and deploy build this way when
+/// no bundle is given.
+pub fn build(
+    ctx: &Context,
+    loaded: &Loaded,
+    release: Option<String>,
+    image_overrides: Vec<(String, String)>,
+    out_dir: &Path,
+) -> Result<Built, CliError> {
+    let config = &loaded.config;
+    let source_dir = loaded.source_dir();
+    let git = crate::git::source_state(&source_dir);
+
+    let version = match release.or(git.describe.clone()) {
+        Some(version) => version,
+        None => {
+            return Err(CliError::usage(format!(
+                "no version: {} is not in a git repository",
+                source_dir.display()
+            ))
+            .with_hint("pass --version VERSION"));
+        }
+    };
+    crate::bundle::check_version(&version)?;
+
+    // Reproducible builds: SOURCE_DATE_EPOCH wins, then the commit time; never the clock.
+    let created_at = match &ctx.env.source_date_epoch {
+        Some(text) => text.parse::<i64>().map_err(|_| {
+            CliError::usage(format!(
+                "SOURCE_DATE_EPOCH '{text}' is not a number of seconds"
+            ))
+        })?,
+        None => git.commit_time.unwrap_or(0),
+    };
+
+    let mut references: std::collections::BTreeMap<String, String> = config
+        .images
+        .iter()
+        .map(|(name, r)| (name.clone(), r.value.clone()))
+        .collect();
+    references.extend(image_overrides);
+    let images = references
+        .iter()
+        .map(|(name, reference)| crate::model::image::ImageRef::parse(name, reference))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    for image in images.iter().filter(|i| i.digest.is_none()) {
+        ctx.ui.warn(format!(
+            "image '{}' is not pinned by digest ({})",
+            image.name, image.reference
+        ));
+    }
+    if git.dirty == Some(true) {
+        ctx.ui
+            .warn(format!("{} has uncommitted changes", source_dir.display()));
+    }
+
+    let app = &config.app.value;
+    ctx.ui.status(
+        "Building",
+        format!("{app} {version} from {}", source_dir.display()),
+    );
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
+    let request = crate::bundle::build::BuildRequest {
+        app,
+        version: &version,
+        source_kind: config.source.kind,
+        source_dir: &source_dir,
+        images,
+        created_at,
+        provenance: crate::bundle::build::Provenance {
+            repo: git.remote,
+            commit: git.commit,
+            dirty: git.dirty,
+        },
+        out_dir,
+        workers,
+    };
+    let progress = ctx.ui.progress_bytes();
+    let built = crate::bundle::build::build(&request, &progress)?;
+    progress.finish();
+    ctx.ui.status(
+        "Built",
+        format!(
+            "{} ({}, {} files, {})",
+            built.path.display(),
+            crate::bundle::human_size(built.size),
+            built.manifest.files.len(),
+            built.digest
+        ),
+    );
+    Ok(built)
+}
+
 /// Where shipped bundles are kept by digest, so promote and rollback find the exact bytes
 /// again: `$XDG_CACHE_HOME/forge/bundles/sha256-<hex>.forge.tar.zst` (+ its signature).
 fn stored_bundle(ctx: &Context, digest: &str) -> PathBuf {
@@ -82,7 +166,7 @@ fn stored_bundle(ctx: &Context, digest: &str) -> PathBuf {
 
 /// Keeps a copy of a shipped bundle and its signature. Best effort: a full disk must not fail
 /// a deploy that already happened, it only means `--bundle` is needed later.
-pub fn keep_bundle(ctx: &Context, opened: &OpenedBundle) {
+pub(super) fn keep(ctx: &Context, opened: &OpenedBundle) {
     let target = stored_bundle(ctx, &opened.extracted.verified.digest());
     if opened.path == target {
         return;
@@ -103,7 +187,7 @@ pub fn keep_bundle(ctx: &Context, opened: &OpenedBundle) {
 
 /// Opens the bundle of a release recorded in the env repo: `--bundle`, else the kept copy;
 /// its digest must be the release's.
-pub fn open_release_bundle(
+pub(super) fn open_release(
     ctx: &Context,
     loaded: &Loaded,
     digest: &str,
@@ -122,15 +206,7 @@ pub fn open_release_bundle(
             "pass the bundle file with --bundle (CI: keep the bundle as a build artifact)",
         ));
     }
-    let opened = open_bundle(
-        ctx,
-        loaded,
-        BundleChoice {
-            bundle: Some(path),
-            release: None,
-            images: Vec::new(),
-        },
-    )?;
+    let opened = open(ctx, loaded, Source::File(path))?;
     let found = opened.extracted.verified.digest();
     if found != digest {
         return Err(CliError::new(
@@ -144,85 +220,6 @@ pub fn open_release_bundle(
     Ok(opened)
 }
 
-/// An env dir's files, by path relative to it.
-type Files = BTreeMap<String, Vec<u8>>;
-
-/// An env dir as it was at `commit`, to be committed again (a rollback): its files, with
-/// release.json's deploy time set to now. None when the dir held no release there.
-pub fn restore_release(
-    ctx: &Context,
-    repo: &crate::envrepo::EnvRepo,
-    commit: &str,
-    dir: &str,
-) -> Result<Option<(Files, Release)>, CliError> {
-    let Some(mut release) = crate::envrepo::publish::read_release(repo, commit, dir)? else {
-        return Ok(None);
-    };
-    release.deployed_at = now_rfc3339(ctx)?;
-    let mut files = repo.read_dir(commit, dir)?;
-    let mut bytes = serde_json::to_vec_pretty(&release).expect("release serializes");
-    bytes.push(b'\n');
-    files.insert(crate::render::overlay::RELEASE_FILE.into(), bytes);
-    Ok(Some((files, release)))
-}
-
-/// The environment named on the command line, or a usage error listing the known ones.
-pub fn environment<'a>(loaded: &'a Loaded, name: &str) -> Result<&'a Environment, CliError> {
-    loaded.config.environment(name).ok_or_else(|| {
-        CliError::usage(format!("unknown environment '{name}'")).with_hint(format!(
-            "{} defines: {}",
-            loaded.path.display(),
-            loaded.config.env_names().join(", ")
-        ))
-    })
-}
-
-/// Every file under `dir`, by path relative to it.
-pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, CliError> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![(dir.to_path_buf(), String::new())];
-    let fail = |path: &Path, e: std::io::Error| {
-        CliError::operational(format!("cannot read {}: {e}", path.display()))
-    };
-    while let Some((current, prefix)) = pending.pop() {
-        for item in std::fs::read_dir(&current).map_err(|e| fail(&current, e))? {
-            let item = item.map_err(|e| fail(&current, e))?;
-            let name = item.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            };
-            if item
-                .file_type()
-                .map_err(|e| fail(&item.path(), e))?
-                .is_dir()
-            {
-                pending.push((item.path(), rel));
-            } else {
-                files.insert(
-                    rel,
-                    std::fs::read(item.path()).map_err(|e| fail(&item.path(), e))?,
-                );
-            }
-        }
-    }
-    Ok(files)
-}
-
-/// When a release is recorded: SOURCE_DATE_EPOCH (reproducible runs and tests), else now.
-pub fn now_rfc3339(ctx: &Context) -> Result<String, CliError> {
-    let epoch = match &ctx.env.source_date_epoch {
-        Some(text) => text.parse().map_err(|_| {
-            CliError::usage(format!(
-                "SOURCE_DATE_EPOCH '{text}' is not a number of seconds"
-            ))
-        })?,
-        None => crate::time::now_epoch(),
-    };
-    Ok(crate::time::rfc3339(epoch))
-}
-
 /// Renders `env`'s directory from an opened bundle; warnings go to the terminal.
 pub fn render_env(
     ctx: &Context,
@@ -233,7 +230,7 @@ pub fn render_env(
 ) -> Result<Rendered, CliError> {
     let verified = &opened.extracted.verified;
     let manifest = &verified.manifest;
-    let source = read_tree(&opened.extracted.source_dir())?;
+    let source = crate::fs::read_tree(&opened.extracted.source_dir())?;
     let release = Release {
         app: manifest.app.clone(),
         env: env.name.value.clone(),
@@ -241,7 +238,7 @@ pub fn render_env(
         bundle_digest: verified.digest(),
         source_commit: manifest.source.commit.clone(),
         signer,
-        deployed_at: now_rfc3339(ctx)?,
+        deployed_at: ctx.now_rfc3339()?,
         strategy: StrategyState {
             kind: env.strategy.kind,
             canary: None,
@@ -262,10 +259,25 @@ pub fn render_env(
     Ok(rendered)
 }
 
-/// Checks the bundle's signature against the env's policy. Returns the signer (the key's
-/// hint) when a signature verified; refuses (exit 6) when the policy requires one and it is
-/// missing or bad, or when a present signature does not verify.
-pub fn check_signature(
+/// An opened bundle whose signature was checked against an env's policy.
+pub(super) struct Signed<'a> {
+    pub opened: &'a OpenedBundle,
+    /// Who signed it (the key's hint), when a signature verified; recorded in release.json.
+    pub signer: Option<String>,
+}
+
+/// Checks the bundle's signature against the env's policy: refuses (exit 6) when the policy
+/// requires one and it is missing or bad, or when a present signature does not verify.
+pub(super) fn check_signature<'a>(
+    loaded: &Loaded,
+    env: &Environment,
+    opened: &'a OpenedBundle,
+) -> Result<Signed<'a>, CliError> {
+    let signer = signer(loaded, env, opened)?;
+    Ok(Signed { opened, signer })
+}
+
+fn signer(
     loaded: &Loaded,
     env: &Environment,
     opened: &OpenedBundle,

@@ -1,0 +1,30 @@
+//! The operations layer (cargo's `ops`): what a command asks for, done with the adapters
+//! below — [`release`] a bundle to an env (plainly, as a canary or blue-green), promote it,
+//! roll back, wait for a commit, report where envs stand. Commands parse arguments into
+//! these typed requests and print the typed [`Report`] they get back; nothing here knows
+//! about clap, and nothing here imports `commands`.
+
+pub mod bundle;
+pub mod promote;
+mod release;
+pub mod rollback;
+pub mod rollout;
+pub mod status;
+mod strategy;
+pub mod wait;
+
+pub use release::{Aborted, Report, Shipped, Shipping, release};
+
+use crate::config::{Environment, Loaded};
+use crate::error::CliError;
+
+/// The environment named on the command line, or a usage error listing the known ones.
+pub fn environment<'a>(loaded: &'a Loaded, name: &str) -> Result<&'a Environment, CliError> {
+    loaded.config.environment(name).ok_or_else(|| {
+        CliError::usage(format!("unknown environment '{name}'")).with_hint(format!(
+            "{} defines: {}",
+            loaded.path.display(),
+            loaded.config.env_names().join(", ")
+        ))
+    })
+}

@@ -1,0 +1,127 @@
+//! Promotion: ship what one env runs to the next once the gates hold — the source healthy at
+//! exactly that version, soaked long enough, the bundle's signature good for the target's
+//! policy, a protected target confirmed — then wait as a deploy does.
+
+use super::bundle::open_release;
+use super::release::{Report, Shipping, release};
+use super::wait::{Wait, observe_env};
+use crate::config::{Environment, Loaded};
+use crate::context::Context;
+use crate::decide::Verdict;
+use crate::envrepo::EnvRepo;
+use crate::envrepo::publish::read_release;
+use crate::envrepo::trailers::{Action, parse_log};
+use crate::error::{CliError, ExitCode};
+use crate::gate::{GateCheck, Rules, Source, blocking, promotion};
+use crate::model::release::Release;
+use std::path::PathBuf;
+
+/// What `forge promote` asks for.
+pub struct Request {
+    /// The release's bundle, when it is not kept in forge's cache (its digest must match).
+    pub bundle: Option<PathBuf>,
+    pub no_wait: bool,
+    /// Replace what someone else deployed to the target meanwhile.
+    pub force: bool,
+    pub wait: Wait,
+}
+
+/// Promotes `from`'s release to `to`.
+pub fn promote(
+    ctx: &Context,
+    loaded: &Loaded,
+    from: &Environment,
+    to: &Environment,
+    request: Request,
+) -> Result<Report, CliError> {
+    let (from_name, to_name) = (&from.name.value, &to.name.value);
+    if from_name == to_name {
+        return Err(CliError::usage("cannot promote an environment to itself"));
+    }
+    let app = &loaded.config.app.value;
+    let repo = EnvRepo::open(ctx.repo_settings(loaded))?;
+    let tip = repo.fetch()?;
+    let from_dir = loaded.config.env_path(from_name);
+    let current = match &tip {
+        Some(tip) => read_release(&repo, &tip.commit, &from_dir)?,
+        None => None,
+    };
+    let health = match (&current, to.gates.require_healthy) {
+        (Some(_), true) => {
+            let last = parse_log(&repo.log()?, app, from_name, 1);
+            let commit = last.first().map(|e| e.commit.clone()).unwrap_or_default();
+            let observed = observe_env(
+                ctx,
+                loaded,
+                from,
+                &repo,
+                &commit,
+                request.wait.context.as_deref(),
+            )?;
+            Some(observed.verdict)
+        }
+        _ => None,
+    };
+    let checks = gates(from_name, current.as_ref(), health.as_ref(), to);
+    for check in &checks {
+        ctx.ui.status(
+            if check.passed { "Gate" } else { "Blocked" },
+            format!("{}: {}", check.gate, check.detail),
+        );
+    }
+    if let Some(blocked) = blocking(&checks) {
+        return Err(CliError::new(
+            ExitCode::GateFailed,
+            format!(
+                "cannot promote {from_name} to {to_name}: gate '{}' failed: {}",
+                blocked.gate, blocked.detail
+            ),
+        )
+        .with_hint(format!(
+            "`forge status {from_name} {to_name}` shows where they stand"
+        )));
+    }
+    let current = current.expect("the release gate passed");
+    let opened = open_release(ctx, loaded, &current.bundle_digest, request.bundle)?;
+    if to.protected {
+        ctx.confirm(&format!(
+            "Promote {app} {} from {from_name} to protected environment {to_name}?",
+            current.version
+        ))?;
+    }
+    release(
+        ctx,
+        loaded,
+        to,
+        &repo,
+        &opened,
+        &Shipping {
+            action: Action::Promote,
+            force: request.force,
+            create_branch: false,
+            no_wait: request.no_wait,
+            wait: request.wait,
+        },
+    )
+}
+
+/// The gates `to` sets for promoting `from`'s `release` (of this `health`) now.
+pub(super) fn gates(
+    from: &str,
+    release: Option<&Release>,
+    health: Option<&Verdict>,
+    to: &Environment,
+) -> Vec<GateCheck> {
+    promotion(
+        &Source {
+            env: from,
+            release,
+            health,
+        },
+        &Rules {
+            require_healthy: to.gates.require_healthy,
+            soak: to.gates.soak.map(|d| d.0),
+        },
+        crate::time::now_precise(),
+    )
+}
