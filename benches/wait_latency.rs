@@ -22,6 +22,14 @@
 //!
 //! `cargo bench --bench wait_latency -- [--runs N] [--period-ms MS] [--concurrency N] [--seed S]`
 
+// A benchmark harness: a panic is its failure report, and it prints its figures.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use forge::cluster::{Change, Cluster, KUSTOMIZATION, ObjectRef};
 use forge::config::{ArgocdSettings, Engine, FluxSettings, SourceKind};
 use forge::decide::{self, Verdict};

@@ -102,6 +102,17 @@ impl CliError {
         Self::new(ExitCode::Operational, message)
     }
 
+    /// Whoever read stdout has gone (`forge … | head`): the command stops, and forge exits 0
+    /// saying nothing, as the reader asked for no more.
+    pub fn stdout_closed() -> Self {
+        Self::new(ExitCode::Ok, "stdout was closed")
+    }
+
+    /// Ends the process quietly (see [`CliError::stdout_closed`]).
+    pub fn is_silent(&self) -> bool {
+        self.code == ExitCode::Ok
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

@@ -3,30 +3,26 @@ use forge::cli::Cli;
 use forge::context::ProcessEnv;
 use forge::ui::TerminalFacts;
 
-fn main() {
-    // A bug must still read as one line on stderr, not a backtrace dump.
-    std::panic::set_hook(Box::new(|info| {
-        eprintln!("error: internal error in forge: {info}");
-        eprintln!("hint: this is a bug; please report it with the command you ran");
-    }));
+fn main() -> std::process::ExitCode {
+    std::panic::set_hook(Box::new(|info| forge::ui::bug(info)));
     let cli = Cli::parse();
     let facts = TerminalFacts::detect();
     let ctx = cli.context(&facts, ProcessEnv::read());
     init_tracing(cli.global.verbose, cli.global.quiet, ctx.ui.color());
+    // Returned, not `process::exit`: everything the command held is dropped first.
     let code = match cli.run(&ctx) {
         Ok(()) => 0,
+        Err(err) if err.is_silent() => 0,
         Err(err) => {
             ctx.ui.error(&err);
             if ctx.env.github_actions {
-                eprintln!(
-                    "{}",
-                    forge::ui::github::error(&err.message, err.hint.as_deref())
-                );
+                let annotation = forge::ui::github::error(&err.message, err.hint.as_deref());
+                ctx.ui.line(annotation);
             }
             err.code.code()
         }
     };
-    std::process::exit(code);
+    std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
 /// Logs go to stderr; FORGE_LOG (tracing's filter syntax) overrides -v/-vv.

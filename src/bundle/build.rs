@@ -91,7 +91,7 @@ pub fn build(req: &BuildRequest, progress: &dyn BuildProgress) -> Result<Built, 
         images: req.images.clone(),
         files: entries,
     };
-    let mut manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
+    let mut manifest_json = forge_base::json::to_vec_pretty(&manifest);
     manifest_json.push(b'\n');
 
     std::fs::create_dir_all(req.out_dir).map_err(|e| io_err(req.out_dir, e))?;
@@ -281,7 +281,11 @@ fn hash_files(files: &[SourceFile], workers: usize) -> Result<Vec<FileEntry>, Bu
             .collect();
         let mut entries = Vec::with_capacity(files.len());
         for handle in handles {
-            entries.extend(handle.join().expect("hashing thread does not panic")?);
+            entries.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            );
         }
         Ok(entries)
     })

@@ -20,5 +20,5 @@ pub fn run(args: CompletionsArgs, tree: clap::Command) -> Result<(), CliError> {
 pub fn script(shell: Shell, mut tree: clap::Command) -> String {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut tree, "forge", &mut out);
-    String::from_utf8(out).expect("completion scripts are UTF-8")
+    String::from_utf8_lossy(&out).into_owned()
 }

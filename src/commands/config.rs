@@ -39,6 +39,9 @@ fn validate(ctx: &Context) -> Result<(), CliError> {
             Ok(())
         }
         Err(config::ConfigError::Invalid { path, problems }) => {
+            let Some((last, earlier)) = problems.split_last() else {
+                return Err(CliError::usage(format!("{} is invalid", path.display())));
+            };
             if ctx.json() {
                 let listed: Vec<_> = problems
                     .iter()
@@ -49,7 +52,7 @@ fn validate(ctx: &Context) -> Result<(), CliError> {
                 )?;
             } else {
                 // All but the last are printed here; the last becomes the command's error.
-                for problem in &problems[..problems.len() - 1] {
+                for problem in earlier {
                     let err = CliError::usage(format!(
                         "{}: {}",
                         config::location(&path, problem),
@@ -61,7 +64,6 @@ fn validate(ctx: &Context) -> Result<(), CliError> {
                     });
                 }
             }
-            let last = problems.last().expect("invalid means at least one problem");
             let err = CliError::new(
                 ExitCode::Usage,
                 format!("{}: {}", config::location(&path, last), last.message),

@@ -266,14 +266,14 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
     if args.keep {
         let kept = workspace.keep();
         let dir = kept.display();
-        eprintln!(
+        ctx.ui.line(format_args!(
             "\nThe workspace is kept in {dir}. To look around:\n  cd {dir}\n  forge sandbox up --dir sandbox --env-repo {env_repo}{engine} &\n  export KUBECONFIG=$PWD/sandbox/kubeconfig\n  forge status; forge history dev; kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat",
             engine = if args.engine == Engine::Argocd {
                 " --engine argocd"
             } else {
                 ""
             }
-        );
+        ));
     }
     crate::ui::emit(&format!("{}\n", root.display()))
 }
@@ -339,7 +339,7 @@ fn run_step(ctx: &Context, root: &Path, kubeconfig: &PathBuf, step: &Step) -> Re
     if !step.what.is_empty() {
         ctx.ui.status("Demo", step.what);
     }
-    eprintln!("$ forge {}", step.args.join(" "));
+    ctx.ui.line(format_args!("$ forge {}", step.args.join(" ")));
     let exe = std::env::current_exe()
         .map_err(|e| CliError::operational(format!("cannot find the forge binary: {e}")))?;
     let status = Command::new(exe)

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     let env = environment(&loaded, &args.env)?;
     let opened = open(ctx, &loaded, args.bundle.into())?;
     let rendered = render_env(ctx, &loaded, env, &opened, None)?;
-    let release = rendered.release();
+    let release = rendered.release.clone();
     let dir = loaded.config.env_path(&args.env);
 
     let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;
@@ -191,11 +191,7 @@ fn build_manifests(app: &str, files: &Files) -> Result<Option<String>, CliError>
     let mut command = if files.contains_key("chart/Chart.yaml") {
         let values = chart_values(files)?;
         let values_path = dir.path().join("forge-values.json");
-        std::fs::write(
-            &values_path,
-            serde_json::to_vec(&values).expect("values serialize"),
-        )
-        .map_err(|e| {
+        std::fs::write(&values_path, forge_base::json::to_vec(&values)).map_err(|e| {
             CliError::operational(format!("cannot write {}: {e}", values_path.display()))
         })?;
         let mut helm = std::process::Command::new("helm");

@@ -110,19 +110,23 @@ pub(super) fn judge(
             expected,
         },
     };
+    Some(unbound(target, object, place, problem))
+}
+
+fn unbound(target: &Target, object: &ObjectRef, place: &str, problem: Problem) -> Box<Unbound> {
     let hint = hint(target, object, &problem);
-    Some(Box::new(Unbound {
+    Box::new(Unbound {
         object: object.clone(),
         place: place.to_string(),
         problem,
         commit: target.commit.clone(),
         hint,
-    }))
+    })
 }
 
 /// The error for an object that is not there.
 pub(super) fn missing(target: &Target, object: &ObjectRef, place: &str) -> Box<Unbound> {
-    judge(target, object, place, Binding::Missing).expect("a missing object is unbound")
+    unbound(target, object, place, Problem::Missing)
 }
 
 /// A command line that creates the object (or points it at the env dir).

@@ -44,7 +44,9 @@ impl Git {
             .spawn()
             .map_err(|e| EnvRepoError::GitMissing(e.to_string()))?;
         if let Some(input) = input {
-            let mut stdin = child.stdin.take().expect("stdin was piped");
+            let Some(mut stdin) = child.stdin.take() else {
+                return Err(EnvRepoError::GitMissing("git's stdin is not a pipe".into()));
+            };
             // Fed from a thread so a large input cannot deadlock against a full stdout pipe.
             let input = input.to_vec();
             std::thread::spawn(move || {

@@ -573,7 +573,10 @@ fn splice(
         Some(tree) => String::from_utf8_lossy(&git.run(&["ls-tree", "-z", tree])?).into_owned(),
         None => String::new(),
     };
-    let (name, rest) = parts.split_first().expect("env paths are non-empty");
+    // At the end of the path the subtree is the tree.
+    let Some((name, rest)) = parts.split_first() else {
+        return Ok(subtree.to_string());
+    };
     let mut child: Option<String> = None;
     let mut kept = String::new();
     for line in listing.split('\0').filter(|l| !l.is_empty()) {

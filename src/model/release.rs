@@ -60,7 +60,7 @@ impl Release {
 
     /// Writes this release as the env dir's release.json.
     pub fn write_into(&self, files: &mut Files) {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("release serializes");
+        let mut bytes = forge_base::json::to_vec_pretty(self);
         bytes.push(b'\n');
         files.insert(RELEASE_FILE.into(), bytes);
     }

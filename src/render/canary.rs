@@ -138,7 +138,7 @@ pub fn compose_preview(
         .map(|(key, value)| (key.as_str(), format!("{value}-preview")))
         .collect();
     if switched {
-        let selector = serde_json::to_string(&previewed).expect("labels serialize");
+        let selector = forge_base::json::to_string(&previewed);
         let _ = write!(
             top,
             "patches:\n  - target:\n      kind: Service\n      labelSelector: {TRACK_LABEL}!=preview\n    patch: |\n      - op: add\n        path: /spec/selector\n        value: {selector}\n"

@@ -30,20 +30,12 @@ pub struct RenderRequest<'a> {
 }
 
 /// An env directory's files, by path relative to it.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Rendered {
     pub files: Files,
     pub warnings: Vec<String>,
-}
-
-impl Rendered {
-    /// The release.json that `render` always writes, read back.
-    pub fn release(&self) -> Release {
-        Release::read_from(&self.files)
-            .ok()
-            .flatten()
-            .expect("render writes a valid release.json")
-    }
+    /// What its release.json says.
+    pub release: Release,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +71,11 @@ impl crate::error::Diagnose for RenderError {
 }
 
 pub fn render(req: &RenderRequest) -> Result<Rendered, RenderError> {
-    let mut rendered = Rendered::default();
+    let mut rendered = Rendered {
+        files: Files::new(),
+        warnings: Vec::new(),
+        release: req.release.clone(),
+    };
     let env_name = &req.env.name.value;
     for image in &req.manifest.images {
         if image.digest.is_none() {
@@ -168,13 +164,10 @@ fn render_kustomize(
     let mut context = base_context(req);
     context.insert("images".into(), images.into());
     context.insert("replicas".into(), replicas.into());
-    context.insert(
-        "config".into(),
-        serde_json::to_value(&req.env.config).expect("map serializes"),
-    );
+    context.insert("config".into(), forge_base::json::to_value(&req.env.config));
     context.insert(
         "patches".into(),
-        serde_json::to_value(&req.env.patches).expect("list serializes"),
+        forge_base::json::to_value(&req.env.patches),
     );
     context.insert(
         "deployment_strategy".into(),
@@ -232,7 +225,7 @@ fn render_helm(
     let mut context = base_context(req);
     context.insert(
         "chart_repository".into(),
-        serde_json::to_value(repository).expect("serializes"),
+        forge_base::json::to_value(&repository),
     );
     context.insert(
         "chart_name".into(),
@@ -334,7 +327,9 @@ fn set_path(value: &mut Value, path: &str, new: Value) {
         if !node.is_object() {
             *node = Value::Object(Map::new());
         }
-        let map = node.as_object_mut().expect("just made an object");
+        let Value::Object(map) = node else {
+            return;
+        };
         if keys.peek().is_none() {
             map.insert(key.to_string(), new);
             return;

@@ -69,19 +69,23 @@ pub fn promote(
             format!("{}: {}", check.gate, check.detail),
         );
     }
-    if let Some(blocked) = blocking(&checks) {
-        return Err(CliError::new(
-            ExitCode::GateFailed,
-            format!(
-                "cannot promote {from_name} to {to_name}: gate '{}' failed: {}",
-                blocked.gate, blocked.detail
-            ),
-        )
-        .with_hint(format!(
-            "`forge status {from_name} {to_name}` shows where they stand"
-        )));
-    }
-    let current = current.expect("the release gate passed");
+    // The release gate fails when the source env runs nothing, so a release is there to
+    // promote whenever no gate blocks.
+    let current = match (blocking(&checks), current) {
+        (None, Some(current)) => current,
+        (blocked, _) => {
+            let (gate, detail) = blocked.map_or(("release", "nothing deployed"), |b| {
+                (b.gate, b.detail.as_str())
+            });
+            return Err(CliError::new(
+                ExitCode::GateFailed,
+                format!("cannot promote {from_name} to {to_name}: gate '{gate}' failed: {detail}"),
+            )
+            .with_hint(format!(
+                "`forge status {from_name} {to_name}` shows where they stand"
+            )));
+        }
+    };
     let opened = open_release(ctx, loaded, &current.bundle_digest, request.bundle)?;
     if to.protected {
         ctx.confirm(&format!(

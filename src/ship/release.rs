@@ -118,7 +118,7 @@ pub fn release(
         Plan::Strategy(stable) => rollout::start(ctx, loaded, env, repo, signed, shipping, *stable),
         Plan::Plain => {
             let rendered = render_env(ctx, loaded, env, opened, signed.signer)?;
-            let release = rendered.release();
+            let release = rendered.release.clone();
             let dir = loaded.config.env_path(&env.name.value);
             if !shipping.no_wait {
                 preflight(&shipping.wait, env)?;
@@ -254,13 +254,10 @@ fn report_to_github(ctx: &Context, action: Action, env: &str, version: &str, rev
         return;
     }
     let short = crate::engine::short(revision);
-    eprintln!(
-        "{}",
-        crate::ui::github::notice(&format!(
-            "{} {version} to {env}: healthy at {short}",
-            action.as_str()
-        ))
-    );
+    ctx.ui.line(crate::ui::github::notice(&format!(
+        "{} {version} to {env}: healthy at {short}",
+        action.as_str()
+    )));
     if let Some(path) = &ctx.env.github_summary {
         crate::ui::github::append_summary(
             path,

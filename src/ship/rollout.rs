@@ -404,7 +404,7 @@ impl Run<'_> {
             plan.bundle.opened,
             plan.bundle.signer.clone(),
         )?;
-        let mut release = rendered.release();
+        let mut release = rendered.release.clone();
         let mut new_files = rendered.files;
         Release::remove_from(&mut new_files);
         let (step, weight) = match stage {
@@ -620,7 +620,7 @@ impl Run<'_> {
             plan.bundle.opened,
             plan.bundle.signer.clone(),
         )?;
-        let release = rendered.release();
+        let release = rendered.release.clone();
         self.ctx.ui.status(
             "Promoting",
             format!(

@@ -316,7 +316,7 @@ fn print_failure(ui: &Ui, failure: &crate::engine::Failure) {
             ),
         );
         for line in pod.log.lines() {
-            eprintln!("    | {line}");
+            ui.line(format_args!("    | {line}"));
         }
     }
     for event in &failure.events {

@@ -8,9 +8,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use crypto_secretbox::XSalsa20Poly1305;
 use crypto_secretbox::aead::{Aead, KeyInit};
 use p256::ecdsa::{SigningKey, VerifyingKey};
-use p256::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
-};
+use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -111,7 +109,7 @@ pub fn encrypt_private_key(key: &SigningKey, passphrase: &str) -> Result<String,
         },
         ciphertext,
     };
-    let json = serde_json::to_vec(&body).expect("key JSON serializes");
+    let json = forge_base::json::to_vec(&body);
     Ok(pem(PEM_LABEL, &json))
 }
 
@@ -168,8 +166,20 @@ fn derive(passphrase: &str, salt: &[u8], params: &ScryptParams) -> Result<[u8; 3
 
 /// The public key as PEM SubjectPublicKeyInfo.
 pub fn public_key_pem(key: &VerifyingKey) -> String {
-    key.to_public_key_pem(LineEnding::LF)
-        .expect("P-256 public keys encode")
+    pem("PUBLIC KEY", &public_key_der(key))
+}
+
+/// The DER SubjectPublicKeyInfo of a P-256 key: a fixed header (id-ecPublicKey on
+/// prime256v1, then the BIT STRING's tag and length) and the uncompressed point, so encoding
+/// cannot fail.
+fn public_key_der(key: &VerifyingKey) -> Vec<u8> {
+    const SPKI_HEADER: [u8; 26] = [
+        0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08,
+        0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+    ];
+    let mut der = SPKI_HEADER.to_vec();
+    der.extend_from_slice(key.to_sec1_point(false).as_bytes());
+    der
 }
 
 pub fn load_public_key(path: &Path) -> Result<VerifyingKey, SignError> {
@@ -184,8 +194,7 @@ pub fn load_public_key(path: &Path) -> Result<VerifyingKey, SignError> {
 /// verifier knows which key to use.
 pub fn key_hint(key: &VerifyingKey) -> String {
     use sha2::Digest;
-    let der = key.to_public_key_der().expect("P-256 public keys encode");
-    B64.encode(sha2::Sha256::digest(der.as_bytes()))
+    B64.encode(sha2::Sha256::digest(public_key_der(key)))
 }
 
 fn read_key_file(path: &Path) -> Result<String, SignError> {
@@ -202,9 +211,13 @@ fn read_key_file(path: &Path) -> Result<String, SignError> {
 fn pem(label: &str, body: &[u8]) -> String {
     let encoded = B64.encode(body);
     let mut text = format!("-----BEGIN {label}-----\n");
-    for line in encoded.as_bytes().chunks(64) {
-        text.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+    let mut rest = encoded.as_str();
+    while !rest.is_empty() {
+        // Base64 is ASCII: any byte index is a character boundary.
+        let (line, tail) = rest.split_at(rest.len().min(64));
+        text.push_str(line);
         text.push('\n');
+        rest = tail;
     }
     text.push_str(&format!("-----END {label}-----\n"));
     text

@@ -3,6 +3,9 @@
 //! Every "is this a terminal?" and colour decision is made once, in [`TerminalFacts`] and
 //! [`Ui::new`]; nothing deeper in forge asks.
 
+// The one place that writes to the terminal.
+#![allow(clippy::print_stderr, clippy::print_stdout)]
+
 pub mod github;
 
 use crate::error::{CliError, ExitCode};
@@ -98,6 +101,12 @@ impl Ui {
         }
     }
 
+    /// One line on stderr as it is, even with --quiet (a command being run, log lines under a
+    /// failure, an annotation for the CI runner).
+    pub fn line(&self, text: impl Display) {
+        eprintln!("{text}");
+    }
+
     pub fn warn(&self, message: impl Display) {
         eprintln!("{} {message}", console::style("warning:").yellow().bold());
     }
@@ -117,7 +126,7 @@ impl Ui {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template("{spinner:.green} {elapsed:>4} {wide_msg}")
-                .expect("spinner template is valid"),
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(100));
         Spinner(Some(bar))
@@ -133,7 +142,7 @@ impl Ui {
             ProgressStyle::with_template(
                 "{spinner} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
             )
-            .expect("progress template is valid")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
         Progress(Some(bar))
@@ -271,14 +280,21 @@ impl Drop for Spinner {
     }
 }
 
-/// Writes data to stdout. A closed pipe (`forge … | head`) ends the process quietly, as
-/// ripgrep does, instead of reporting an error nobody can read.
+/// What a panic prints: a bug must still read as one line on stderr, not a backtrace dump.
+pub fn bug(info: impl Display) {
+    eprintln!("error: internal error in forge: {info}");
+    eprintln!("hint: this is a bug; please report it with the command you ran");
+}
+
+/// Writes data to stdout. A closed pipe (`forge … | head`) ends the command quietly, as
+/// ripgrep does, instead of reporting an error nobody can read: the error unwinds like any
+/// other (temp dirs are removed) and the binary exits 0 without a word.
 pub fn emit(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     match result {
         Ok(()) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError::stdout_closed()),
         Err(err) => Err(CliError::operational(format!(
             "cannot write to stdout: {err}"
         ))),
@@ -287,7 +303,7 @@ pub fn emit(text: &str) -> Result<(), CliError> {
 
 /// Writes a value as pretty JSON plus a newline to stdout.
 pub fn emit_json(value: &impl serde::Serialize) -> Result<(), CliError> {
-    let mut text = serde_json::to_string_pretty(value).expect("output types serialize to JSON");
+    let mut text = forge_base::json::to_string_pretty(value);
     text.push('\n');
     emit(&text)
 }

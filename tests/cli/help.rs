@@ -37,3 +37,22 @@ fn version_prints_the_package_version() {
     let out = help(&["--version"]);
     assert_eq!(out.trim(), format!("forge {}", env!("CARGO_PKG_VERSION")));
 }
+
+/// A reader that goes away (`forge … | head -c0`) ends forge quietly: exit 0 and not a word
+/// on stderr, however much it still had to write.
+#[test]
+fn a_closed_stdout_ends_forge_quietly() {
+    let env = TestEnv::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_forge"))
+        .args(["completions", "zsh"])
+        .env_clear()
+        .env("HOME", env.path().join("home"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", crate::stderr(&output));
+    assert_eq!(crate::stderr(&output), "");
+}

@@ -1,6 +1,14 @@
 //! Integration tests: the real `forge` binary in a hermetic environment (own HOME, no global
 //! git config, no inherited CI/terminal variables, fixed SOURCE_DATE_EPOCH).
 
+// Test helpers (not only #[test] functions): a panic is the failure report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod analysis;
 mod architecture;
 mod bundle;

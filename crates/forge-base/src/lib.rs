@@ -1,8 +1,10 @@
 //! The pure helpers forge and its sandbox both use, in a leaf crate so that neither has to
 //! depend on the other for them: image references split as kustomize and charts want them,
-//! RFC 3339 time, and percent-decoding. It depends on nothing but std.
+//! RFC 3339 time, percent-decoding, and JSON encoding of types that cannot fail to encode. It
+//! depends on nothing of ours.
 
 pub mod image;
+pub mod json;
 pub mod time;
 
 /// `%XX` escapes decoded; malformed escapes are kept as they are.

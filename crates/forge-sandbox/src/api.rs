@@ -51,7 +51,7 @@ pub(crate) fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         ["api"] => return Response::json(200, &resources::core_versions()),
         ["apis"] => return Response::json(200, &resources::group_list()),
         ["metrics"] => {
-            let text = cluster.metrics.lock().expect("metrics lock").render();
+            let text = crate::store::lock(&cluster.metrics).render();
             return Response {
                 status: 200,
                 content_type: "text/plain; version=0.0.4".into(),
@@ -61,12 +61,7 @@ pub(crate) fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         ["api", "v1", "query"] => {
             let now = crate::time::now_precise();
             let text = request.query("query").unwrap_or_default().to_string();
-            return match cluster
-                .metrics
-                .lock()
-                .expect("metrics lock")
-                .query(&text, now)
-            {
+            return match crate::store::lock(&cluster.metrics).query(&text, now) {
                 Ok(answer) => Response::json(200, &answer),
                 Err(message) => Response::json(
                     400,
@@ -233,7 +228,7 @@ fn key(target: &Target) -> Key {
 type Answer = Result<(u16, Value), ApiError>;
 
 fn get(cluster: &Cluster, target: &Target, accept: Option<&str>) -> Answer {
-    let store = cluster.store.lock().expect("store lock");
+    let store = crate::store::lock(&cluster.store);
     let key = key(target);
     let object = store
         .get(&key)
@@ -266,7 +261,7 @@ fn list(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         .and_then(|l| l.parse().ok())
         .filter(|l| *l > 0)
         .unwrap_or(usize::MAX);
-    let store = cluster.store.lock().expect("store lock");
+    let store = crate::store::lock(&cluster.store);
     let matching: Vec<&Value> = store
         .list(&target.resource.key(), target.namespace.as_deref())
         .into_iter()
@@ -317,7 +312,7 @@ fn create(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         {
             Some(prefix) => format!(
                 "{prefix}{:05x}",
-                cluster.store.lock().expect("store lock").revision() + 1
+                crate::store::lock(&cluster.store).revision() + 1
             ),
             None => return Err(bad_request("metadata.name is required".into())),
         },
@@ -470,7 +465,7 @@ fn watch(cluster: &Arc<Cluster>, target: &Target, request: &Request) -> Response
     let deadline = Instant::now() + lifetime;
     let mut pending: Vec<Value> = Vec::new();
     let mut since = {
-        let store = cluster.store.lock().expect("store lock");
+        let store = crate::store::lock(&cluster.store);
         if is_true(request.query("sendInitialEvents")) {
             for object in store.list(&resource.key(), namespace.as_deref()) {
                 if selector.matches(object) {
@@ -513,7 +508,7 @@ fn watch(cluster: &Arc<Cluster>, target: &Target, request: &Request) -> Response
                 if now >= deadline {
                     return None;
                 }
-                let store = cluster.store.lock().expect("store lock");
+                let store = crate::store::lock(&cluster.store);
                 match store.events_since(&resource.key(), namespace.as_deref(), since) {
                     Err(err) => {
                         ended = true;
@@ -545,7 +540,7 @@ fn watch(cluster: &Arc<Cluster>, target: &Target, request: &Request) -> Response
                     cluster
                         .changed
                         .wait_timeout(store, wait)
-                        .expect("store lock"),
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
                 );
             }
         })),

@@ -130,7 +130,7 @@ pub(crate) fn stream(cluster: &Arc<Cluster>, request: &Request) -> Response {
         status: 200,
         content_type: "text/event-stream".into(),
         body: Body::Stream(Box::new(move || {
-            let mut store = cluster.store.lock().expect("store lock");
+            let mut store = crate::store::lock(&cluster.store);
             loop {
                 if let Some(event) = next_event(&store, &key, &mut sent) {
                     return Some(format!("data: {event}\n\n").into_bytes());
@@ -145,7 +145,7 @@ pub(crate) fn stream(cluster: &Arc<Cluster>, request: &Request) -> Response {
                 store = cluster
                     .changed
                     .wait_timeout(store, Duration::from_millis(500))
-                    .expect("store lock")
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .0;
             }
         })),

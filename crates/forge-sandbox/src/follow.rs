@@ -143,7 +143,7 @@ impl Follower {
             .unwrap_or_default();
         // Argo CD builds the commit a pending operation names; everything else builds the tip.
         let requested: Vec<Option<String>> = {
-            let store = cluster.store.lock().expect("store lock");
+            let store = crate::store::lock(&cluster.store);
             dirs.iter()
                 .map(|dir| {
                     if self.is_argocd(dir) {
@@ -226,12 +226,12 @@ impl Follower {
     /// Renders the HelmReleases that need it with `helm template` (outside the store lock: it
     /// runs a program) and applies the results.
     fn reconcile_helm_releases(&self, cluster: &Cluster, tip: &str, revision: &str, now: f64) {
-        let pending = helm::pending(&cluster.store.lock().expect("store lock"), revision);
+        let pending = helm::pending(&crate::store::lock(&cluster.store), revision);
         for release in pending {
             let chart_files = match &release.chart_path {
                 Some(path) => self.read_dir(tip, path),
                 None => Err(helm::unfetchable(
-                    &cluster.store.lock().expect("store lock"),
+                    &crate::store::lock(&cluster.store),
                     &release.key,
                 )),
             };

@@ -400,9 +400,13 @@ pub(crate) fn strategic_merge(target: &mut Value, patch: &Value) {
 pub(crate) fn config_map_hash(data: &Map<String, Value>) -> String {
     use sha2::Digest;
     let sorted: BTreeMap<&String, &Value> = data.iter().collect();
+    let sorted: Map<String, Value> = sorted
+        .into_iter()
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
     let encoded = format!(
         "{{\"data\":{},\"kind\":\"ConfigMap\",\"name\":\"\"}}",
-        serde_json::to_string(&sorted).expect("strings serialize")
+        Value::Object(sorted)
     );
     let hex = hex::encode(sha2::Sha256::digest(encoded.as_bytes()));
     hex[..10]

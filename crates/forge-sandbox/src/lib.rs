@@ -155,7 +155,7 @@ impl Sandbox {
                 }
                 controlled.write(|store| {
                     deployments.step(store, now);
-                    let mut metrics = controlled.metrics.lock().expect("metrics lock");
+                    let mut metrics = crate::store::lock(&controlled.metrics);
                     let pods = store.list("pods", None);
                     metrics.record(pods, now - last.unwrap_or(now), &settings.error_rates);
                     metrics.sample(now);

@@ -519,8 +519,8 @@ fn reconcile(store: &mut Store, deployment: &Value, now: Now, settings: &Rollout
         "unavailableReplicas": (total - available).max(0),
         "conditions": [keep_transition(&current_status, available_condition), keep_transition(&current_status, progressing)],
     });
-    if available == 0 {
-        status.as_object_mut().expect("map").remove("readyReplicas");
+    if let Some(map) = status.as_object_mut().filter(|_| available == 0) {
+        map.remove("readyReplicas");
     }
     if without_timestamps(&current_status) != without_timestamps(&status) {
         // A merge patch keeps what it does not mention: a field the controller leaves out

@@ -185,13 +185,8 @@ impl Store {
                 merge_patch(&mut updated, &without_status);
             }
             Part::Status => {
-                if let Some(status) = patch.get("status") {
-                    let target = updated
-                        .as_object_mut()
-                        .expect("objects are maps")
-                        .entry("status")
-                        .or_insert(json!({}));
-                    merge_patch(target, status);
+                if let (Some(status), Some(map)) = (patch.get("status"), updated.as_object_mut()) {
+                    merge_patch(map.entry("status").or_insert(json!({})), status);
                 }
             }
         }
@@ -201,9 +196,8 @@ impl Store {
     /// Replaces an object as a controller would (creating it when missing).
     pub fn put(&mut self, key: Key, object: Value, now: &str) -> Value {
         if !self.objects.contains_key(&key) {
-            return self
-                .create(key, object, now)
-                .expect("checked it does not exist");
+            // Cannot conflict: nothing is there.
+            return self.create(key, object.clone(), now).unwrap_or(object);
         }
         let mut updated = object;
         let current = &self.objects[&key];
@@ -294,6 +288,15 @@ impl Store {
     }
 }
 
+/// Locks shared state. A thread that panicked while holding it left the data as it was
+/// between two whole writes (every write is one call under the lock), so the sandbox keeps
+/// serving it rather than failing every later request.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The cluster state shared by the API and the sandbox's controllers: the objects and what
 /// else a request or a controller may read or change.
 #[derive(Default)]
@@ -335,7 +338,7 @@ impl Cluster {
 
     /// Runs `write` against the store and wakes watchers.
     pub(crate) fn write<T>(&self, write: impl FnOnce(&mut Store) -> T) -> T {
-        let result = write(&mut self.store.lock().expect("store lock"));
+        let result = write(&mut crate::store::lock(&self.store));
         self.changed.notify_all();
         result
     }
@@ -366,15 +369,16 @@ impl Cluster {
 }
 
 fn metadata(object: &mut Value) -> &mut Map<String, Value> {
-    if !object.is_object() {
-        *object = json!({});
+    as_map(as_map(object).entry("metadata").or_insert(json!({})))
+}
+
+/// The value as a map, made one (empty) when it is not.
+fn as_map(value: &mut Value) -> &mut Map<String, Value> {
+    if !value.is_object() {
+        *value = json!({});
     }
-    let map = object.as_object_mut().expect("just made a map");
-    let meta = map.entry("metadata").or_insert(json!({}));
-    if !meta.is_object() {
-        *meta = json!({});
-    }
-    meta.as_object_mut().expect("just made a map")
+    #[allow(clippy::expect_used)] // the line above made it a map
+    value.as_object_mut().expect("just made a map")
 }
 
 fn strip_revision(object: &Value) -> Value {
@@ -423,10 +427,7 @@ pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
         *target = patch.clone();
         return;
     };
-    if !target.is_object() {
-        *target = json!({});
-    }
-    let map = target.as_object_mut().expect("just made a map");
+    let map = as_map(target);
     for (key, value) in patch {
         if value.is_null() {
             map.remove(key);

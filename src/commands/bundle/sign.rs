@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: SignArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| signing::signature_path(&args.bundle));
     // Check our own work with the public half before anyone relies on it.
     signing::verify(&signed, &out, &verified.sha256, &public, &args.key)?;
-    let mut json = serde_json::to_vec_pretty(&signed).expect("sigstore bundle serializes");
+    let mut json = forge_base::json::to_vec_pretty(&signed);
     json.push(b'\n');
     crate::fs::write_atomic(&out, &json, 0o644)
         .map_err(|e| CliError::operational(format!("cannot write {}: {e}", out.display())))?;
