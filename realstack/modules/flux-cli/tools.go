@@ -1,6 +1,6 @@
 //go:build tools
 
-// Package tools pins the flux CLI built by bench/build-flux-cli.sh (not by
+// Package tools pins the flux CLI built by benches/build-flux-cli.sh (not by
 // realstack/build, whose cache key must not change).
 package tools
 

@@ -5,6 +5,7 @@
 //! `app.kubernetes.io/version` label or else its image tag) and served on `/metrics` for a
 //! real Prometheus to scrape.
 
+use crate::serving::is_serving;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -126,14 +127,7 @@ fn pods(
     let serving = list["items"]
         .as_array()?
         .iter()
-        .filter(|pod| pod["metadata"]["deletionTimestamp"].is_null())
-        .filter(|pod| {
-            pod["status"]["conditions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|c| c["type"] == "Ready" && c["status"] == "True")
-        })
+        .filter(|pod| is_serving(pod))
         .map(|pod| {
             let labels = &pod["metadata"]["labels"];
             let label = |key: &str| labels[key].as_str().map(str::to_string);

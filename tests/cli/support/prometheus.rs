@@ -22,7 +22,10 @@ impl Prometheus {
             "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: target\n    static_configs:\n      - targets: ['127.0.0.1:{target_port}']\n"
         );
         std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+        // Hermetic: nothing of the caller's environment but where programs are.
         let child = Command::new("prometheus")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .arg(format!(
                 "--config.file={}",
                 dir.join("prometheus.yml").display()

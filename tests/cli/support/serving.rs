@@ -18,6 +18,16 @@ pub struct Sample {
     pub behind: BTreeMap<String, Vec<String>>,
 }
 
+/// A ready pod not being deleted: one its Service sends traffic to.
+pub fn is_serving(pod: &Value) -> bool {
+    pod["metadata"]["deletionTimestamp"].is_null()
+        && pod["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True")
+}
+
 fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> {
     let output = Command::new(kubectl)
         .args([
@@ -43,14 +53,7 @@ fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> 
         .collect();
     let serving: Vec<&Value> = items
         .iter()
-        .filter(|item| item["kind"] == "Pod" && item["metadata"]["deletionTimestamp"].is_null())
-        .filter(|pod| {
-            pod["status"]["conditions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|c| c["type"] == "Ready" && c["status"] == "True")
-        })
+        .filter(|item| item["kind"] == "Pod" && is_serving(item))
         .collect();
     let behind = items
         .iter()
@@ -80,7 +83,8 @@ fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> 
     })
 }
 
-/// Runs `release` while sampling `namespace` every 50 ms; returns its result and the samples.
+/// Runs `release` while sampling `namespace` every 50 ms; returns its result and the samples,
+/// the last one taken after the release returned.
 pub fn sampled<R>(
     kubectl: &Path,
     kubeconfig: &Path,
@@ -99,7 +103,11 @@ pub fn sampled<R>(
         });
         let result = release();
         done.store(true, Ordering::SeqCst);
-        (result, watcher.join().unwrap())
+        let mut samples = watcher.join().unwrap();
+        // One more look once the release has returned: a look still in flight when it
+        // returned may have been taken before the release's own last observation.
+        samples.extend(sample(kubectl, kubeconfig, namespace));
+        (result, samples)
     })
 }
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# bench/build-flux-cli.sh: build the flux CLI from the pinned Go module in
+# benches/build-flux-cli.sh: build the flux CLI from the pinned Go module in
 # realstack/modules/flux-cli (github.com/fluxcd/flux2/v2, see its go.mod) and
 # cache it. Separate from realstack/build on purpose: that script's hash keys
 # the CI cache of the real stack, and only benchmarks need the CLI.
 #
-#   bench/build-flux-cli.sh      # last stdout line: the path of the flux binary
+#   benches/build-flux-cli.sh      # last stdout line: the path of the flux binary
 #
 # Output: ${FORGE_REALSTACK_CACHE:-~/.cache/forge-realstack}/flux-cli-<key>/flux,
 # key = sha256(go.mod, go.sum, tools.go, `go version`, this script).

@@ -9,10 +9,10 @@
 # with p50/p99 per tool, ratios and how often a baseline returned before its commit was
 # applied; writes every deploy to a CSV. See BENCHMARKS.md.
 #
-# Usage: bash bench/realstack-wait.sh [ROUNDS]    (default 30 rounds = 30 deploys per tool)
+# Usage: bash benches/realstack-wait.sh [ROUNDS]    (default 30 rounds = 30 deploys per tool)
 # Env:   BENCH_OUT=DIR   where the CSV and the log go (default /tmp/forge-realstack-wait)
 #        KEEP=1          leave the stack and work dir (default: stopped and removed)
-# Needs: Go (realstack/build, bench/build-flux-cli.sh), lighttpd, python3, cargo.
+# Needs: Go (realstack/build, benches/build-flux-cli.sh), lighttpd, python3, cargo.
 set -euo pipefail
 rounds=${1:-30}
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,7 +25,7 @@ echo "== forge $(git -C "$repo_root" rev-parse --short HEAD)$(git -C "$repo_root
 cargo build --release --quiet --manifest-path "$repo_root/Cargo.toml"
 forge="${CARGO_TARGET_DIR:-$repo_root/target}/release/forge"
 bin=$("$repo_root/realstack/build" | tail -n1)
-flux=$("$repo_root/bench/build-flux-cli.sh" | tail -n1)
+flux=$("$repo_root/benches/build-flux-cli.sh" | tail -n1)
 echo "== $("$flux" --version), kubectl $("$bin/kubectl" version --client -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])')" >&2
 
 work=$(mktemp -d /tmp/forge-rswait.XXXXXX)
@@ -57,7 +57,7 @@ ns=$app-dev
 ks=$app-dev
 mkdir -p "$work/app"
 cat > "$work/app/forge.yaml" <<EOF
-# Written by bench/realstack-wait.sh.
+# Written by benches/realstack-wait.sh.
 app: $app
 source:
   kind: kustomize
@@ -114,5 +114,5 @@ csv="$out/realstack-wait-$stamp.csv"
 echo "== $rounds rounds; CSV $csv; start $(uptime)" >&2
 BENCH_APP=$app BENCH_NS=$ns BENCH_KS=$ks BENCH_WORK=$work BENCH_FORGE=$forge BENCH_FLUX=$flux \
 BENCH_KUBECTL="$bin/kubectl" BENCH_ROUNDS=$rounds BENCH_CSV=$csv \
-  python3 "$repo_root/bench/realstack_wait.py"
+  python3 "$repo_root/benches/realstack_wait.py"
 echo "== end $(uptime); total $(( $(date +%s) - t_all )) s" >&2

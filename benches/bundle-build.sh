@@ -2,7 +2,7 @@
 # Benchmark: `forge bundle build` against the tools a user would otherwise reach for,
 # `tar | zstd -3 -T0` and its reproducible form (sorted names, fixed mtime and owner).
 #
-#   bash bench/bundle-build.sh
+#   bash benches/bundle-build.sh
 #
 # Knobs (environment):
 #   CARGO_TARGET_DIR  release build dir, outside the repo so it does not fight other builds

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # forge deploy --no-wait against the git CLI doing the same change, on an env repo of 50k files
 # and 20k commits served by `git daemon` on loopback. Prints a Markdown table; numbers for
-# BENCHMARKS.md. Usage: bash bench/deploy.sh [RUNS]
+# BENCHMARKS.md. Usage: bash benches/deploy.sh [RUNS]
 set -euo pipefail
 runs=${1:-5}
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +19,7 @@ export FORGE_GIT_AUTHOR="Bench <bench@example.com>" SOURCE_DATE_EPOCH=1700000000
 if [ ! -f "$work/envs.git/stamp" ]; then
   rm -rf "$work/envs.git"
   git init -q --bare -b main "$work/envs.git"
-  python3 "$repo_root/bench/envrepo.py" 50000 20000 | git -C "$work/envs.git" fast-import --quiet
+  python3 "$repo_root/benches/envrepo.py" 50000 20000 | git -C "$work/envs.git" fast-import --quiet
   git -C "$work/envs.git" config uploadpack.allowFilter true
   git -C "$work/envs.git" repack -adq
   touch "$work/envs.git/stamp"

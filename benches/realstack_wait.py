@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The deploy loop of bench/realstack-wait.sh (run that, not this; it sets up the stack).
+"""The deploy loop of benches/realstack-wait.sh (run that, not this; it sets up the stack).
 
 For each round it deploys a fresh commit once per tool (the order rotates every round):
 
