@@ -33,11 +33,7 @@ pub fn application(obj: &Value, commit: &str) -> Verdict {
         && health == Some("Degraded")
         && reconciled_after
     {
-        let detail = status
-            .pointer("/health/message")
-            .and_then(Value::as_str)
-            .map(|m| format!(": {}", one_line(m)))
-            .unwrap_or_default();
+        let detail = health_message(status);
         return Verdict::Failed(format!(
             "{name}: health Degraded after syncing {}{detail}",
             short(commit)
@@ -74,17 +70,22 @@ pub fn application(obj: &Value, commit: &str) -> Verdict {
         ));
     }
     if health != Some("Healthy") {
-        let detail = status
-            .pointer("/health/message")
-            .and_then(Value::as_str)
-            .map(|m| format!(": {}", one_line(m)))
-            .unwrap_or_default();
+        let detail = health_message(status);
         return Verdict::Pending(format!(
             "{name}: health {}{detail}",
             health.unwrap_or("unknown")
         ));
     }
     Verdict::Done
+}
+
+/// The Application's health message as `: message` on one line, or nothing.
+fn health_message(status: &Value) -> String {
+    status
+        .pointer("/health/message")
+        .and_then(Value::as_str)
+        .map(|m| format!(": {}", one_line(m)))
+        .unwrap_or_default()
 }
 
 /// `reconciledAt >= operationState.finishedAt`; true when no operation finished. Timestamps

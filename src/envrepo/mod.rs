@@ -432,16 +432,7 @@ impl EnvRepo {
     /// Names the newest commit after `from` up to `to` that changed `dir` (for conflict
     /// reports): history is deepened a little to find it; the tip stands in otherwise.
     pub fn last_change(&self, from: &str, to: &str, dir: &str) -> String {
-        let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
-        let _ = self.git.run(&[
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            "--filter=blob:none",
-            "--deepen=50",
-            "origin",
-            &refspec,
-        ]);
+        let _ = self.deepen();
         let range = format!("{from}..{to}");
         let newest = self
             .git
@@ -454,20 +445,23 @@ impl EnvRepo {
             .unwrap_or(newest)
     }
 
+    /// Fetches 50 more commits of the branch's history (the cache is shallow).
+    fn deepen(&self) -> Result<Vec<u8>, EnvRepoError> {
+        let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
+        self.git.run(&[
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--filter=blob:none",
+            "--deepen=50",
+            "origin",
+            &refspec,
+        ])
+    }
+
     /// Whether `descendant` contains `ancestor` (history is deepened a little to tell).
     pub fn contains(&self, descendant: &str, ancestor: &str) -> bool {
-        let refspec = format!("+refs/heads/{}:{TIP_REF}", self.settings.branch);
-        let _ = self.locked(|| {
-            self.git.run(&[
-                "fetch",
-                "--quiet",
-                "--no-tags",
-                "--filter=blob:none",
-                "--deepen=50",
-                "origin",
-                &refspec,
-            ])
-        });
+        let _ = self.locked(|| self.deepen());
         self.git
             .succeeds(&["merge-base", "--is-ancestor", ancestor, descendant])
     }

@@ -78,6 +78,8 @@ impl Sandbox {
             .arg(&dir)
             .args(args)
             .current_dir(temp.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &home)
             .stdin(Stdio::null())
             .stdout(Stdio::null())

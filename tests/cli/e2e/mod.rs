@@ -153,6 +153,10 @@ impl Sandbox {
             .args(["sandbox", "up", "--interval", "1s", "--no-bootstrap"])
             .args(["--unpullable-image", "*:pull-error"])
             .args(extra)
+            // Hermetic: where programs are and a home of its own, nothing else of the caller's.
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
             .arg("--env-repo")
             .arg(&stack.env_repo)
             .arg("--dir")
