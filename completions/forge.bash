@@ -1620,7 +1620,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__promote)
-            opts="-C -q -v -y -h --bundle --no-wait --force --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --bundle --no-wait --force --from-anywhere --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

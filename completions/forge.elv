@@ -309,6 +309,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
             cand --no-wait 'Stop once the commit is pushed'
             cand --force 'Replace what someone else deployed to TO while forge was working'
+            cand --from-anywhere 'Take the release from FROM even when it is not upstream of TO along `promoteFrom`'
             cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'

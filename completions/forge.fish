@@ -243,6 +243,7 @@ always\t''
 never\t''"
 complete -c forge -n "__fish_forge_using_subcommand promote" -l no-wait -d 'Stop once the commit is pushed'
 complete -c forge -n "__fish_forge_using_subcommand promote" -l force -d 'Replace what someone else deployed to TO while forge was working'
+complete -c forge -n "__fish_forge_using_subcommand promote" -l from-anywhere -d 'Take the release from FROM even when it is not upstream of TO along `promoteFrom`'
 complete -c forge -n "__fish_forge_using_subcommand promote" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand promote" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand promote" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'

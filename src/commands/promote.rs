@@ -27,6 +27,9 @@ pub struct PromoteArgs {
     /// Replace what someone else deployed to TO while forge was working.
     #[arg(long)]
     pub force: bool,
+    /// Take the release from FROM even when it is not upstream of TO along `promoteFrom`.
+    #[arg(long)]
+    pub from_anywhere: bool,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
@@ -54,6 +57,7 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> Result<(), CliError> {
         no_wait: args.no_wait,
         force: args.force,
         wait: args.wait.into(),
+        from_anywhere: args.from_anywhere,
     };
     promote::promote(ctx, &loaded, from, to, request)?.emit(ctx.json())
 }

@@ -405,6 +405,24 @@ impl Config {
             .find(|e| e.name.value == name)
     }
 
+    /// The promotion chain that ends at `env`: its `promoteFrom`, that env's, and so on up to
+    /// an env promoted from none, first to last (`[dev, staging, prod]` for prod). A cycle
+    /// (refused by validation) ends the walk where it would repeat.
+    pub fn promotion_chain<'a>(&'a self, env: &'a str) -> Vec<&'a str> {
+        let mut chain = vec![env];
+        while let Some(from) = chain
+            .last()
+            .and_then(|name| self.environment(name))
+            .and_then(|e| e.promote_from.as_ref())
+            .map(|from| from.value.as_str())
+            .filter(|from| !chain.contains(from))
+        {
+            chain.push(from);
+        }
+        chain.reverse();
+        chain
+    }
+
     pub fn env_names(&self) -> Vec<&str> {
         self.environments
             .iter()

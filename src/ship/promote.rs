@@ -24,6 +24,8 @@ pub struct Request {
     /// Replace what someone else deployed to the target meanwhile.
     pub force: bool,
     pub wait: Wait,
+    /// Take the release from an env that is not upstream of the target.
+    pub from_anywhere: bool,
 }
 
 /// Promotes `from`'s release to `to`.
@@ -37,6 +39,17 @@ pub fn promote(
     let (from_name, to_name) = (&from.name.value, &to.name.value);
     if from_name == to_name {
         return Err(CliError::usage("cannot promote an environment to itself"));
+    }
+    let chain = loaded.config.promotion_chain(to_name);
+    if !request.from_anywhere && !chain.contains(&from_name.as_str()) {
+        return Err(CliError::usage(format!(
+            "cannot promote {from_name} to {to_name}: {to_name} takes releases along {}",
+            chain.join(" → ")
+        ))
+        .with_hint(format!(
+            "promote from an env upstream of {to_name}, or pass --from-anywhere to ship \
+             {from_name}'s release to {to_name} anyway"
+        )));
     }
     let app = &loaded.config.app.value;
     let repo = EnvRepo::open(ctx.repo_settings(loaded))?;

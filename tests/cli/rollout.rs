@@ -554,6 +554,21 @@ fn promote_checks_each_gate_then_ships_the_same_bundle() {
         release["signer"].is_string(),
         "the signature was verified for prod"
     );
+
+    // Against the chain (prod is downstream of staging): refused, nothing pushed, unless
+    // asked for by name.
+    let head = stage.repo.remote_git(&["rev-parse", "main"]);
+    let backwards = stage.forge(&["promote", "prod", "staging"]);
+    assert_eq!(backwards.status.code(), Some(2), "{}", stderr(&backwards));
+    assert!(
+        stderr(&backwards)
+            .contains("cannot promote prod to staging: staging takes releases along dev → staging"),
+        "{}",
+        stderr(&backwards)
+    );
+    assert!(stderr(&backwards).contains("--from-anywhere"));
+    assert_eq!(stage.repo.remote_git(&["rev-parse", "main"]), head);
+    stage.forge_ok(&["promote", "prod", "staging", "--from-anywhere"]);
 }
 
 #[test]
