@@ -324,12 +324,7 @@ fn set_path(value: &mut Value, path: &str, new: Value) {
     let mut node = value;
     let mut keys = path.split('.').peekable();
     while let Some(key) = keys.next() {
-        if !node.is_object() {
-            *node = Value::Object(Map::new());
-        }
-        let Value::Object(map) = node else {
-            return;
-        };
+        let map = forge_base::json::as_map(node);
         if keys.peek().is_none() {
             map.insert(key.to_string(), new);
             return;

@@ -273,11 +273,9 @@ fn parse_all(files: &Files, path: &str) -> Result<Vec<Value>, BuildError> {
 
 fn add_labels(object: &mut Value, pairs: &Value, templates: bool, selectors: bool) {
     let merge_into = |target: &mut Value| {
-        if !target.is_object() {
-            *target = json!({});
-        }
+        let labels = forge_base::json::as_map(target);
         for (key, value) in pairs.as_object().into_iter().flatten() {
-            target[key] = value.clone();
+            labels.insert(key.clone(), value.clone());
         }
     };
     merge_into(&mut object["metadata"]["labels"]);

@@ -3,6 +3,7 @@
 //! and status changes; a write naming a stale `resourceVersion` is a conflict; watchers resume
 //! from a `resourceVersion` until it falls out of the retained event window (410 Gone).
 
+use forge_base::json::as_map;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Condvar, Mutex};
@@ -370,15 +371,6 @@ impl Cluster {
 
 fn metadata(object: &mut Value) -> &mut Map<String, Value> {
     as_map(as_map(object).entry("metadata").or_insert(json!({})))
-}
-
-/// The value as a map, made one (empty) when it is not.
-fn as_map(value: &mut Value) -> &mut Map<String, Value> {
-    if !value.is_object() {
-        *value = json!({});
-    }
-    #[allow(clippy::expect_used)] // the line above made it a map
-    value.as_object_mut().expect("just made a map")
 }
 
 fn strip_revision(object: &Value) -> Value {
