@@ -3,12 +3,11 @@
 //! healthy one passes), an unreachable Prometheus, and a real Prometheus scraping the sandbox.
 
 use crate::prometheus::Prometheus;
-use crate::{free_port, require_tool};
+use crate::sandbox::RunningSandbox;
+use crate::{TestEnv, free_port, require_tool};
 use forge::config::{Analysis, HttpCheck, Metric};
 use forge::gate::analysis::{Measurement, Report, Vars, run};
 use std::cell::RefCell;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Two versions of one app in `default`: 1.1.0 fails a fifth of its requests.
@@ -54,105 +53,26 @@ fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
         .block_on(future)
 }
 
-/// `forge sandbox up` in a temp dir, stopped on drop.
-struct Sandbox {
-    child: Child,
-    dir: PathBuf,
-    home: PathBuf,
-    url: String,
-    port: u16,
-    _temp: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn start(args: &[&str]) -> Sandbox {
-        let temp = tempfile::Builder::new()
-            .prefix("forge-analysis-")
-            .tempdir()
-            .unwrap();
-        let dir = temp.path().join("sandbox");
-        let home = temp.path().join("home");
-        std::fs::create_dir_all(&home).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_forge"))
-            .args(["sandbox", "up", "--dir"])
-            .arg(&dir)
-            .args(args)
-            .current_dir(temp.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &home)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(temp.path().join("sandbox.stderr")).unwrap())
-            .spawn()
-            .unwrap();
-        let state = dir.join("sandbox.json");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let info: serde_json::Value = loop {
-            // Written atomically, so once it exists it parses.
-            if let Ok(bytes) = std::fs::read(&state) {
-                break serde_json::from_slice(&bytes).unwrap();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the sandbox never wrote sandbox.json"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        Sandbox {
-            child,
-            dir,
-            home,
-            url: info["url"].as_str().unwrap().to_string(),
-            port: info["port"].as_u64().unwrap() as u16,
-            _temp: temp,
-        }
-    }
-
-    /// Starts the sandbox with the two versions' Deployments rolled out.
-    fn with_both_versions() -> Sandbox {
-        let sandbox = Sandbox::start(&["--error-rate", ERROR_RATE]);
-        let manifest = sandbox.dir.join("web.yaml");
-        std::fs::write(&manifest, DEPLOYMENTS).unwrap();
-        sandbox.kubectl(&[
-            "create",
-            "--validate=false",
-            "-f",
-            manifest.to_str().unwrap(),
+/// The sandbox serving traffic from the two versions' Deployments, rolled out.
+fn with_both_versions(env: &TestEnv) -> RunningSandbox {
+    let sandbox = RunningSandbox::start_with(env, &["--error-rate", ERROR_RATE]);
+    let manifest = sandbox.dir.join("web.yaml");
+    std::fs::write(&manifest, DEPLOYMENTS).unwrap();
+    sandbox.kubectl_ok(&[
+        "create",
+        "--validate=false",
+        "-f",
+        manifest.to_str().unwrap(),
+    ]);
+    for name in ["web-stable", "web-canary"] {
+        sandbox.kubectl_ok(&[
+            "rollout",
+            "status",
+            &format!("deployment/{name}"),
+            "--timeout=30s",
         ]);
-        for name in ["web-stable", "web-canary"] {
-            sandbox.kubectl(&[
-                "rollout",
-                "status",
-                &format!("deployment/{name}"),
-                "--timeout=30s",
-            ]);
-        }
-        sandbox
     }
-
-    /// Real kubectl against the sandbox with a private HOME; must succeed.
-    fn kubectl(&self, args: &[&str]) -> String {
-        let output = Command::new("kubectl")
-            .args(args)
-            .env("KUBECONFIG", self.dir.join("kubeconfig"))
-            .env("HOME", &self.home)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "kubectl {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    sandbox
 }
 
 fn vars(version: &str) -> Vars {
@@ -221,15 +141,17 @@ fn the_sandbox_query_api_passes_a_healthy_version_and_fails_one_with_errors() {
     if !require_tool("kubectl") {
         return;
     }
-    let sandbox = Sandbox::with_both_versions();
-    wait_for_data(&sandbox.url, "1.0.0");
-    wait_for_data(&sandbox.url, "1.1.0");
+    let env = TestEnv::new();
+    let sandbox = with_both_versions(&env);
+    let url = format!("http://127.0.0.1:{}", sandbox.port());
+    wait_for_data(&url, "1.0.0");
+    wait_for_data(&url, "1.1.0");
 
     // Healthy: every round measures the metric and the HTTP check, one interval apart.
-    let mut healthy = error_rate(&sandbox.url, 2, 0);
+    let mut healthy = error_rate(&url, 2, 0);
     healthy.http.push(HttpCheck {
         name: "version".into(),
-        url: format!("{}/version", sandbox.url),
+        url: format!("{url}/version"),
         status: 200,
         body: Some("forge-sandbox".into()),
     });
@@ -257,7 +179,7 @@ fn the_sandbox_query_api_passes_a_healthy_version_and_fails_one_with_errors() {
     assert_eq!(report.measurements[1].value, Some(200.0));
 
     // A fifth failing: the first round fails it, and with no failures tolerated it stops.
-    let (report, seen) = analyse(&error_rate(&sandbox.url, 3, 0), &vars("1.1.0"));
+    let (report, seen) = analyse(&error_rate(&url, 3, 0), &vars("1.1.0"));
     assert!(!report.passed, "{report:#?}");
     assert_eq!(rounds(&report), [(1, "error-rate", false)]);
     assert_eq!(seen, report.measurements);
@@ -268,12 +190,12 @@ fn the_sandbox_query_api_passes_a_healthy_version_and_fails_one_with_errors() {
         "error-rate = 0.2000 > max 0.05"
     );
     // Tolerating two failures, all three rounds run and the analysis still fails.
-    let (report, _) = analyse(&error_rate(&sandbox.url, 3, 2), &vars("1.1.0"));
+    let (report, _) = analyse(&error_rate(&url, 3, 2), &vars("1.1.0"));
     assert!(!report.passed);
     assert_eq!(report.measurements.len(), 3);
 
     // A broken query is a failed measurement carrying the query API's error.
-    let mut broken = error_rate(&sandbox.url, 1, 0);
+    let mut broken = error_rate(&url, 1, 0);
     broken.metrics[0].query = "sum(rate(http_requests_total{app=\"{{ app }}\"".into();
     let (report, _) = analyse(&broken, &vars("1.0.0"));
     assert!(!report.passed);
@@ -284,7 +206,7 @@ fn the_sandbox_query_api_passes_a_healthy_version_and_fails_one_with_errors() {
     );
 
     // A version nobody runs has no data, which fails.
-    let (report, _) = analyse(&error_rate(&sandbox.url, 1, 0), &vars("9.9.9"));
+    let (report, _) = analyse(&error_rate(&url, 1, 0), &vars("9.9.9"));
     assert!(!report.passed);
     assert_eq!(report.measurements[0].value, None);
 
@@ -329,9 +251,9 @@ fn a_real_prometheus_scraping_the_sandbox_passes_the_healthy_version() {
     if !require_tool("kubectl") || !require_tool("prometheus") {
         return;
     }
-    let sandbox = Sandbox::with_both_versions();
-    let dir = tempfile::tempdir().unwrap();
-    let prometheus = Prometheus::start(dir.path(), sandbox.port);
+    let env = TestEnv::new();
+    let sandbox = with_both_versions(&env);
+    let prometheus = Prometheus::start(&env.path().join("prometheus"), sandbox.port());
     let url = prometheus.url();
     wait_for_data(&url, "1.0.0");
 

@@ -37,15 +37,19 @@ impl RunningSandbox {
 
     fn launch(env: &TestEnv, args: &[&str], path: Option<&Path>) -> RunningSandbox {
         let dir = env.path().join("sandbox");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_forge"));
-        if let Some(path) = path {
-            command.env("PATH", path);
-        }
-        let child = command
+        // Hermetic: where programs are and the test's home, nothing else of the caller's.
+        let path = path.map_or_else(
+            || std::env::var_os("PATH").unwrap_or_default(),
+            |path| path.as_os_str().to_owned(),
+        );
+        let child = Command::new(env!("CARGO_BIN_EXE_forge"))
             .args(["sandbox", "up", "--dir"])
             .arg(&dir)
             .args(args)
             .current_dir(env.path())
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", env.path().join("home"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

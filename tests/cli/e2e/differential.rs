@@ -4,7 +4,7 @@
 
 use super::canary::configure_analysis;
 use super::traffic::Traffic;
-use super::{App, Run, Sandbox};
+use super::{App, Run, Sandbox, versioned_image};
 use crate::prometheus::Prometheus;
 
 /// What forge reported through the scenario.
@@ -54,8 +54,7 @@ fn scenario(app: &App) -> Report {
 fn canary_scenario(app: &App, metrics: u16) -> Report {
     let prometheus = Prometheus::start(&app.path().join("prometheus"), metrics);
     configure_analysis(app, &prometheus.url());
-    let image = |version: &str| format!("example.invalid/forge-e2e/web:{version}");
-    let first = app.release("1.0.0", &image("1.0.0"), &[]);
+    let first = app.release("1.0.0", &versioned_image("1.0.0"), &[]);
     prometheus.wait_for(&format!(
         "sum(http_requests_total{{namespace=\"{}\",version=\"1.0.0\"}})",
         app.namespace("dev")
@@ -63,8 +62,8 @@ fn canary_scenario(app: &App, metrics: u16) -> Report {
     let json = ["--output", "json"];
     let runs = vec![
         first,
-        app.release("1.1.0", &image("1.1.0"), &json),
-        app.release("1.2.0", &image("1.2.0"), &json),
+        app.release("1.1.0", &versioned_image("1.1.0"), &json),
+        app.release("1.2.0", &versioned_image("1.2.0"), &json),
     ];
     // What may differ by a sampling jitter, checked on each rather than compared.
     let value = |run: &Run, index: usize| -> Option<f64> {

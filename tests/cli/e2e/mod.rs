@@ -632,6 +632,12 @@ impl Drop for App {
     }
 }
 
+/// An image kwok runs as it is, tagged with a release's version: the version the served
+/// traffic (and the sandbox's) is counted under.
+pub fn versioned_image(version: &str) -> String {
+    format!("example.invalid/forge-e2e/web:{version}")
+}
+
 pub fn commit_of(run: &Run) -> String {
     let commit = run.stdout.trim().to_string();
     assert!(

@@ -2,7 +2,7 @@
 //! overlays: `recreate` and `rolling` with its surge limits (scenario 5, with blue-green in
 //! canary.rs).
 
-use super::App;
+use super::{App, versioned_image};
 use crate::serving::{Sample, sampled};
 
 fn images(sample: &Sample) -> Vec<String> {
@@ -25,15 +25,14 @@ fn recreate_never_mixes_versions_and_rolling_never_drops_below_replicas() {
             1,
         )
     });
-    let image = |version: &str| format!("example.invalid/forge-e2e/web:{version}");
-    app.release("1.0.0", &image("1.0.0"), &[])
+    app.release("1.0.0", &versioned_image("1.0.0"), &[])
         .expect(0, "deploy 1.0.0");
     let namespace = app.namespace("dev");
     let (shipped, samples) = sampled(
         &app.suite.kubectl,
         &app.suite.kubeconfig,
         &namespace,
-        || app.release("1.1.0", &image("1.1.0"), &[]),
+        || app.release("1.1.0", &versioned_image("1.1.0"), &[]),
     );
     shipped.expect(0, "recreate 1.1.0");
     assert!(
@@ -41,7 +40,7 @@ fn recreate_never_mixes_versions_and_rolling_never_drops_below_replicas() {
         "recreate mixed versions: {:?}",
         samples.iter().map(images).collect::<Vec<_>>()
     );
-    assert_eq!(images(samples.last().unwrap()), [image("1.1.0")]);
+    assert_eq!(images(samples.last().unwrap()), [versioned_image("1.1.0")]);
 
     app.configure(|text| {
         text.replacen(
@@ -54,7 +53,7 @@ fn recreate_never_mixes_versions_and_rolling_never_drops_below_replicas() {
         &app.suite.kubectl,
         &app.suite.kubeconfig,
         &namespace,
-        || app.release("1.2.0", &image("1.2.0"), &[]),
+        || app.release("1.2.0", &versioned_image("1.2.0"), &[]),
     );
     shipped.expect(0, "rolling 1.2.0");
     let fewest = samples.iter().map(|s| s.serving).min().unwrap();
@@ -63,6 +62,6 @@ fn recreate_never_mixes_versions_and_rolling_never_drops_below_replicas() {
         "{} samples; the fewest serving pods was {fewest}",
         samples.len()
     );
-    assert_eq!(images(samples.last().unwrap()), [image("1.2.0")]);
+    assert_eq!(images(samples.last().unwrap()), [versioned_image("1.2.0")]);
     app.assert_healthy_at("dev", "1.2.0");
 }

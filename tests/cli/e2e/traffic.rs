@@ -6,12 +6,13 @@
 //! real Prometheus to scrape.
 
 use crate::serving::is_serving;
+use forge_base::image::split_reference;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -114,8 +115,8 @@ impl Drop for Traffic {
 
 /// The (app, version, image) of every ready pod not being deleted.
 fn pods(
-    kubectl: &PathBuf,
-    kubeconfig: &PathBuf,
+    kubectl: &Path,
+    kubeconfig: &Path,
     namespace: &str,
 ) -> Option<Vec<(String, String, String)>> {
     let output = Command::new(kubectl)
@@ -135,12 +136,10 @@ fn pods(
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
-            let tag = image
-                .rsplit_once(':')
-                .filter(|(_, tag)| !tag.contains('/'))
-                .map_or(String::new(), |(_, tag)| tag.to_string());
             let app = label("app.kubernetes.io/name").unwrap_or_else(|| "unknown".into());
-            let version = label("app.kubernetes.io/version").unwrap_or(tag);
+            // The sandbox's own splitter, so both count a version alike.
+            let version = label("app.kubernetes.io/version")
+                .unwrap_or_else(|| split_reference(&image).tag.unwrap_or_default());
             (app, version, image)
         })
         .collect();
