@@ -1014,7 +1014,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__deploy)
-            opts="-C -q -v -y -h --bundle --version --image --no-wait --timeout --context --force --create-branch --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --bundle --version --image --no-wait --timeout --context --force --create-branch --allow-downgrade --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1064,7 +1064,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__diff)
-            opts="-C -q -v -y -h --bundle --version --image --rendered --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --bundle --version --image --rendered --exit-code --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1620,7 +1620,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__promote)
-            opts="-C -q -v -y -h --bundle --no-wait --force --from-anywhere --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --bundle --no-wait --force --from-anywhere --allow-downgrade --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -210,6 +210,7 @@ complete -c forge -n "__fish_forge_using_subcommand diff" -l color -d 'When to u
 always\t''
 never\t''"
 complete -c forge -n "__fish_forge_using_subcommand diff" -l rendered -d 'Also diff the fully rendered manifests (needs kubectl on PATH)'
+complete -c forge -n "__fish_forge_using_subcommand diff" -l exit-code -d 'Exit 7 when the env would change (0 when not), as `git diff --exit-code` does'
 complete -c forge -n "__fish_forge_using_subcommand diff" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand diff" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand diff" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
@@ -228,6 +229,7 @@ never\t''"
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l no-wait -d 'Stop once the commit is pushed'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l force -d 'Replace what someone else deployed to this env while forge was working'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l create-branch -d 'Create the env repo\'s branch if it does not exist yet'
+complete -c forge -n "__fish_forge_using_subcommand deploy" -l allow-downgrade -d 'Deploy a version older than the one the env runs (else exit 2: going back is `forge rollback`\'s)'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
@@ -244,6 +246,7 @@ never\t''"
 complete -c forge -n "__fish_forge_using_subcommand promote" -l no-wait -d 'Stop once the commit is pushed'
 complete -c forge -n "__fish_forge_using_subcommand promote" -l force -d 'Replace what someone else deployed to TO while forge was working'
 complete -c forge -n "__fish_forge_using_subcommand promote" -l from-anywhere -d 'Take the release from FROM even when it is not upstream of TO along `promoteFrom`'
+complete -c forge -n "__fish_forge_using_subcommand promote" -l allow-downgrade -d 'Ship FROM\'s release even when TO runs a newer version (else exit 2: going back is `forge rollback`\'s)'
 complete -c forge -n "__fish_forge_using_subcommand promote" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand promote" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand promote" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'

@@ -13,10 +13,12 @@ pub enum ExitCode {
     Timeout = 4,
     Conflict = 5,
     Refused = 6,
+    Differs = 7,
+    Interrupted = 130,
 }
 
 impl ExitCode {
-    pub const ALL: [ExitCode; 7] = [
+    pub const ALL: [ExitCode; 9] = [
         ExitCode::Ok,
         ExitCode::Operational,
         ExitCode::Usage,
@@ -24,6 +26,8 @@ impl ExitCode {
         ExitCode::Timeout,
         ExitCode::Conflict,
         ExitCode::Refused,
+        ExitCode::Differs,
+        ExitCode::Interrupted,
     ];
 
     pub fn code(self) -> i32 {
@@ -44,6 +48,10 @@ impl ExitCode {
             ExitCode::Refused => {
                 "verification or policy refused (bad or missing signature, digest mismatch)"
             }
+            ExitCode::Differs => "`forge diff --exit-code`: the env would change",
+            ExitCode::Interrupted => {
+                "interrupted (Ctrl-C) while waiting; a pushed commit stays pushed"
+            }
         }
     }
 
@@ -52,12 +60,12 @@ impl ExitCode {
     pub fn help_text(width: usize) -> String {
         let mut text = String::from("Exit codes:");
         for code in Self::ALL {
-            let mut line = format!("\n  {} ", code.code());
+            let mut line = format!("\n  {:<3} ", code.code());
             for word in code.meaning().split(' ') {
                 // `line` starts with its newline, which takes no column.
                 if line.len() + word.len() > width {
                     text.push_str(&line);
-                    line = "\n    ".into();
+                    line = "\n      ".into();
                 }
                 line.push(' ');
                 line.push_str(word);
@@ -102,15 +110,20 @@ impl CliError {
         Self::new(ExitCode::Operational, message)
     }
 
+    /// Ends the process with `code` and no message: the command has said all there is.
+    pub fn quiet(code: ExitCode) -> Self {
+        Self::new(code, "")
+    }
+
     /// Whoever read stdout has gone (`forge … | head`): the command stops, and forge exits 0
     /// saying nothing, as the reader asked for no more.
     pub fn stdout_closed() -> Self {
-        Self::new(ExitCode::Ok, "stdout was closed")
+        Self::quiet(ExitCode::Ok)
     }
 
-    /// Ends the process quietly (see [`CliError::stdout_closed`]).
+    /// Ends the process without printing (see [`CliError::quiet`]).
     pub fn is_silent(&self) -> bool {
-        self.code == ExitCode::Ok
+        self.message.is_empty()
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

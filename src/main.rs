@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
     // Returned, not `process::exit`: everything the command held is dropped first.
     let code = match cli.run(&ctx) {
         Ok(()) => 0,
-        Err(err) if err.is_silent() => 0,
+        Err(err) if err.is_silent() => err.code.code(),
         Err(err) => {
             ctx.ui.error(&err);
             if ctx.env.github_actions {

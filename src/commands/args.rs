@@ -46,6 +46,7 @@ impl From<WaitArgs> for Wait {
         Wait {
             timeout: args.timeout.map(|d| d.0),
             context: args.context,
+            ..Wait::default()
         }
     }
 }

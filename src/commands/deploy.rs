@@ -28,6 +28,10 @@ pub struct DeployArgs {
     /// Create the env repo's branch if it does not exist yet.
     #[arg(long)]
     pub create_branch: bool,
+    /// Deploy a version older than the one the env runs (else exit 2: going back is
+    /// `forge rollback`'s).
+    #[arg(long)]
+    pub allow_downgrade: bool,
 }
 
 pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
@@ -47,6 +51,7 @@ pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
         create_branch: args.create_branch,
         no_wait: args.no_wait,
         wait: args.wait.into(),
+        allow_downgrade: args.allow_downgrade,
     };
     ship::release(ctx, &loaded, env, &repo, &opened, &shipping)?.emit(ctx.json())
 }

@@ -5,9 +5,9 @@ use super::Context;
 use super::args::BundleChoice;
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{keep_deploy_time, read_release};
-use crate::error::CliError;
+use crate::error::{CliError, ExitCode};
 use crate::model::Files;
-use crate::ship::bundle::{open, render_env};
+use crate::ship::bundle::{check_signature, open, render_env};
 use crate::ship::environment;
 use clap::Args;
 use std::fmt::Write as _;
@@ -21,13 +21,28 @@ pub struct DiffArgs {
     /// Also diff the fully rendered manifests (needs kubectl on PATH).
     #[arg(long)]
     pub rendered: bool,
+    /// Exit 7 when the env would change (0 when not), as `git diff --exit-code` does.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let env = environment(&loaded, &args.env)?;
     let opened = open(ctx, &loaded, args.bundle.into())?;
-    let rendered = render_env(ctx, &loaded, env, &opened, None)?;
+    // Rendered as deploy renders it, signer included, so an unchanged release diffs empty;
+    // a signature deploy would refuse is said, and the diff shown unsigned.
+    let signer = match check_signature(&loaded, env, &opened) {
+        Ok(signed) => signed.signer,
+        Err(refused) => {
+            ctx.ui.warn(format!(
+                "deploy would refuse this bundle: {}",
+                refused.message
+            ));
+            None
+        }
+    };
+    let rendered = render_env(ctx, &loaded, env, &opened, signer)?;
     let release = rendered.release.clone();
     let dir = loaded.config.env_path(&args.env);
 
@@ -59,14 +74,15 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
                 .map(|(p, _)| p.clone())
                 .collect::<Vec<_>>()
         };
-        return crate::ui::emit_json(&serde_json::json!({
+        crate::ui::emit_json(&serde_json::json!({
             "env": args.env,
             "dir": dir,
             "added": list(Change::Added),
             "changed": list(Change::Changed),
             "removed": list(Change::Removed),
             "rendered": rendered_diff,
-        }));
+        }))?;
+        return differs(args.exit_code, &changes);
     }
     let mut text = String::new();
     for (path, _) in &changes {
@@ -88,7 +104,16 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
             format!("{} is already deployed to {}", release.version, args.env),
         );
     }
-    crate::ui::emit(&text)
+    crate::ui::emit(&text)?;
+    differs(args.exit_code, &changes)
+}
+
+/// With `--exit-code`, changes end the command with exit 7 (and nothing more to say).
+fn differs(exit_code: bool, changes: &[(String, Change)]) -> Result<(), CliError> {
+    if exit_code && !changes.is_empty() {
+        return Err(CliError::quiet(ExitCode::Differs));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

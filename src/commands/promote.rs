@@ -30,6 +30,10 @@ pub struct PromoteArgs {
     /// Take the release from FROM even when it is not upstream of TO along `promoteFrom`.
     #[arg(long)]
     pub from_anywhere: bool,
+    /// Ship FROM's release even when TO runs a newer version (else exit 2: going back is
+    /// `forge rollback`'s).
+    #[arg(long)]
+    pub allow_downgrade: bool,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
@@ -58,6 +62,7 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> Result<(), CliError> {
         force: args.force,
         wait: args.wait.into(),
         from_anywhere: args.from_anywhere,
+        allow_downgrade: args.allow_downgrade,
     };
     promote::promote(ctx, &loaded, from, to, request)?.emit(ctx.json())
 }

@@ -37,11 +37,6 @@ pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
             .collect::<Result<_, _>>()?
     };
     let rows = crate::ship::status::status(ctx, &loaded, &envs, args.context.as_deref())?;
-    let unhealthy: Vec<&str> = rows
-        .iter()
-        .filter(|r| !r.healthy)
-        .map(|r| r.env.as_str())
-        .collect();
     if ctx.json() {
         crate::ui::emit_json(&rows)?;
     } else {
@@ -52,61 +47,152 @@ pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
             }
         }
     }
-    if args.check && !unhealthy.is_empty() {
-        return Err(CliError::new(
-            ExitCode::GateFailed,
-            format!("not healthy: {}", unhealthy.join(", ")),
-        ));
+    if args.check {
+        check(&rows)?;
     }
     Ok(())
 }
 
+/// `--check`: exit 3 when an env is known not to be healthy at the version git holds, else
+/// exit 1 when an env's health could not be learnt (unknown is not unhealthy).
+fn check(rows: &[Row]) -> Result<(), CliError> {
+    let names = |unknown: bool| -> Vec<&str> {
+        rows.iter()
+            .filter(|r| !r.healthy && r.unknown == unknown)
+            .map(|r| r.env.as_str())
+            .collect()
+    };
+    let (unhealthy, unknown) = (names(false), names(true));
+    let unknown_note = if unknown.is_empty() {
+        String::new()
+    } else {
+        format!("; unknown: {}", unknown.join(", "))
+    };
+    if !unhealthy.is_empty() {
+        return Err(CliError::new(
+            ExitCode::GateFailed,
+            format!("not healthy: {}{unknown_note}", unhealthy.join(", ")),
+        ));
+    }
+    if !unknown.is_empty() {
+        return Err(CliError::operational(format!(
+            "health unknown: {} (the cluster could not be read)",
+            unknown.join(", ")
+        ))
+        .with_hint("check the kubeconfig context and that the cluster is reachable"));
+    }
+    Ok(())
+}
+
+const HEADERS: [&str; 9] = [
+    "ENV", "VERSION", "APPLIED", "SYNC", "HEALTH", "READY", "DRIFT", "DEPLOYED", "BLOCKED",
+];
+
+/// The rows as a table whose columns are as wide as their widest cell.
 fn table(rows: &[Row]) -> String {
+    let cells: Vec<[String; 9]> = rows.iter().map(cells).collect();
+    let mut widths = HEADERS.map(str::len);
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "{:<10}  {:<12}  {:<12}  {:<22}  {:<11}  {:<5}  {:<5}  {:<24}  BLOCKED",
-        "ENV", "VERSION", "APPLIED", "SYNC", "HEALTH", "READY", "DRIFT", "DEPLOYED"
-    );
-    for row in rows {
-        let dash = || "-".to_string();
-        let observed = row.observed.as_ref();
-        let deployed = row
-            .last_deploy
-            .as_ref()
-            .map(|d| format!("{} {}", d.time, d.author.split(" <").next().unwrap_or("")))
-            .unwrap_or_else(dash);
-        let _ = writeln!(
-            text,
-            "{:<10}  {:<12}  {:<12}  {:<22}  {:<11}  {:<5}  {:<5}  {:<24}  {}",
-            row.env,
-            match (&row.version, &row.canary) {
-                (Some(version), Some(canary)) => format!("{version}@{}%", canary.weight),
-                (Some(version), None) => version.clone(),
-                (None, _) => dash(),
-            },
-            observed
-                .and_then(|o| o.applied.as_deref())
-                .map(|a| crate::engine::short(a).to_string())
-                .unwrap_or_else(dash),
-            observed
-                .map(|o| o.sync.clone())
-                .unwrap_or_else(|| "unknown".into()),
-            observed
-                .map(|o| o.health.clone())
-                .unwrap_or_else(|| "unknown".into()),
-            observed
-                .map(|o| format!("{}/{}", o.ready, o.total))
-                .unwrap_or_else(dash),
-            observed
-                .map(|o| if o.drift { "yes" } else { "no" }.to_string())
-                .unwrap_or_else(dash),
-            deployed,
-            row.blocked_by
-                .as_ref()
-                .map(|g| format!("{}: {}", g.gate, g.detail))
-                .unwrap_or_else(dash),
-        );
+    for row in std::iter::once(HEADERS.map(String::from)).chain(cells) {
+        let mut line = String::new();
+        for (column, cell) in row.iter().enumerate() {
+            if column + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<width$}  ", width = widths[column]);
+            }
+        }
+        let _ = writeln!(text, "{}", line.trim_end());
     }
     text
+}
+
+fn cells(row: &Row) -> [String; 9] {
+    let dash = || "-".to_string();
+    let observed = row.observed.as_ref();
+    let unknown = || "unknown".to_string();
+    [
+        row.env.clone(),
+        match (&row.version, &row.canary) {
+            (Some(version), Some(canary)) => format!("{version}@{}%", canary.weight),
+            (Some(version), None) => version.clone(),
+            (None, _) => dash(),
+        },
+        observed
+            .and_then(|o| o.applied.as_deref())
+            .map(|a| crate::engine::short(a).to_string())
+            .unwrap_or_else(dash),
+        observed.map(|o| o.sync.clone()).unwrap_or_else(unknown),
+        observed.map(|o| o.health.clone()).unwrap_or_else(unknown),
+        observed
+            .map(|o| format!("{}/{}", o.ready, o.total))
+            .unwrap_or_else(dash),
+        observed
+            .map(|o| if o.drift { "yes" } else { "no" }.to_string())
+            .unwrap_or_else(dash),
+        row.last_deploy
+            .as_ref()
+            .map(|d| format!("{} {}", d.time, d.author.split(" <").next().unwrap_or("")))
+            .unwrap_or_else(dash),
+        row.blocked_by
+            .as_ref()
+            .map(|g| format!("{}: {}", g.gate, g.detail))
+            .unwrap_or_else(dash),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(env: &str, version: &str) -> Row {
+        Row {
+            env: env.into(),
+            version: Some(version.into()),
+            commit: None,
+            canary: None,
+            observed: None,
+            healthy: false,
+            unknown: true,
+            problem: None,
+            last_deploy: None,
+            blocked_by: None,
+        }
+    }
+
+    #[test]
+    fn columns_line_up_for_any_name_length() {
+        let text = table(&[
+            row("dev", "1.0.0"),
+            row("production-eu-west-1-canary", "2024.11.30-rc.1+build.77"),
+        ]);
+        let lines: Vec<&str> = text.lines().collect();
+        let column = |line: &str, nth: usize| {
+            let mut at = 0;
+            let mut words = 0;
+            let bytes = line.as_bytes();
+            for i in 1..bytes.len() {
+                if bytes[i] != b' ' && bytes[i - 1] == b' ' {
+                    words += 1;
+                    if words == nth {
+                        at = i;
+                    }
+                }
+            }
+            at
+        };
+        for nth in 1..=4 {
+            let starts: Vec<usize> = lines.iter().map(|line| column(line, nth)).collect();
+            assert!(
+                starts.windows(2).all(|w| w[0] == w[1]),
+                "column {nth} starts at {starts:?} in\n{text}"
+            );
+        }
+        assert!(lines[2].starts_with("production-eu-west-1-canary  2024.11.30-rc.1+build.77  -"));
+    }
 }

@@ -180,6 +180,23 @@ pub fn validate(config: &Config) -> Vec<Problem> {
             ));
         }
         check_strategy(&env.value, &mut problems);
+        if config.source.kind == SourceKind::Helm
+            && matches!(
+                env.value.strategy.kind,
+                StrategyKind::Canary | StrategyKind::BlueGreen
+            )
+        {
+            problems.push(
+                at(
+                    env,
+                    format!(
+                        "environment '{}': canary and blue-green releases need a kustomize source (a Helm release cannot run a second copy of itself under other names)",
+                        name.value
+                    ),
+                )
+                .hint("use strategy type rolling or recreate for a Helm source".into()),
+            );
+        }
         earlier.push(&name.value);
     }
     problems

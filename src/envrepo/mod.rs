@@ -40,6 +40,13 @@ pub enum EnvRepoError {
     Unreachable { url: String, detail: String },
     #[error("no git identity for the commit: {0}")]
     NoIdentity(String),
+    #[error("{url} refused the push to {branch}: {reason}")]
+    Refused {
+        url: String,
+        branch: String,
+        /// The remote's own words (its `remote:` lines, else git's reason).
+        reason: String,
+    },
 }
 
 impl Diagnose for EnvRepoError {
@@ -60,6 +67,9 @@ impl Diagnose for EnvRepoError {
             EnvRepoError::NoIdentity(_) => {
                 Some("set FORGE_GIT_AUTHOR='Name <email>' or git config user.name and user.email".into())
             }
+            EnvRepoError::Refused { .. } => Some(
+                "forge pushes straight to the env branch: allow this identity to push there (hooks, branch protection, permissions)".into(),
+            ),
             _ => None,
         }
     }
@@ -425,6 +435,13 @@ impl EnvRepo {
             Err(EnvRepoError::Git { stderr, .. }) if lost_race(&stderr) => {
                 Ok(PushOutcome::Rejected)
             }
+            Err(EnvRepoError::Git { stderr, .. }) if stderr.contains("[remote rejected]") => {
+                Err(EnvRepoError::Refused {
+                    url: crate::git::redact_url(&self.settings.url),
+                    branch: branch.clone(),
+                    reason: refusal_reason(&stderr),
+                })
+            }
             Err(err) => Err(self.classify(err)),
         }
     }
@@ -494,18 +511,42 @@ impl EnvRepo {
 }
 
 /// Whether a failed push means the branch moved under us (the lease or the server's ref lock
-/// saw another commit), as opposed to a real failure.
+/// saw another commit), as opposed to a refusal or a real failure. `push --porcelain` marks a
+/// lost lease or a non-fast-forward `[rejected]`; a server that lost the race for its ref lock
+/// says `[remote rejected]` with why.
 fn lost_race(stderr: &str) -> bool {
-    [
-        "stale info",
-        "rejected",
-        "non-fast-forward",
-        "fetch first",
-        "cannot lock ref",
-        "but expected",
-    ]
-    .iter()
-    .any(|sign| stderr.contains(sign))
+    stderr.lines().any(|line| {
+        line.contains("[rejected]")
+            || (line.contains("[remote rejected]")
+                && ["cannot lock ref", "failed to update ref", "but expected"]
+                    .iter()
+                    .any(|sign| line.contains(sign)))
+    })
+}
+
+/// What the remote said when it refused a push: its `remote:` lines (a hook's message),
+/// else the reason `push --porcelain` gives.
+fn refusal_reason(stderr: &str) -> String {
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("remote:"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    if !said.is_empty() {
+        return said.join(" ");
+    }
+    stderr
+        .lines()
+        .find_map(|line| line.split_once("[remote rejected]"))
+        .map(|(_, reason)| {
+            reason
+                .trim()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .to_string()
+        })
+        .unwrap_or_else(|| stderr.trim().to_string())
 }
 
 fn parse_identity(text: &str) -> Option<(String, String)> {
@@ -613,5 +654,26 @@ mod tests {
         );
         assert_eq!(super::parse_identity("ann@x.io"), None);
         assert_eq!(super::parse_identity(" <ann@x.io>"), None);
+    }
+
+    /// What git 2.39's `push --porcelain` printed (stderr, then stdout) in each case.
+    #[test]
+    fn a_lost_race_is_told_from_a_refusal() {
+        let stale = "To ../r.git\n!\tHEAD:refs/heads/main\t[rejected] (stale info)\nDone";
+        let behind = "To ../r.git\n!\tHEAD:refs/heads/main\t[rejected] (fetch first)\nDone";
+        let locked = "!\tHEAD:refs/heads/main\t[remote rejected] (cannot lock ref 'refs/heads/main': is at 1a2b but expected 3c4d)";
+        let hook = "remote: GL-HOOK-ERR: protected branch: pushes to main need a merge request        \nerror: failed to push some refs to '../r.git'\nTo ../r.git\n!\tHEAD:refs/heads/main\t[remote rejected] (pre-receive hook declined)\nDone";
+        let silent = "To ../r.git\n!\tHEAD:refs/heads/main\t[remote rejected] (pre-receive hook declined)\nDone";
+        for race in [stale, behind, locked] {
+            assert!(super::lost_race(race), "{race}");
+        }
+        for refusal in [hook, silent] {
+            assert!(!super::lost_race(refusal), "{refusal}");
+        }
+        assert_eq!(
+            super::refusal_reason(hook),
+            "GL-HOOK-ERR: protected branch: pushes to main need a merge request"
+        );
+        assert_eq!(super::refusal_reason(silent), "pre-receive hook declined");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod image;
 pub mod release;
+pub mod version;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -260,7 +260,7 @@ pub fn render_env(
 }
 
 /// An opened bundle whose signature was checked against an env's policy.
-pub(super) struct Signed<'a> {
+pub struct Signed<'a> {
     pub opened: &'a OpenedBundle,
     /// Who signed it (the key's hint), when a signature verified; recorded in release.json.
     pub signer: Option<String>,
@@ -268,7 +268,7 @@ pub(super) struct Signed<'a> {
 
 /// Checks the bundle's signature against the env's policy: refuses (exit 6) when the policy
 /// requires one and it is missing or bad, or when a present signature does not verify.
-pub(super) fn check_signature<'a>(
+pub fn check_signature<'a>(
     loaded: &Loaded,
     env: &Environment,
     opened: &'a OpenedBundle,

@@ -26,6 +26,8 @@ pub struct Request {
     pub wait: Wait,
     /// Take the release from an env that is not upstream of the target.
     pub from_anywhere: bool,
+    /// Ship it even when the target runs a newer version.
+    pub allow_downgrade: bool,
 }
 
 /// Promotes `from`'s release to `to`.
@@ -118,6 +120,7 @@ pub fn promote(
             create_branch: false,
             no_wait: request.no_wait,
             wait: request.wait,
+            allow_downgrade: request.allow_downgrade,
         },
     )
 }

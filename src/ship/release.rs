@@ -8,8 +8,9 @@ use super::wait::{Settling, Wait, preflight, settle, wait_for};
 use crate::config::{Environment, Loaded, StrategyKind};
 use crate::context::Context;
 use crate::envrepo::EnvRepo;
-use crate::envrepo::publish::{PublishRequest, Published, publish};
+use crate::envrepo::publish::{PublishRequest, Published, publish, read_release};
 use crate::envrepo::trailers::Action;
+use crate::envrepo::trailers::parse_log;
 use crate::error::CliError;
 use crate::gate::analysis::Measurement;
 use crate::model::release::Release;
@@ -24,6 +25,8 @@ pub struct Shipping {
     /// Stop once the commit is pushed.
     pub no_wait: bool,
     pub wait: Wait,
+    /// Ship a release older than the one the env runs.
+    pub allow_downgrade: bool,
 }
 
 /// How a release reaches an env, from its strategy and what the env holds.
@@ -113,6 +116,14 @@ pub fn release(
     shipping: &Shipping,
 ) -> Result<Report, CliError> {
     let signed = check_signature(loaded, env, opened)?;
+    if !shipping.allow_downgrade {
+        refuse_downgrade(
+            loaded,
+            env,
+            repo,
+            &opened.extracted.verified.manifest.version,
+        )?;
+    }
     keep(ctx, opened);
     match plan(ctx, loaded, env, repo, shipping)? {
         Plan::Strategy(stable) => rollout::start(ctx, loaded, env, repo, signed, shipping, *stable),
@@ -138,6 +149,40 @@ pub fn release(
             conclude(ctx, loaded, env, repo, &release, &published, shipping).map(Report::Shipped)
         }
     }
+}
+
+/// Refuses (exit 2) to move `env` to a version older than the one it runs: going back is
+/// `forge rollback`'s, which says so in history and skips the gates a new release passes.
+fn refuse_downgrade(
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    version: &str,
+) -> Result<(), CliError> {
+    let name = &env.name.value;
+    let Some(tip) = repo.fetch()? else {
+        return Ok(());
+    };
+    let Some(current) = read_release(repo, &tip.commit, &loaded.config.env_path(name))? else {
+        return Ok(());
+    };
+    let mut order = crate::model::version::order(version, &current.version, &[]);
+    if order.is_none() {
+        // Not both semver: the env's own history orders them.
+        let history = parse_log(&repo.log()?, &loaded.config.app.value, name, usize::MAX);
+        let past: Vec<&str> = history.iter().map(|entry| entry.version.as_str()).collect();
+        order = crate::model::version::order(version, &current.version, &past);
+    }
+    if order != Some(std::cmp::Ordering::Less) {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "{name} runs {}, which is newer than {version}: shipping {version} would be a downgrade",
+        current.version
+    ))
+    .with_hint(format!(
+        "`forge rollback {name} --to {version}` is the way back; or pass --allow-downgrade"
+    )))
 }
 
 /// A canary or blue-green strategy runs beside the env's release; without one to run beside

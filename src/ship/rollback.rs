@@ -168,6 +168,8 @@ pub fn rollback(
             create_branch: false,
             no_wait: request.no_wait,
             wait: request.wait,
+            // Going back is what a rollback is for.
+            allow_downgrade: true,
         },
     )
     .map(Report::Shipped)

@@ -171,6 +171,17 @@ pub fn control(
             "no canary is in progress in {name}"
         )));
     };
+    if env.protected && control != Control::Resume {
+        let verb = if control == Control::Abort {
+            "Abort"
+        } else {
+            "Promote"
+        };
+        ctx.confirm(&format!(
+            "{verb} the canary of {} {} in protected environment {name}?",
+            loaded.config.app.value, release.version
+        ))?;
+    }
     if !request.no_wait {
         preflight(&request.wait, env)?;
     }
@@ -181,7 +192,7 @@ pub fn control(
         env,
         repo: &repo,
         dir: &dir,
-        wait: request.wait,
+        wait: request.wait.carrying_on(),
         no_wait: request.no_wait,
     };
     let stable = canary::stable_files(&now.files);
@@ -228,7 +239,7 @@ pub(super) fn start(
         env,
         repo,
         dir: &dir,
-        wait: shipping.wait.clone(),
+        wait: shipping.wait.clone().carrying_on(),
         no_wait: shipping.no_wait,
     };
     let plan = Candidate {
@@ -650,6 +661,8 @@ impl Run<'_> {
                 create_branch: false,
                 no_wait: self.no_wait,
                 wait: self.wait.clone(),
+                // Checked when the release started.
+                allow_downgrade: true,
             },
         )?;
         shipped.measurements = self.measurements.take();

@@ -9,7 +9,7 @@ use crate::engine::Observation;
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::read_release;
 use crate::envrepo::trailers::{HistoryEntry, parse_log};
-use crate::error::CliError;
+use crate::error::{CliError, ExitCode};
 use crate::gate::{GateCheck, blocking};
 use crate::model::release::Release;
 use serde::Serialize;
@@ -28,6 +28,8 @@ pub struct Row {
     #[serde(flatten)]
     pub observed: Option<Observation>,
     pub healthy: bool,
+    /// The cluster could not be read: health is unknown, which is not unhealthy.
+    pub unknown: bool,
     /// Why the cluster could not be read, or what is pending.
     pub problem: Option<String>,
     pub last_deploy: Option<HistoryEntry>,
@@ -60,18 +62,23 @@ pub fn status(
             None => None,
         };
         let commit = last_deploy.as_ref().map(|entry| entry.commit.clone());
-        let (observed, problem) = match &commit {
+        let (observed, problem, unknown) = match &commit {
             Some(commit) => match observe_env(ctx, loaded, env, &repo, commit, context) {
                 Ok(observation) => {
                     let problem = match &observation.verdict {
                         Verdict::Done => None,
                         Verdict::Pending(text) | Verdict::Failed(text) => Some(text.clone()),
                     };
-                    (Some(observation), problem)
+                    (Some(observation), problem, false)
                 }
-                Err(err) => (None, Some(err.message)),
+                // A missing or misbound GitOps object is a known verdict (exit 3); anything
+                // operational (unreachable, refused, no credentials) leaves health unknown.
+                Err(err) => {
+                    let unknown = err.code == ExitCode::Operational;
+                    (None, Some(err.message), unknown)
+                }
             },
-            None => (None, Some("nothing deployed".into())),
+            None => (None, Some("nothing deployed".into()), false),
         };
         let verdict = observed.as_ref().map(|o| o.verdict.clone());
         health.insert(name.clone(), (release.clone(), verdict.clone()));
@@ -81,6 +88,7 @@ pub fn status(
             version: release.map(|r| r.version),
             commit,
             healthy: verdict == Some(Verdict::Done),
+            unknown,
             observed,
             problem,
             last_deploy,

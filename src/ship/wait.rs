@@ -13,15 +13,33 @@ use std::time::Duration;
 /// How long a deploy waits when neither the env nor `--timeout` says.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// How to wait for a commit: for how long and through which kubeconfig context (None: the
-/// env's own settings).
+/// How to wait for a commit: for how long, through which kubeconfig context (None: the
+/// env's own settings), and whether Ctrl-C ends the wait.
 #[derive(Debug, Clone, Default)]
 pub struct Wait {
     pub timeout: Option<Duration>,
     pub context: Option<String>,
+    pub on_interrupt: OnInterrupt,
+}
+
+/// Whether Ctrl-C (SIGINT) ends a wait: a plain release stops at once (exit 130); a canary or
+/// blue-green run handles the signal itself and stops at its next safe point.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnInterrupt {
+    #[default]
+    Stop,
+    CarryOn,
 }
 
 impl Wait {
+    /// The same wait, leaving Ctrl-C to the caller's own handling.
+    pub(super) fn carrying_on(self) -> Wait {
+        Wait {
+            on_interrupt: OnInterrupt::CarryOn,
+            ..self
+        }
+    }
+
     pub fn timeout(&self, env: &Environment) -> Duration {
         self.timeout
             .or(env.timeout.map(|d| d.0))
@@ -164,7 +182,8 @@ impl Reporter for UiReporter<'_> {
     }
 }
 
-/// Waits for `commit` in `env`; a timeout is exit 4 naming what was still pending.
+/// Waits for `commit` in `env`, which is pushed: a timeout is exit 4 naming what was still
+/// pending, and any failure to learn the outcome says that the commit is pushed regardless.
 pub(super) fn wait_for(
     ctx: &Context,
     loaded: &Loaded,
@@ -178,31 +197,68 @@ pub(super) fn wait_for(
     let pending = Pending::default();
     let timeout = wait.timeout(env);
     let reporter = UiReporter::new(&ctx.ui);
+    let name = &env.name.value;
+    let short = crate::engine::short(commit);
     repo.release_lock();
     let waited = block_on(async {
         let cluster = connect(wait, env).await?;
         let waited = tokio::time::timeout(
             timeout,
             crate::engine::wait(&cluster, &target, &lineage, &reporter, &pending),
-        )
-        .await;
-        match waited {
-            Ok(outcome) => Ok(outcome?),
-            Err(_) => Err(CliError::new(
-                ExitCode::Timeout,
-                format!(
-                    "{} in {} was not healthy within {}: {}",
-                    crate::engine::short(commit),
-                    env.name.value,
-                    crate::duration::Duration(timeout),
-                    pending.get()
-                ),
-            )
-            .with_hint("raise --timeout (or the env's `timeout`), or look with `forge status`")),
+        );
+        let interrupted = async {
+            if wait.on_interrupt == OnInterrupt::Stop && tokio::signal::ctrl_c().await.is_ok() {
+                return;
+            }
+            std::future::pending::<()>().await
+        };
+        tokio::select! {
+            waited = waited => match waited {
+                Ok(outcome) => Ok(outcome?),
+                Err(_) => Err(CliError::new(
+                    ExitCode::Timeout,
+                    format!(
+                        "{short} in {name} was not healthy within {}: {}",
+                        crate::duration::Duration(timeout),
+                        pending.get()
+                    ),
+                )
+                .with_hint("raise --timeout (or the env's `timeout`)")),
+            },
+            () = interrupted => Err(CliError::new(
+                ExitCode::Interrupted,
+                format!("interrupted while waiting for {short} in {name}"),
+            )),
         }
-    })?;
+    })
+    .and_then(|waited| waited)
+    .map_err(|err| pushed_regardless(err, short, name));
     repo.reacquire_lock()?;
     waited
+}
+
+/// A wait that ended without a verdict (cluster unreachable, timeout, Ctrl-C) has not undone
+/// the push: say so, and how to look again.
+fn pushed_regardless(err: CliError, short: &str, env: &str) -> CliError {
+    if !matches!(
+        err.code,
+        ExitCode::Operational | ExitCode::Timeout | ExitCode::Interrupted
+    ) {
+        return err;
+    }
+    let look = format!("`forge status {env}` shows where it stands");
+    let hint = match &err.hint {
+        Some(hint) => format!("{hint}; {look}"),
+        None => look,
+    };
+    CliError {
+        message: format!(
+            "{}; commit {short} is pushed, and whether {env} applies it healthily is not known",
+            err.message
+        ),
+        hint: Some(hint),
+        code: err.code,
+    }
 }
 
 /// What `settle` needs to know about the commit it judges.

@@ -213,14 +213,32 @@ fn a_canary_in_progress_blocks_deploys_until_resumed_or_aborted() {
     assert_eq!(deployments(&stage), "hello=2 ");
 
     stage.forge_ok(&["deploy", "dev", "--version", "1.2.0", "--no-wait"]);
-    let aborted = stage.forge_ok(&["canary", "abort", "dev"]);
+    // In a protected env, ending a canary early is confirmed as a deploy is.
+    stage.configure(|text| text.replace("  - name: dev\n", "  - name: dev\n    protected: true\n"));
+    let head = stage.repo.remote_git(&["rev-parse", "main"]);
+    for verb in ["abort", "promote"] {
+        let unconfirmed = stage.forge(&["canary", verb, "dev"]);
+        assert_eq!(
+            unconfirmed.status.code(),
+            Some(2),
+            "{}",
+            stderr(&unconfirmed)
+        );
+        assert!(
+            stderr(&unconfirmed).contains("--yes"),
+            "{}",
+            stderr(&unconfirmed)
+        );
+    }
+    assert_eq!(stage.repo.remote_git(&["rev-parse", "main"]), head);
+    let aborted = stage.forge_ok(&["--yes", "canary", "abort", "dev"]);
     assert_eq!(crate::stdout(&aborted).trim(), "1.1.0");
     assert_eq!(stage.deployed_version("dev"), "1.1.0");
     let none = stage.forge(&["canary", "abort", "dev"]);
     assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
 
-    stage.forge_ok(&["deploy", "dev", "--version", "1.3.0", "--no-wait"]);
-    stage.forge_ok(&["canary", "promote", "dev"]);
+    stage.forge_ok(&["--yes", "deploy", "dev", "--version", "1.3.0", "--no-wait"]);
+    stage.forge_ok(&["--yes", "canary", "promote", "dev"]);
     assert_eq!(stage.deployed_version("dev"), "1.3.0");
     assert_eq!(deployments(&stage), "hello=2 ");
 }

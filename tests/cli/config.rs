@@ -202,3 +202,31 @@ fn the_example_config_is_valid_and_uses_every_key() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// A canary or blue-green release runs a second copy of the release under other names, which
+/// forge composes with kustomize: a Helm source is refused at validate, not half-rendered.
+#[test]
+fn canary_and_blue_green_need_a_kustomize_source() {
+    let config = VALID
+        .replace("kind: kustomize\n  path: base", "kind: helm\n  path: chart")
+        .replace(
+            "    promoteFrom: dev\n",
+            "    promoteFrom: dev\n    strategy:\n      type: blueGreen\n",
+        );
+    let env = TestEnv::new();
+    env.write("forge.yaml", &config);
+    env.write(
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: hello\nversion: 0.1.0\n",
+    );
+    let output = env.forge().args(["config", "validate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: forge.yaml:9:5: environment 'prod': canary and blue-green releases need a kustomize source (a Helm release cannot run a second copy of itself under other names)
+    hint: use strategy type rolling or recreate for a Helm source
+    ");
+    let rolling = config.replace("type: blueGreen", "type: recreate");
+    env.write("forge.yaml", &rolling);
+    let output = env.forge().args(["config", "validate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

@@ -409,6 +409,22 @@ fn protected_envs_need_confirmation_and_signed_bundles() {
         serde_json::from_str(&repo.remote_git(&["show", "main:apps/hello/prod/release.json"]))
             .unwrap();
     assert_eq!(release["signer"].as_str().unwrap().len(), 44, "{release}");
+
+    // The same signed bundle diffs empty (signer and deploy time as deploy records them);
+    // `--exit-code` says whether anything would change, as git's does.
+    let diff = |args: &[&str]| repo.sample(&[&["diff", "prod", "--exit-code"], args].concat());
+    let same = diff(&["--bundle", bundle.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert_eq!(stdout(&same), "");
+    let newer = diff(&["--version", "1.1.0"]);
+    assert_eq!(newer.status.code(), Some(7), "{}", stderr(&newer));
+    assert!(stdout(&newer).contains("+      app.kubernetes.io/version: \"1.1.0\""));
+    assert!(
+        stderr(&newer).contains("deploy would refuse this bundle"),
+        "{}",
+        stderr(&newer)
+    );
+    assert!(!stderr(&newer).contains("error:"), "{}", stderr(&newer));
 }
 
 #[test]
@@ -684,4 +700,76 @@ fn diff_rendered_runs_helm_template_for_charts() {
         text.contains("-  replicas: 2\n") && text.contains("+  replicas: 4\n"),
         "{text}"
     );
+}
+
+/// A push the remote refuses (a hook, branch protection) is not a lost race: one attempt,
+/// exit 1 with the remote's own words, nothing on the branch.
+#[test]
+fn a_push_the_remote_refuses_fails_at_once_with_its_message() {
+    let repo = EnvRepoFixture::new();
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let calls = repo.env.path().join("hook-calls");
+    let hook = repo.remote.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho called >> '{}'\necho 'protected branch: main takes merge requests only' >&2\nexit 1\n",
+            calls.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let refused = repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains("refused the push to main: protected branch: main takes merge requests only"),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+    assert_eq!(std::fs::read_to_string(&calls).unwrap().lines().count(), 1);
+    assert_eq!(repo.remote_git(&["rev-parse", "main"]), head);
+}
+
+/// Moving an env to an older version than it runs is a downgrade: refused unless asked for,
+/// ordered by semver, else by the env's own history.
+#[test]
+fn a_downgrade_is_refused_unless_allowed() {
+    let repo = EnvRepoFixture::new();
+    let deploy = |version: &str, extra: &[&str]| {
+        repo.deploy(
+            "sample",
+            &[&["dev", "--version", version, "--no-wait"], extra].concat(),
+        )
+    };
+    for version in ["1.10.0", "blue", "green"] {
+        let output = deploy(version, &["--allow-downgrade"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    // green runs; blue ran before it; 1.10.0 before that.
+    let head = repo.remote_git(&["rev-parse", "main"]);
+    let older = deploy("blue", &[]);
+    assert_eq!(older.status.code(), Some(2), "{}", stderr(&older));
+    let err = stderr(&older);
+    assert!(
+        err.contains(
+            "dev runs green, which is newer than blue: shipping blue would be a downgrade"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("forge rollback dev --to blue"), "{err}");
+    assert_eq!(repo.remote_git(&["rev-parse", "main"]), head);
+    let never_ran = deploy("red", &[]);
+    assert_eq!(never_ran.status.code(), Some(0), "{}", stderr(&never_ran));
+
+    let newer = deploy("1.9.0", &["--allow-downgrade"]);
+    assert_eq!(newer.status.code(), Some(0), "{}", stderr(&newer));
+    let semver = deploy("1.2.0", &[]);
+    assert_eq!(semver.status.code(), Some(2), "{}", stderr(&semver));
+    assert!(stderr(&semver).contains("dev runs 1.9.0, which is newer than 1.2.0"));
+    let allowed = deploy("1.2.0", &["--allow-downgrade"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    assert_eq!(repo.history("dev")[0]["version"], "1.2.0");
 }

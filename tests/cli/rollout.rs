@@ -655,6 +655,23 @@ fn status_shows_each_env_in_text_and_json(engine: &str) {
     let check = stage.forge(&["status", "--check"]);
     assert_eq!(check.status.code(), Some(3), "staging is not deployed");
     assert!(stderr(&check).contains("staging"));
+
+    // Out of the cluster's reach, dev's health is unknown, which is not unhealthy: exit 1.
+    let unreachable = stage.repo.env.write(
+        "unreachable.kubeconfig",
+        "apiVersion: v1\nkind: Config\nclusters: [{name: gone, cluster: {server: 'http://127.0.0.1:9'}}]\nusers: [{name: me, user: {}}]\ncontexts: [{name: gone, context: {cluster: gone, user: me}}]\ncurrent-context: gone\n",
+    );
+    let check = stage
+        .command(&["status", "dev", "--check"])
+        .env("KUBECONFIG", unreachable)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains("health unknown: dev"),
+        "{}",
+        stderr(&check)
+    );
 }
 
 #[test]
@@ -901,4 +918,41 @@ fn argocd_deploy_without_its_application_fails_fast_once_the_env_dir_existed() {
         )),
         "{err}"
     );
+}
+
+/// Ctrl-C while a deploy waits ends it at once with exit 130, saying the commit is pushed
+/// (an interrupt cannot take a push back) and how to look again.
+#[test]
+fn ctrl_c_while_a_deploy_waits_says_the_commit_is_pushed() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    // The engine reports the revision as in progress for a minute: the deploy waits.
+    let stage = Stage::new(&["--reconcile-delay", "60s"]);
+    let before = stage.head();
+    let running = stage.spawn(&["deploy", "dev", "--version", "1.0.0"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while stage.head() == before {
+        assert!(std::time::Instant::now() < deadline, "nothing was pushed");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &running.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = running.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(130), "{err}");
+    let pushed = stage.head();
+    assert!(
+        err.contains(&format!(
+            "interrupted while waiting for {} in dev; commit {} is pushed",
+            &pushed[..12],
+            &pushed[..12]
+        )),
+        "{err}"
+    );
+    assert!(err.contains("forge status dev"), "{err}");
 }
