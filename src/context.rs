@@ -68,11 +68,20 @@ impl Context {
         self.output == OutputFormat::Json
     }
 
-    /// How to reach the configured env repo.
+    /// How to reach the configured env repo (warning when that is in the clear).
     pub fn repo_settings(&self, loaded: &Loaded) -> crate::envrepo::RepoSettings {
+        let url = &loaded.config.env_repo.url.value;
+        if url
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        {
+            self.ui.warn(
+                "envRepo.url uses http://: commits and credentials travel unencrypted (use https://)",
+            );
+        }
         crate::envrepo::RepoSettings {
             url: loaded.config.env_repo.url.value.clone(),
-            branch: loaded.config.env_repo.branch.clone(),
+            branch: loaded.config.env_repo.branch.value.clone(),
             cache_root: self.env.cache_root.clone(),
             token: self.env.git_token.clone(),
             author: self.env.git_author.clone(),

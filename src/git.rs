@@ -5,16 +5,20 @@ use forge_base::percent_decode;
 use std::path::Path;
 use std::process::Command;
 
+/// `git`, as every git forge runs starts: limited to the transports of
+/// [`forge_base::GIT_ALLOWED_PROTOCOLS`], and taking no optional locks (a status or log never
+/// blocks a user's own git).
+pub fn command() -> Command {
+    let mut cmd = Command::new("git");
+    cmd.env("GIT_ALLOW_PROTOCOL", forge_base::GIT_ALLOWED_PROTOCOLS)
+        .env("GIT_OPTIONAL_LOCKS", "0");
+    cmd
+}
+
 /// Runs `git -C dir ARGS` and returns trimmed stdout, or None when git fails (not a repo,
 /// no commits, no tags...). Callers treat "no answer" as "not known".
 fn query(dir: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .output()
-        .ok()?;
+    let output = command().arg("-C").arg(dir).args(args).output().ok()?;
     if !output.status.success() {
         tracing::debug!(dir = %dir.display(), ?args, "git failed: {}", String::from_utf8_lossy(&output.stderr).trim());
         return None;

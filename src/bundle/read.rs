@@ -365,7 +365,7 @@ fn check_manifest(
     if manifest.source.path != SOURCE_DIR {
         return Err((None, format!("source.path must be '{SOURCE_DIR}'")));
     }
-    if !crate::config::is_dns_label(&manifest.app) {
+    if !crate::model::names::is_dns_label(&manifest.app) {
         return Err((
             None,
             format!("app '{}' is not a valid name", printable(&manifest.app)),

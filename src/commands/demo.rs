@@ -301,7 +301,7 @@ fn setup(root: &Path) -> Result<String, CliError> {
         "# Environments\n\nforge commits each app's env dirs under apps/.\n",
     )?;
     let git = |dir: &Path, args: &[&str]| -> Result<(), CliError> {
-        let output = Command::new("git")
+        let output = crate::git::command()
             .args([
                 "-c",
                 "user.name=forge demo",

@@ -56,7 +56,7 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<(), CliError> {
     let default_app = project_dir
         .file_name()
         .map(|n| sanitize_name(&n.to_string_lossy()))
-        .filter(|n| config::is_dns_label(n))
+        .filter(|n| crate::model::names::is_dns_label(n))
         .unwrap_or_else(|| "app".into());
     let app = answer(
         args.app,
@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<(), CliError> {
         || ctx.ui.prompt_text("Application name", Some(&default_app)),
         &default_app,
     )?;
-    if !config::is_dns_label(&app) {
+    if !crate::model::names::is_dns_label(&app) {
         return Err(CliError::usage(format!("app name '{app}' is not valid"))
             .with_hint("use lowercase letters, digits and '-', at most 63 characters"));
     }
@@ -174,7 +174,7 @@ fn check_envs(envs: &[String]) -> Result<(), CliError> {
         return Err(CliError::usage("at least one environment is needed"));
     }
     for (i, env) in envs.iter().enumerate() {
-        if !config::is_dns_label(env) {
+        if !crate::model::names::is_dns_label(env) {
             return Err(
                 CliError::usage(format!("environment name '{env}' is not valid"))
                     .with_hint("use lowercase letters, digits and '-', at most 63 characters"),

@@ -91,9 +91,9 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             .as_ref()
             .map(|c| c.config.env_repo.url.value.clone())
     });
-    let branch = configured
-        .as_ref()
-        .map_or("main".to_string(), |c| c.config.env_repo.branch.clone());
+    let branch = configured.as_ref().map_or("main".to_string(), |c| {
+        c.config.env_repo.branch.value.clone()
+    });
     let namespaces = configured
         .iter()
         .flat_map(|loaded| {

@@ -5,7 +5,7 @@ mod load;
 mod validate;
 
 pub use load::{ConfigError, location, parse};
-pub use validate::{is_dns_label, validate};
+pub use validate::validate;
 // Defined in the leaf `model`, as lower layers share them; they are config's vocabulary too.
 pub use crate::model::{Engine, SourceKind, StrategyKind};
 
@@ -135,14 +135,18 @@ pub struct Source {
 pub struct EnvRepo {
     pub url: Spanned<String>,
     #[serde(default = "default_branch")]
-    pub branch: String,
+    pub branch: Spanned<String>,
     /// Where each env's files live; `{app}` and `{env}` are replaced.
     #[serde(default = "default_path_template")]
     pub path: Spanned<String>,
 }
 
-fn default_branch() -> String {
-    DEFAULT_BRANCH.into()
+fn default_branch() -> Spanned<String> {
+    Spanned {
+        value: DEFAULT_BRANCH.into(),
+        referenced: Location::UNKNOWN,
+        defined: Location::UNKNOWN,
+    }
 }
 
 fn default_path_template() -> Spanned<String> {

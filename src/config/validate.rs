@@ -3,6 +3,7 @@
 
 use super::{Analysis, Config, Environment, IntOrPercent, Loaded, Problem};
 use crate::model::image::ImageRef;
+use crate::model::names::{invisible, is_dns_label, path_problem};
 use crate::model::{SourceKind, StrategyKind};
 use serde_saphyr::Spanned;
 use std::path::Path;
@@ -80,18 +81,6 @@ impl IntOrPercent {
     }
 }
 
-/// DNS-1123 label: what Kubernetes accepts as a name, and safe as a path component.
-pub fn is_dns_label(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 63
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes[0] != b'-'
-        && bytes[bytes.len() - 1] != b'-'
-}
-
 /// Everything that parses but cannot work, in file order.
 pub fn validate(config: &Config) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -111,8 +100,17 @@ pub fn validate(config: &Config) -> Vec<Problem> {
         }
     }
     let repo = &config.env_repo;
-    if repo.url.value.trim().is_empty() {
-        problems.push(at(&repo.url, "envRepo.url is empty".into()));
+    if let Err(message) = check_repo_url(&repo.url.value) {
+        problems.push(at(&repo.url, message).hint(
+            "use https://, ssh://, user@host:path, git:// or file:// (http:// works, in the clear)"
+                .into(),
+        ));
+    }
+    if let Err(message) = check_branch(&repo.branch.value) {
+        problems.push(at(
+            &repo.branch,
+            format!("envRepo.branch '{}' {message}", repo.branch.value),
+        ));
     }
     if let Err(message) = check_path_template(&repo.path.value) {
         problems.push(at(&repo.path, message));
@@ -133,6 +131,33 @@ pub fn validate(config: &Config) -> Vec<Problem> {
                 at(
                     name,
                     format!("environment name '{}' is not a valid name", name.value),
+                )
+                .hint(label_hint()),
+            );
+        }
+        // The path each env's files go to, once templated.
+        if check_path_template(&repo.path.value).is_ok()
+            && let Some(problem) = path_problem(&config.env_path(&name.value))
+        {
+            problems.push(at(
+                &repo.path,
+                format!(
+                    "envRepo.path for environment '{}' ('{}') {problem}",
+                    name.value,
+                    config.env_path(&name.value)
+                ),
+            ));
+        }
+        if let Some(namespace) = &env.value.namespace
+            && !is_dns_label(namespace)
+        {
+            problems.push(
+                at(
+                    env,
+                    format!(
+                        "environment '{}': namespace '{namespace}' is not a valid name",
+                        name.value
+                    ),
                 )
                 .hint(label_hint()),
             );
@@ -200,6 +225,81 @@ pub fn validate(config: &Config) -> Vec<Problem> {
         earlier.push(&name.value);
     }
     problems
+}
+
+/// The git transports forge lets a config name: none that runs a command (`ext::`) or reads
+/// a file descriptor (`fd::`), which a hostile forge.yaml could use.
+fn check_repo_url(url: &str) -> Result<(), String> {
+    if url.trim().is_empty() {
+        return Err("envRepo.url is empty".into());
+    }
+    if url.starts_with('-') {
+        return Err(format!("envRepo.url '{url}' starts with '-'"));
+    }
+    if let Some(c) = invisible(url).or_else(|| url.chars().find(|c| c.is_control())) {
+        return Err(format!(
+            "envRepo.url has the invisible or control character U+{:04X}",
+            u32::from(c)
+        ));
+    }
+    let scheme = match url.split_once("://") {
+        Some((scheme, _)) => scheme.to_ascii_lowercase(),
+        None if url.contains("::") => {
+            let transport = url.split("::").next().unwrap_or_default();
+            return Err(format!(
+                "envRepo.url uses git's '{transport}::' transport, which forge does not allow"
+            ));
+        }
+        // An absolute local path, or scp-like `user@host:path`.
+        None if url.starts_with('/') || url.contains(':') => return Ok(()),
+        None => {
+            return Err(format!(
+                "envRepo.url '{url}' is not a URL or an absolute path"
+            ));
+        }
+    };
+    match scheme.as_str() {
+        "https" | "http" | "ssh" | "git" | "file" => Ok(()),
+        other => Err(format!(
+            "envRepo.url uses the '{other}' transport, which forge does not allow"
+        )),
+    }
+}
+
+/// Git's rules for a branch name (`git check-ref-format --branch`).
+fn check_branch(branch: &str) -> Result<(), &'static str> {
+    let refused = [
+        (branch.is_empty(), "is empty"),
+        (branch.starts_with('-'), "starts with '-'"),
+        (branch == "@", "is '@'"),
+        (branch.contains(".."), "contains '..'"),
+        (branch.contains("@{"), "contains '@{'"),
+        (branch.contains("//"), "contains '//'"),
+        (
+            branch.starts_with('/') || branch.ends_with('/') || branch.ends_with('.'),
+            "starts or ends with '/', or ends with '.'",
+        ),
+        (
+            branch.chars().any(|c| {
+                c.is_control() || matches!(c, ' ' | '~' | '^' | ':' | '?' | '*' | '[' | '\\')
+            }),
+            "contains a space, a control character or one of ~ ^ : ? * [ \\",
+        ),
+        (
+            branch
+                .split('/')
+                .any(|part| part.starts_with('.') || part.ends_with(".lock")),
+            "has a part that starts with '.' or ends with '.lock'",
+        ),
+        (
+            invisible(branch).is_some(),
+            "contains an invisible character",
+        ),
+    ];
+    match refused.into_iter().find(|(bad, _)| *bad) {
+        Some((_, why)) => Err(why),
+        None => Ok(()),
+    }
 }
 
 fn check_path_template(template: &str) -> Result<(), String> {

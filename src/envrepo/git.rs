@@ -16,9 +16,8 @@ pub struct Git {
 
 impl Git {
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new("git");
+        let mut cmd = crate::git::command();
         cmd.arg("--git-dir").arg(&self.git_dir);
-        cmd.env("GIT_OPTIONAL_LOCKS", "0");
         for (key, value) in &self.env {
             cmd.env(key, value);
         }

@@ -3,6 +3,7 @@
 //! imports nothing else of forge's, so any module may use it without making a cycle.
 
 pub mod image;
+pub mod names;
 pub mod release;
 pub mod version;
 

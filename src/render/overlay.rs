@@ -274,7 +274,10 @@ fn render_application(
         "repo_url".into(),
         crate::git::strip_credentials(&req.config.env_repo.url.value).into(),
     );
-    context.insert("branch".into(), req.config.env_repo.branch.clone().into());
+    context.insert(
+        "branch".into(),
+        req.config.env_repo.branch.value.clone().into(),
+    );
     context.insert("source_path".into(), source_path.into());
     context.insert("values".into(), values);
     context.insert("argocd_namespace".into(), argocd.namespace.clone().into());

@@ -109,7 +109,7 @@ pub(super) fn target(ctx: &Context, loaded: &Loaded, env: &Environment, commit: 
         },
         dir: config.env_path(&env.name.value),
         repo_url: crate::git::strip_credentials(&config.env_repo.url.value),
-        branch: config.env_repo.branch.clone(),
+        branch: config.env_repo.branch.value.clone(),
         namespace: env
             .namespace
             .clone()

@@ -230,3 +230,79 @@ fn canary_and_blue_green_need_a_kustomize_source() {
     let output = env.forge().args(["config", "validate"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// What a hostile or mistaken forge.yaml could make git or the cluster do is refused at
+/// validate, each at its line: transports that run commands, branch names git refuses (or
+/// that would inject a refspec), env paths into `.git`, invisible characters, and a
+/// namespace that is not a Kubernetes name.
+#[test]
+fn urls_branches_paths_and_namespaces_are_refused_where_they_are() {
+    let cases = [
+        (
+            "url: https://git.example.com/envs.git",
+            "url: 'ext::sh -c touch% /tmp/pwned'",
+            "forge.yaml:6:8: envRepo.url uses git's 'ext::' transport, which forge does not allow",
+        ),
+        (
+            "url: https://git.example.com/envs.git",
+            "url: fd::17",
+            "envRepo.url uses git's 'fd::' transport",
+        ),
+        (
+            "url: https://git.example.com/envs.git",
+            "url: gopher://x/envs.git",
+            "envRepo.url uses the 'gopher' transport",
+        ),
+        (
+            "url: https://git.example.com/envs.git",
+            "url: --upload-pack=touch",
+            "envRepo.url '--upload-pack=touch' starts with '-'",
+        ),
+        (
+            "envRepo:\n",
+            "envRepo:\n  branch: 'x:refs/heads/prod'\n",
+            "forge.yaml:6:11: envRepo.branch 'x:refs/heads/prod' contains a space, a control character or one of ~ ^ : ? * [ \\",
+        ),
+        (
+            "envRepo:\n",
+            "envRepo:\n  branch: main.lock\n",
+            "envRepo.branch 'main.lock' has a part that starts with '.' or ends with '.lock'",
+        ),
+        (
+            "envRepo:\n",
+            "envRepo:\n  path: '.git/{env}'\n",
+            "envRepo.path for environment 'dev' ('.git/dev') has a component '.git', which is git's own",
+        ),
+        (
+            "envRepo:\n",
+            "envRepo:\n  path: 'apps/{app}/{env}\u{202E}x'\n",
+            "has the invisible character U+202E",
+        ),
+        (
+            "  - name: dev\n",
+            "  - name: dev\n    namespace: '{app}-{env}'\n",
+            "forge.yaml:8:5: environment 'dev': namespace '{app}-{env}' is not a valid name",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let config = VALID.replacen(from, to, 1);
+        let output = validate(&config);
+        assert_eq!(output.status.code(), Some(2), "{to}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{to}: {}",
+            stderr(&output)
+        );
+    }
+    for url in [
+        "ssh://git@example.com/envs.git",
+        "git@example.com:envs.git",
+        "file:///srv/envs.git",
+        "/srv/envs.git",
+        "git://example.com/envs.git",
+    ] {
+        let config = VALID.replace("https://git.example.com/envs.git", url);
+        let output = validate(&config);
+        assert_eq!(output.status.code(), Some(0), "{url}: {}", stderr(&output));
+    }
+}

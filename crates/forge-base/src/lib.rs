@@ -7,6 +7,11 @@ pub mod image;
 pub mod json;
 pub mod time;
 
+/// The transports any git forge or its sandbox starts may use (`GIT_ALLOW_PROTOCOL`): none
+/// that runs a command (`ext::`) or reads a file descriptor (`fd::`), whatever a URL, a
+/// submodule or a redirect asks for.
+pub const GIT_ALLOWED_PROTOCOLS: &str = "file:git:http:https:ssh";
+
 /// `%XX` escapes decoded; malformed escapes are kept as they are.
 pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();

@@ -90,6 +90,7 @@ impl Follower {
             .arg(&self.git_dir)
             .args(args)
             .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_ALLOW_PROTOCOL", forge_base::GIT_ALLOWED_PROTOCOLS)
             .output()
             .ok()?;
         output.status.success().then_some(output.stdout)
