@@ -65,17 +65,19 @@ impl Diagnose for ConfigError {
 
 impl Loaded {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+        let bytes = std::fs::read(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => ConfigError::NotFound(path.to_path_buf()),
             _ => ConfigError::Io {
                 path: path.to_path_buf(),
                 source,
             },
         })?;
-        let config = parse(&text).map_err(|problem| ConfigError::Invalid {
+        let invalid = |problem| ConfigError::Invalid {
             path: path.to_path_buf(),
             problems: vec![problem],
-        })?;
+        };
+        let text = std::str::from_utf8(&bytes).map_err(|err| invalid(not_utf8(&bytes, &err)))?;
+        let config = parse(text).map_err(invalid)?;
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -108,6 +110,29 @@ impl Loaded {
             .public_key
             .as_ref()
             .map(|key| self.dir.join(&key.value))
+    }
+}
+
+/// Where the text stops being UTF-8, as a line, column and byte offset.
+fn not_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> Problem {
+    let valid = &bytes[..err.valid_up_to()];
+    let line_start = valid
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count() as u64
+        + 1;
+    Problem {
+        line: valid.iter().filter(|b| **b == b'\n').count() as u64 + 1,
+        column,
+        message: format!(
+            "not UTF-8 text: invalid byte 0x{:02x} at offset {}",
+            bytes[err.valid_up_to()],
+            err.valid_up_to()
+        ),
+        hint: Some("save forge.yaml as UTF-8".into()),
     }
 }
 

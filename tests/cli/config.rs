@@ -306,3 +306,27 @@ fn urls_branches_paths_and_namespaces_are_refused_where_they_are() {
         assert_eq!(output.status.code(), Some(0), "{url}: {}", stderr(&output));
     }
 }
+
+/// A forge.yaml that is not UTF-8 is invalid input (exit 2) that says where, as any parse
+/// error does.
+#[test]
+fn invalid_utf8_names_its_line_column_and_offset() {
+    let env = TestEnv::new();
+    let bytes = VALID
+        .replace("name: prod", "name: pr\u{1}d")
+        .into_bytes()
+        .into_iter()
+        .map(|b| if b == 1 { 0xff } else { b })
+        .collect::<Vec<u8>>();
+    std::fs::write(env.path().join("forge.yaml"), &bytes).unwrap();
+    let output = env.forge().args(["config", "validate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let offset = VALID.find("  - name: prod").unwrap() + "  - name: pr".len();
+    assert!(
+        stderr(&output).contains(&format!(
+            "forge.yaml:9:13: not UTF-8 text: invalid byte 0xff at offset {offset}"
+        )),
+        "{}",
+        stderr(&output)
+    );
+}
