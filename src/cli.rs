@@ -73,6 +73,8 @@ pub enum Command {
     Promote(commands::promote::PromoteArgs),
     /// Return an environment to an earlier release, with a new commit.
     Rollback(commands::rollback::RollbackArgs),
+    /// Wait until the commit that last changed an environment is applied and healthy.
+    Wait(commands::wait::WaitCommandArgs),
     /// Look at, resume, abort or promote a canary or blue-green release in progress.
     #[command(subcommand)]
     Canary(commands::canary::CanaryCommand),
@@ -117,6 +119,7 @@ impl Cli {
             Command::Status(args) => commands::status::run(ctx, args),
             Command::Promote(args) => commands::promote::run(ctx, args),
             Command::Rollback(args) => commands::rollback::run(ctx, args),
+            Command::Wait(args) => commands::wait::run(ctx, args),
             Command::Canary(command) => commands::canary::run(ctx, command),
             Command::Completions(args) => commands::completions::run(args, Cli::command()),
         }

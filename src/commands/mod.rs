@@ -18,5 +18,6 @@ pub mod render;
 pub mod rollback;
 pub mod sandbox;
 pub mod status;
+pub mod wait;
 
 pub use crate::context::{Context, ProcessEnv};

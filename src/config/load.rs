@@ -77,7 +77,13 @@ impl Loaded {
             problems: vec![problem],
         };
         let text = std::str::from_utf8(&bytes).map_err(|err| invalid(not_utf8(&bytes, &err)))?;
-        let config = parse(text).map_err(invalid)?;
+        let (config, mut found) = parse_reporting_all(text);
+        let Some(config) = config else {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                problems: found,
+            });
+        };
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -88,14 +94,14 @@ impl Loaded {
             dir,
             config,
         };
-        let problems = problems(&loaded);
-        tracing::debug!(path = %path.display(), problems = problems.len(), "loaded config");
-        if problems.is_empty() {
+        found.extend(problems(&loaded));
+        tracing::debug!(path = %path.display(), problems = found.len(), "loaded config");
+        if found.is_empty() {
             Ok(loaded)
         } else {
             Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
-                problems,
+                problems: found,
             })
         }
     }
@@ -136,8 +142,80 @@ fn not_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> Problem {
     }
 }
 
+/// How many unknown keys one run reports before it stops looking.
+const MAX_UNKNOWN_KEYS: usize = 50;
+
+/// Parses YAML into the model, reporting every unknown key rather than the first: each is
+/// blanked out (its value too, so lines and columns stay where they were) and the text parsed
+/// again. A syntax or type error ends the list. Returns the model of what parsed (None when
+/// nothing did), whose semantic problems [`Loaded::load`] adds, and the problems so far.
+fn parse_reporting_all(text: &str) -> (Option<Config>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut text = text.to_string();
+    loop {
+        match parse_yaml(&text) {
+            Ok(config) => return (Some(config), problems),
+            Err(err) => {
+                let problem = problem_from_yaml(&err);
+                let unknown = matches!(
+                    err.without_snippet(),
+                    serde_saphyr::Error::SerdeUnknownField { .. }
+                );
+                let line = problem.line;
+                let column = problem.column;
+                problems.push(problem);
+                if !unknown || problems.len() >= MAX_UNKNOWN_KEYS || line == 0 {
+                    return (None, problems);
+                }
+                text = blank_entry(&text, line, column);
+            }
+        }
+    }
+}
+
+/// `text` with the mapping entry at `line`:`column` (the key and any block value indented
+/// under it) replaced by spaces.
+fn blank_entry(text: &str, line: u64, column: u64) -> String {
+    let start = usize::try_from(line)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(1);
+    let indent = usize::try_from(column)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(1);
+    let mut blanking = false;
+    let mut out = String::with_capacity(text.len());
+    for (index, original) in text.split_inclusive('\n').enumerate() {
+        let content = original.trim_end_matches(['\n', '\r']);
+        let ending = &original[content.len()..];
+        if index == start {
+            blanking = true;
+            let (kept, gone) = content.split_at(
+                content
+                    .char_indices()
+                    .nth(indent)
+                    .map_or(content.len(), |(at, _)| at),
+            );
+            out.push_str(kept);
+            out.push_str(&" ".repeat(gone.chars().count()));
+        } else if blanking
+            && (content.trim().is_empty() || content.len() - content.trim_start().len() > indent)
+        {
+            out.push_str(&" ".repeat(content.chars().count()));
+        } else {
+            blanking = false;
+            out.push_str(content);
+        }
+        out.push_str(ending);
+    }
+    out
+}
+
 /// Parses YAML into the model; syntax, type and unknown-key errors carry line and column.
 pub fn parse(text: &str) -> Result<Config, Problem> {
+    parse_yaml(text).map_err(|err| problem_from_yaml(&err))
+}
+
+fn parse_yaml(text: &str) -> Result<Config, serde_saphyr::Error> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: 32,
@@ -150,7 +228,7 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
         },
         with_snippet: false,
     };
-    serde_saphyr::from_str_with_options(text, options).map_err(|err| problem_from_yaml(&err))
+    serde_saphyr::from_str_with_options(text, options)
 }
 
 fn problem_from_yaml(err: &serde_saphyr::Error) -> Problem {
@@ -175,6 +253,12 @@ fn problem_from_yaml(err: &serde_saphyr::Error) -> Problem {
                 Some((message, _)) => message.to_string(),
                 None => text,
             };
+            // Rust's type names mean nothing to someone writing YAML.
+            let text = ["u8", "u16", "u32", "u64", "usize", "i32", "i64"]
+                .iter()
+                .fold(text, |text, name| {
+                    text.replace(&format!("expected {name}"), "expected a whole number")
+                });
             (text, None)
         }
     };

@@ -142,6 +142,7 @@ impl EnvRepo {
         // One forge at a time per cache: fetches and ref updates would race otherwise.
         let lock_path = dir.join("forge.lock");
         let lock = take_lock(&lock_path).map_err(|e| io(&lock_path, e))?;
+        remove_stale_git_locks(&dir);
 
         let mut env = vec![(
             "GIT_TERMINAL_PROMPT".to_string(),
@@ -638,10 +639,49 @@ fn splice(
 }
 
 /// One forge at a time per cache (an exclusive file lock, released when the file closes).
+/// Takes forge's lock on a cache, saying so when another forge holds it.
 fn take_lock(path: &Path) -> std::io::Result<std::fs::File> {
     let file = std::fs::File::create(path)?;
-    file.lock()?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            tracing::warn!(
+                "waiting for another forge to finish with the env repo cache ({})",
+                path.display()
+            );
+            file.lock()?;
+        }
+        Err(std::fs::TryLockError::Error(err)) => return Err(err),
+    }
     Ok(file)
+}
+
+/// Removes the lock files a killed git left in the cache (`shallow.lock`, `index.lock`,
+/// `packed-refs.lock`, `refs/…/x.lock`): with forge's own lock held, no git of ours runs
+/// there, so any such file is stale and would fail every later fetch or push.
+fn remove_stale_git_locks(dir: &Path) {
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            // Only the refs hold nested locks; objects/ is large and takes none that last.
+            if kind.is_dir() && (folder != dir || entry.file_name() == "refs") {
+                pending.push(path);
+            } else if kind.is_file()
+                && path.extension().is_some_and(|ext| ext == "lock")
+                && entry.file_name() != "forge.lock"
+                && std::fs::remove_file(&path).is_ok()
+            {
+                tracing::warn!("removed a stale git lock: {}", path.display());
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! The operations layer (cargo's `ops`): what a command asks for, done with the adapters
 //! below — [`release`] a bundle to an env (plainly, as a canary or blue-green), promote it,
-//! roll back, wait for a commit, report where envs stand. Commands parse arguments into
+//! roll back, wait for a commit (its own or, re-attaching, the env's latest), report where envs stand. Commands parse arguments into
 //! these typed requests and print the typed [`Report`] they get back; nothing here knows
 //! about clap, and nothing here imports `commands`.
 
 pub mod bundle;
 pub mod promote;
+pub mod reattach;
 mod release;
 pub mod rollback;
 pub mod rollout;

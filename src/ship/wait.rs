@@ -246,7 +246,9 @@ fn pushed_regardless(err: CliError, short: &str, env: &str) -> CliError {
     ) {
         return err;
     }
-    let look = format!("`forge status {env}` shows where it stands");
+    let look = format!(
+        "`forge wait {env}` waits for it again; `forge status {env}` shows where it stands"
+    );
     let hint = match &err.hint {
         Some(hint) => format!("{hint}; {look}"),
         None => look,

@@ -207,3 +207,61 @@ fn a_deploy_killed_at_any_moment_leaves_everything_consistent() {
         fsck(&cache);
     }
 }
+
+/// The cache's repo, once a deploy has made it.
+fn cache_repo(repo: &EnvRepoFixture, cache: &str) -> std::path::PathBuf {
+    std::fs::read_dir(repo.env.path().join(cache).join("forge/repos"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+}
+
+/// Lock files a killed git left in forge's cache do not block later deploys, and a forge that
+/// finds the cache in use waits for it, saying so.
+#[test]
+fn stale_git_locks_are_cleared_and_a_busy_cache_is_waited_for() {
+    let repo = EnvRepoFixture::new();
+    let first = spawn_deploy(&repo, "sample", "1.0.0", "cache")
+        .wait_with_output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let cache = cache_repo(&repo, "cache");
+    for stale in ["shallow.lock", "packed-refs.lock", "refs/forge/tip.lock"] {
+        std::fs::create_dir_all(cache.join(stale).parent().unwrap()).unwrap();
+        std::fs::write(cache.join(stale), "").unwrap();
+    }
+    let second = spawn_deploy(&repo, "sample", "1.1.0", "cache")
+        .wait_with_output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("removed a stale git lock"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(!cache.join("shallow.lock").exists());
+
+    // Another forge holds the cache: this one waits, says so, and goes on once it is free.
+    let held = std::fs::File::create(cache.join("forge.lock")).unwrap();
+    held.lock().unwrap();
+    let mut third = spawn_deploy(&repo, "sample", "1.2.0", "cache");
+    let mut err = third.stderr.take().unwrap();
+    let said = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut err, &mut text).unwrap();
+        text
+    });
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(third.try_wait().unwrap(), None, "it waits for the lock");
+    drop(held);
+    let status = third.wait().unwrap();
+    let text = said.join().unwrap();
+    assert_eq!(status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("waiting for another forge to finish with the env repo cache"),
+        "{text}"
+    );
+    assert_eq!(repo.history("dev")[0]["version"], "1.2.0");
+}

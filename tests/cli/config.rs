@@ -330,3 +330,26 @@ fn invalid_utf8_names_its_line_column_and_offset() {
         stderr(&output)
     );
 }
+
+/// `config validate` lists every unknown key and, once the rest parses, every semantic
+/// problem, in one run; a type error says what YAML wants, not a Rust type.
+#[test]
+fn validate_reports_every_problem_in_one_run() {
+    let config = VALID
+        .replace("  path: base\n", "  path: base\n  pth: x\n")
+        .replace(
+            "    promoteFrom: dev\n",
+            "    promoteFrom: qa\n    timout: 5m\n    gates:\n      requireHealthy: true\n      soaak:\n        nested: 1\n",
+        );
+    let output = validate(&config);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&output), @"");
+
+    let typed = validate(&VALID.replace("  - name: dev\n", "  - name: dev\n    replicas: three\n"));
+    assert_eq!(typed.status.code(), Some(2));
+    assert!(
+        stderr(&typed).contains("expected a whole number"),
+        "{}",
+        stderr(&typed)
+    );
+}

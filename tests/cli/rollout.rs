@@ -956,3 +956,43 @@ fn ctrl_c_while_a_deploy_waits_says_the_commit_is_pushed() {
     );
     assert!(err.contains("forge status dev"), "{err}");
 }
+
+/// `forge wait ENV` re-attaches to the env's latest commit, judges it as deploy does and
+/// pushes nothing: a healthy release is exit 0, a failed one exit 3 with no rollback commit.
+#[test]
+fn wait_reattaches_to_the_envs_latest_commit_and_never_pushes() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--bad-image", "*:bad"]);
+    let nothing = stage.forge(&["wait", "dev"]);
+    assert_eq!(nothing.status.code(), Some(2), "{}", stderr(&nothing));
+    assert!(stderr(&nothing).contains("nothing has been deployed to dev"));
+
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0", "--no-wait"]);
+    let head = stage.head();
+    let waited = json(&stage.forge_ok(&["wait", "dev", "--output", "json"]));
+    assert_eq!(waited["commit"], head);
+    assert_eq!(waited["version"], "1.0.0");
+    assert_eq!(waited["action"], "wait");
+    assert_eq!(waited["applied"], head);
+
+    stage.forge_ok(&[
+        "deploy",
+        "dev",
+        "--version",
+        "1.1.0",
+        "--image",
+        BAD_IMAGE,
+        "--no-wait",
+    ]);
+    let failed_head = stage.head();
+    let failed = stage.forge(&["wait", "dev", "--timeout", "2m"]);
+    assert_eq!(failed.status.code(), Some(3), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("1.1.0 failed in dev"),
+        "{}",
+        stderr(&failed)
+    );
+    assert_eq!(stage.head(), failed_head, "waiting never rolls back");
+}
