@@ -343,7 +343,16 @@ fn validate_reports_every_problem_in_one_run() {
         );
     let output = validate(&config);
     assert_eq!(output.status.code(), Some(2));
-    insta::assert_snapshot!(stderr(&output), @"");
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: forge.yaml:5:3: unknown key `pth`
+    hint: did you mean `path`?
+    error: forge.yaml:12:5: unknown key `timout`
+    hint: did you mean `timeout`?
+    error: forge.yaml:15:7: unknown key `soaak`
+    hint: did you mean `soak`?
+    error: forge.yaml:11:18: environment 'prod': promoteFrom names unknown environment 'qa'
+    hint: environments are listed in promotion order
+    ");
 
     let typed = validate(&VALID.replace("  - name: dev\n", "  - name: dev\n    replicas: three\n"));
     assert_eq!(typed.status.code(), Some(2));
