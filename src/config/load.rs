@@ -258,6 +258,7 @@ fn problem_from_yaml(err: &serde_saphyr::Error) -> Problem {
                 .iter()
                 .fold(text, |text, name| {
                     text.replace(&format!("expected {name}"), "expected a whole number")
+                        .replace(&format!("invalid {name}"), "expected a whole number")
                 });
             (text, None)
         }
