@@ -63,6 +63,8 @@ pub enum Command {
     /// Build, inspect, sign and verify bundles.
     #[command(subcommand)]
     Bundle(commands::bundle::BundleCommand),
+    /// Print the Flux or Argo CD objects that make the cluster apply each environment.
+    Bootstrap(commands::bootstrap::BootstrapArgs),
     /// Write an environment's rendered overlay into a directory.
     Render(commands::render::RenderArgs),
     /// Show what `forge deploy` would change in the env repo.
@@ -112,6 +114,7 @@ impl Cli {
             Command::Bundle(command) => commands::bundle::run(ctx, command),
             Command::Keygen(args) => commands::keygen::run(ctx, args),
             Command::Sandbox(command) => commands::sandbox::run(ctx, command),
+            Command::Bootstrap(args) => commands::bootstrap::run(ctx, args),
             Command::Render(args) => commands::render::run(ctx, args),
             Command::Diff(args) => commands::diff::run(ctx, args),
             Command::Deploy(args) => commands::deploy::run(ctx, args),

@@ -3,6 +3,7 @@
 //! command imports another; what several share lives in [`args`] or below `commands/`.
 
 pub mod args;
+pub mod bootstrap;
 pub mod bundle;
 pub mod canary;
 pub mod completions;

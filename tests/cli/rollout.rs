@@ -996,3 +996,38 @@ fn wait_reattaches_to_the_envs_latest_commit_and_never_pushes() {
     );
     assert_eq!(stage.head(), failed_head, "waiting never rolls back");
 }
+
+/// On a cluster nobody bootstrapped, a deploy fails fast naming the missing Kustomization;
+/// `forge bootstrap`'s objects, applied with the real kubectl, make the same deploy work.
+#[test]
+fn bootstrap_makes_what_applies_each_env_dir() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--no-bootstrap"]);
+    let unbound = stage.forge(&["deploy", "dev", "--version", "1.0.0"]);
+    assert_eq!(unbound.status.code(), Some(3), "{}", stderr(&unbound));
+    assert!(stderr(&unbound).contains("hello-dev does not exist"), "{}", stderr(&unbound));
+
+    let out = stage.repo.env.path().join("gitops");
+    std::fs::create_dir_all(&out).unwrap();
+    let written = stage.forge_ok(&["bootstrap", "--out", out.to_str().unwrap()]);
+    let file = out.join("hello.yaml");
+    assert_eq!(stdout(&written).trim(), file.to_str().unwrap());
+    let objects = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        stdout(&stage.forge_ok(&["bootstrap"])),
+        objects,
+        "stdout and --out hold the same objects, rendered the same each time"
+    );
+    let applied = stage.sandbox.kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);
+    for object in [
+        "namespace/hello-dev",
+        "kustomization.kustomize.toolkit.fluxcd.io/hello-dev",
+        "kustomization.kustomize.toolkit.fluxcd.io/hello-prod",
+    ] {
+        assert!(applied.contains(object), "{object} in {applied}");
+    }
+    stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+}

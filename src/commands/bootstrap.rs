@@ -1,0 +1,65 @@
+//! `forge bootstrap [ENV…]`: the GitOps objects that make the cluster apply each env dir (a
+//! Flux Kustomization, with the env repo's GitRepository unless it is the cluster's own
+//! `flux-system`, or an Argo CD Application, and the env's Namespace), named as `forge deploy`
+//! waits for them — on stdout for `kubectl apply -f -`, or into a directory.
+
+use super::Context;
+use crate::config::Environment;
+use crate::error::CliError;
+use crate::render::bootstrap::{Reach, render};
+use crate::ship::environment;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct BootstrapArgs {
+    /// Environments to bootstrap [default: all, in forge.yaml's order]
+    pub envs: Vec<String>,
+    /// Write `<app>.yaml` into this directory instead of printing the objects.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The URL the cluster fetches the env repo from [default: envRepo.url without
+    /// credentials]
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
+    /// Secret in flux.namespace with the GitRepository's credentials (Flux).
+    #[arg(long, value_name = "NAME")]
+    pub secret_ref: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: BootstrapArgs) -> Result<(), CliError> {
+    let loaded = ctx.load_config()?;
+    let envs: Vec<&Environment> = if args.envs.is_empty() {
+        loaded
+            .config
+            .environments
+            .iter()
+            .map(|e| &e.value)
+            .collect()
+    } else {
+        args.envs
+            .iter()
+            .map(|name| environment(&loaded, name))
+            .collect::<Result<_, _>>()?
+    };
+    let reach = Reach {
+        source_url: args.source_url,
+        secret_ref: args.secret_ref,
+    };
+    let objects = render(&loaded.templates(), &loaded.config, &envs, &reach)?;
+    let Some(dir) = args.out else {
+        return crate::ui::emit(&objects);
+    };
+    let path = dir.join(format!("{}.yaml", loaded.config.app.value));
+    crate::fs::write_atomic(&path, objects.as_bytes(), 0o644)
+        .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))?;
+    ctx.ui.status(
+        "Wrote",
+        format!(
+            "the GitOps objects for {} into {} (apply them with `kubectl apply -f`)",
+            loaded.config.app.value,
+            path.display()
+        ),
+    );
+    crate::ui::emit(&format!("{}\n", path.display()))
+}
