@@ -182,6 +182,8 @@ async fn helm_release(
     match step {
         Step::Done(()) => {
             // A HelmRelease reports no inventory: its workloads are those in its namespace.
+            // Not its Jobs: a finished Job of an earlier release (or a Helm hook's) stays in
+            // the namespace and would be judged as this release's.
             let mut workloads = Vec::new();
             for kind in [
                 crate::cluster::DEPLOYMENT,
