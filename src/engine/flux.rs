@@ -34,7 +34,7 @@ pub(super) async fn sync(
     };
     // A first deploy's Kustomization may not exist yet; it reconciles when created, so the
     // token is only required of one that was there to be annotated.
-    let _ = request_reconcile(cluster, &source, token).await?;
+    let source_requested = request_reconcile(cluster, &source, token).await?;
     let requested = request_reconcile(cluster, &kustomization, token).await?;
     reporter.step(
         "Reconciling",
@@ -77,7 +77,8 @@ pub(super) async fn sync(
                 fetched_at = Some(Instant::now());
             }
             let waited = fetched_at.map(|at| at.elapsed());
-            if decide::binding::absence_is_final(first_release, waited) {
+            let grace = decide::binding::GENERATED_GRACE;
+            if decide::binding::absence_is_final(first_release, waited, grace) {
                 return Step::Unbound(super::unbound::missing(target, &kustomization, &place));
             }
             return Step::Pending(match waited {
@@ -90,6 +91,29 @@ pub(super) async fn sync(
         };
         if let Some(unbound) = super::unbound::judge(target, &kustomization, &place, bound) {
             return Step::Unbound(unbound);
+        }
+        if let Some(repository) = seen.get(&source) {
+            // What the source fetched since forge asked (source-controller echoes the token
+            // with the artifact of that fetch).
+            let handled = repository
+                .pointer("/status/lastHandledReconcileAt")
+                .and_then(Value::as_str)
+                == Some(token);
+            let fetched_ours = (source_requested && handled).then(|| {
+                relations.contains(
+                    repository
+                        .pointer("/status/artifact/revision")
+                        .and_then(Value::as_str),
+                )
+            });
+            let bound = decide::binding::git_repository_source(repository).judge(
+                &target.repo_url,
+                &target.branch,
+                fetched_ours,
+            );
+            if let Some(unbound) = super::unbound::judge(target, &source, &place, bound) {
+                return Step::Unbound(unbound);
+            }
         }
         let attempted = object
             .pointer("/status/lastAttemptedRevision")
