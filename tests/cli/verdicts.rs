@@ -6,11 +6,18 @@ use crate::require_tool;
 use crate::rollout::Stage;
 use crate::stderr;
 
-/// Deploys `version` to dev after the env's source was pointed elsewhere: exit 3, well
-/// before the 1m timeout, with the message (returned) naming what is wrong.
-fn refused_fast(stage: &Stage, version: &str) -> String {
+/// Deploys 1.0.0 to dev, points the env's GitOps object (`kind namespace/name`) elsewhere
+/// with a merge `patch`, then deploys 1.1.0: exit 3, well before the 1m timeout, with the
+/// message (returned) naming what is wrong.
+fn repointed_then_refused(stage: &Stage, object: [&str; 3], patch: &str) -> String {
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let [kind, namespace, name] = object;
+    let merge = ["--type", "merge", "-p", patch];
+    stage
+        .sandbox
+        .kubectl_ok(&[&["patch", kind, name, "-n", namespace][..], &merge].concat());
     let started = std::time::Instant::now();
-    let output = stage.forge(&["deploy", "dev", "--version", version]);
+    let output = stage.forge(&["deploy", "dev", "--version", "1.1.0"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(
@@ -27,19 +34,12 @@ fn a_git_repository_of_another_branch_fails_fast() {
         return;
     }
     let stage = Stage::new(&[]);
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    stage.sandbox.kubectl_ok(&[
-        "patch",
-        "gitrepository",
-        "flux-system",
-        "-n",
-        "flux-system",
-        "--type",
-        "merge",
-        "-p",
+    let repository = ["gitrepository", "flux-system", "flux-system"];
+    let err = repointed_then_refused(
+        &stage,
+        repository,
         r#"{"spec":{"ref":{"branch":"release"}}}"#,
-    ]);
-    let err = refused_fast(&stage, "1.1.0");
+    );
     assert!(
         err.contains(
             "GitRepository flux-system/flux-system in context forge-sandbox has \
@@ -59,19 +59,9 @@ fn an_application_of_another_target_revision_fails_fast() {
         return;
     }
     let stage = Stage::new(&["--engine", "argocd"]);
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    stage.sandbox.kubectl_ok(&[
-        "patch",
-        "application",
-        "hello-dev",
-        "-n",
-        "argocd",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"source":{"targetRevision":"v1.0.0"}}}"#,
-    ]);
-    let err = refused_fast(&stage, "1.1.0");
+    let application = ["application", "argocd", "hello-dev"];
+    let patch = r#"{"spec":{"source":{"targetRevision":"v1.0.0"}}}"#;
+    let err = repointed_then_refused(&stage, application, patch);
     assert!(
         err.contains(
             "Application argocd/hello-dev in context forge-sandbox has \
