@@ -450,6 +450,24 @@ mod tests {
     }
 
     #[test]
+    fn revisions_count_once_argo_cd_refreshed_after_forge_asked() {
+        let mut application = json!({
+            "metadata": {"annotations": {REFRESH: "normal"}},
+            "status": {"reconciledAt": "2026-12-02T10:00:00Z", "sync": {"revision": "abc"}},
+        });
+        assert_eq!(compared_revisions(&application), None, "refresh pending");
+        application["metadata"]["annotations"] = json!({});
+        assert_eq!(compared_revisions(&application), Some(vec!["abc"]));
+        application["status"]["sync"] = json!({"revisions": ["abc", "def"]});
+        assert_eq!(compared_revisions(&application), Some(vec!["abc", "def"]));
+        application["status"]
+            .as_object_mut()
+            .unwrap()
+            .remove("reconciledAt");
+        assert_eq!(compared_revisions(&application), None, "never compared");
+    }
+
+    #[test]
     fn only_a_refused_token_is_final() {
         let error = |message: &str| ClusterError::Argocd {
             url: "https://argocd.example.com/api/v1/applications/x".into(),

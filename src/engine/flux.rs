@@ -268,6 +268,7 @@ mod tests {
     fn inventory_keeps_workloads_and_helm_releases() {
         let object = json!({"status": {"inventory": {"entries": [
             {"id": "hello-dev_hello_apps_Deployment", "v": "v1"},
+            {"id": "hello-dev_migrate_batch_Job", "v": "v1"},
             {"id": "hello-dev_hello__Service", "v": "v1"},
             {"id": "flux-system_shop_helm.toolkit.fluxcd.io_HelmRelease", "v": "v2"},
             {"id": "_hello-dev__Namespace", "v": "v1"},
@@ -275,7 +276,11 @@ mod tests {
         let found: Vec<String> = inventory(&object).iter().map(ToString::to_string).collect();
         assert_eq!(
             found,
-            ["Deployment hello-dev/hello", "HelmRelease flux-system/shop"]
+            [
+                "Deployment hello-dev/hello",
+                "Job hello-dev/migrate",
+                "HelmRelease flux-system/shop"
+            ]
         );
     }
 }
