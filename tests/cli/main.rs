@@ -30,6 +30,7 @@ mod signing;
 mod support;
 mod terminal;
 mod transports;
+mod verdicts;
 
 pub use support::files::copy_dir;
 pub use support::{files, free_port, prometheus, serving};

@@ -27,6 +27,7 @@ mod helm;
 mod missing;
 mod strategies;
 mod traffic;
+mod verdicts;
 mod workloads;
 
 /// What the suite runs against.
