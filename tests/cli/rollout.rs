@@ -813,8 +813,9 @@ fn flux_deploy_without_its_kustomization_fails_fast() {
     );
     assert!(
         err.contains(
-            "flux create kustomization hello-dev --namespace flux-system --source \
-             GitRepository/flux-system --path ./apps/hello/dev"
+            "create it for hello/dev: forge bootstrap dev | kubectl apply -f - (or flux create \
+             kustomization hello-dev --namespace flux-system --source GitRepository/flux-system \
+             --path ./apps/hello/dev"
         ),
         "{err}"
     );
@@ -1007,7 +1008,11 @@ fn bootstrap_makes_what_applies_each_env_dir() {
     let stage = Stage::new(&["--no-bootstrap"]);
     let unbound = stage.forge(&["deploy", "dev", "--version", "1.0.0"]);
     assert_eq!(unbound.status.code(), Some(3), "{}", stderr(&unbound));
-    assert!(stderr(&unbound).contains("hello-dev does not exist"), "{}", stderr(&unbound));
+    assert!(
+        stderr(&unbound).contains("hello-dev does not exist"),
+        "{}",
+        stderr(&unbound)
+    );
 
     let out = stage.repo.env.path().join("gitops");
     std::fs::create_dir_all(&out).unwrap();
@@ -1020,7 +1025,9 @@ fn bootstrap_makes_what_applies_each_env_dir() {
         objects,
         "stdout and --out hold the same objects, rendered the same each time"
     );
-    let applied = stage.sandbox.kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);
+    let applied = stage
+        .sandbox
+        .kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);
     for object in [
         "namespace/hello-dev",
         "kustomization.kustomize.toolkit.fluxcd.io/hello-dev",
