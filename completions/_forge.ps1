@@ -268,7 +268,8 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             break
         }
         'forge;bootstrap' {
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write `<app>.yaml` into this directory instead of printing the objects')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write `<app>.yaml` into this directory, or print the objects with `-`, instead of committing them to the env repo')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster whose root sync applies them: they are committed under `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out')
             [CompletionResult]::new('--source-url', '--source-url', [CompletionResultType]::ParameterName, 'The URL the cluster fetches the env repo from [default: envRepo.url without credentials]')
             [CompletionResult]::new('--secret-ref', '--secret-ref', [CompletionResultType]::ParameterName, 'Secret in flux.namespace with the GitRepository''s credentials (Flux)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')

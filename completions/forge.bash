@@ -284,13 +284,17 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bootstrap)
-            opts="-C -q -v -y -h --out --source-url --secret-ref --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --out --cluster --source-url --secret-ref --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -244,7 +244,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;bundle;help;help'= {
         }
         &'forge;bootstrap'= {
-            cand --out 'Write `<app>.yaml` into this directory instead of printing the objects'
+            cand --out 'Write `<app>.yaml` into this directory, or print the objects with `-`, instead of committing them to the env repo'
+            cand --cluster 'The cluster whose root sync applies them: they are committed under `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out'
             cand --source-url 'The URL the cluster fetches the env repo from [default: envRepo.url without credentials]'
             cand --secret-ref 'Secret in flux.namespace with the GitRepository''s credentials (Flux)'
             cand -C 'Path to forge.yaml'

@@ -188,7 +188,8 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l out -d 'Write `<app>.yaml` into this directory instead of printing the objects' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l out -d 'Write `<app>.yaml` into this directory, or print the objects with `-`, instead of committing them to the env repo' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l cluster -d 'The cluster whose root sync applies them: they are committed under `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out' -r
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l source-url -d 'The URL the cluster fetches the env repo from [default: envRepo.url without credentials]' -r
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l secret-ref -d 'Secret in flux.namespace with the GitRepository\'s credentials (Flux)' -r
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s C -l config -d 'Path to forge.yaml' -r -F

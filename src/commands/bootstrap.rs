@@ -7,7 +7,7 @@ use super::Context;
 use crate::config::Environment;
 use crate::error::CliError;
 use crate::render::bootstrap::{Reach, render};
-use crate::ship::environment;
+use crate::ship::{bootstrap, environment};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -15,9 +15,14 @@ use std::path::PathBuf;
 pub struct BootstrapArgs {
     /// Environments to bootstrap [default: all, in forge.yaml's order]
     pub envs: Vec<String>,
-    /// Write `<app>.yaml` into this directory instead of printing the objects.
+    /// Write `<app>.yaml` into this directory, or print the objects with `-`, instead of
+    /// committing them to the env repo.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// The cluster whose root sync applies them: they are committed under
+    /// `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out.
+    #[arg(long, value_name = "CLUSTER", default_value = "default")]
+    pub cluster: String,
     /// The URL the cluster fetches the env repo from [default: envRepo.url without
     /// credentials]
     #[arg(long, value_name = "URL")]
@@ -47,19 +52,31 @@ pub fn run(ctx: &Context, args: BootstrapArgs) -> Result<(), CliError> {
         secret_ref: args.secret_ref,
     };
     let objects = render(&loaded.templates(), &loaded.config, &envs, &reach)?;
-    let Some(dir) = args.out else {
-        return crate::ui::emit(&objects);
-    };
-    let path = dir.join(format!("{}.yaml", loaded.config.app.value));
-    crate::fs::write_atomic(&path, objects.as_bytes(), 0o644)
-        .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))?;
-    ctx.ui.status(
-        "Wrote",
-        format!(
-            "the GitOps objects for {} into {} (apply them with `kubectl apply -f`)",
-            loaded.config.app.value,
-            path.display()
-        ),
-    );
-    crate::ui::emit(&format!("{}\n", path.display()))
+    let app = &loaded.config.app.value;
+    let file = format!("{app}.yaml");
+    match args.out {
+        Some(dir) if dir.as_os_str() == "-" => crate::ui::emit(&objects),
+        Some(dir) => {
+            let path = dir.join(&file);
+            crate::fs::write_atomic(&path, objects.as_bytes(), 0o644).map_err(|e| {
+                CliError::operational(format!("cannot write {}: {e}", path.display()))
+            })?;
+            ctx.ui.status(
+                "Wrote",
+                format!(
+                    "the GitOps objects for {app} into {} (apply them with `kubectl apply -f`)",
+                    path.display()
+                ),
+            );
+            crate::ui::emit(&format!("{}\n", path.display()))
+        }
+        None => {
+            let committed = bootstrap::commit(ctx, &loaded, &args.cluster, &file, objects)?;
+            if ctx.json() {
+                crate::ui::emit_json(&committed)
+            } else {
+                crate::ui::emit(&format!("{}\n", committed.commit))
+            }
+        }
+    }
 }

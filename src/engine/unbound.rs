@@ -141,19 +141,19 @@ fn hint(target: &Target, object: &ObjectRef, problem: &Problem) -> String {
     };
     match (problem, object.kind) {
         (Problem::Missing, KUSTOMIZATION) => format!(
-            "create it for {}/{}: forge bootstrap {1} | kubectl apply -f - (or flux create \
+            "create it for {}/{}: forge bootstrap {1} --out - | kubectl apply -f - (or flux create \
              kustomization {name} --namespace {namespace} --source GitRepository/{source} \
              --path ./{dir} --prune=true --interval 1m)",
             target.app, target.env
         ),
         (Problem::Missing, GIT_REPOSITORY) => format!(
-            "create it: forge bootstrap {} | kubectl apply -f - (or flux create source git \
+            "create it: forge bootstrap {} --out - | kubectl apply -f - (or flux create source git \
              {name} --namespace {namespace} --url {} --branch {}; or set flux.gitRepository \
              in forge.yaml to the one that holds the env repo)",
             target.env, target.repo_url, target.branch
         ),
         (Problem::Missing, crate::cluster::APPLICATION) => format!(
-            "create it for {}/{}: forge bootstrap {1} | kubectl apply -f - (or argocd app \
+            "create it for {}/{}: forge bootstrap {1} --out - | kubectl apply -f - (or argocd app \
              create {name} --app-namespace {namespace} --repo {} --revision {} --path {dir} \
              --dest-server {} --dest-namespace {} --sync-policy automated)",
             target.app,

@@ -4,6 +4,7 @@
 //! these typed requests and print the typed [`Report`] they get back; nothing here knows
 //! about clap, and nothing here imports `commands`.
 
+pub mod bootstrap;
 pub mod bundle;
 pub mod promote;
 pub mod reattach;

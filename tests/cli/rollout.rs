@@ -813,7 +813,7 @@ fn flux_deploy_without_its_kustomization_fails_fast() {
     );
     assert!(
         err.contains(
-            "create it for hello/dev: forge bootstrap dev | kubectl apply -f - (or flux create \
+            "create it for hello/dev: forge bootstrap dev --out - | kubectl apply -f - (or flux create \
              kustomization hello-dev --namespace flux-system --source GitRepository/flux-system \
              --path ./apps/hello/dev"
         ),
@@ -1021,7 +1021,7 @@ fn bootstrap_makes_what_applies_each_env_dir() {
     assert_eq!(stdout(&written).trim(), file.to_str().unwrap());
     let objects = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
-        stdout(&stage.forge_ok(&["bootstrap"])),
+        stdout(&stage.forge_ok(&["bootstrap", "--out", "-"])),
         objects,
         "stdout and --out hold the same objects, rendered the same each time"
     );
@@ -1037,4 +1037,31 @@ fn bootstrap_makes_what_applies_each_env_dir() {
     }
     stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
     assert_eq!(stage.deployed_version("dev"), "1.1.0");
+
+    // By default they are committed where a cluster's root sync applies them, once.
+    let committed = json(&stage.forge_ok(&["bootstrap", "--cluster", "eu-1", "--output", "json"]));
+    assert_eq!(committed["changed"], true);
+    assert_eq!(committed["commit"], stage.head());
+    assert_eq!(
+        stage
+            .repo
+            .remote_git(&["show", "main:clusters/eu-1/hello/hello.yaml"]),
+        objects.trim_end(),
+        "(git's output comes trimmed)"
+    );
+    let subject = stage
+        .repo
+        .remote_git(&["log", "-1", "--format=%s%n%b", "main"]);
+    assert!(subject.contains("Forge-Action: bootstrap"), "{subject}");
+    let again = json(&stage.forge_ok(&["bootstrap", "--cluster", "eu-1", "--output", "json"]));
+    assert_eq!(again["changed"], false);
+    assert_eq!(
+        again["commit"], committed["commit"],
+        "a second run commits nothing"
+    );
+    assert_eq!(
+        stage.repo.history("dev")[0]["version"],
+        "1.1.0",
+        "history is the deploys'"
+    );
 }

@@ -451,7 +451,13 @@ spec:
     /// them.
     fn gitops_objects(&self) -> String {
         let suite = &self.suite;
-        let mut args = vec!["bootstrap", "--source-url", suite.cluster_repo.as_str()];
+        let mut args = vec![
+            "bootstrap",
+            "--out",
+            "-",
+            "--source-url",
+            suite.cluster_repo.as_str(),
+        ];
         if let Some(secret) = &suite.git_secret {
             args.extend(["--secret-ref", secret.as_str()]);
         }
