@@ -5,6 +5,7 @@
 pub mod bootstrap;
 pub mod canary;
 pub mod overlay;
+pub mod scaffold;
 
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::PathBuf;

@@ -77,11 +77,18 @@ pub fn build(
     let version = match release.or(git.describe.clone()) {
         Some(version) => version,
         None => {
-            return Err(CliError::usage(format!(
-                "no version: {} is not in a git repository",
-                source_dir.display()
-            ))
-            .with_hint("pass --version VERSION"));
+            let (why, hint) = if crate::git::is_work_tree(&source_dir) {
+                (
+                    "is in a git repository with no commits yet",
+                    "commit (a tag such as v0.1.0 names the version), or pass --version VERSION",
+                )
+            } else {
+                ("is not in a git repository", "pass --version VERSION")
+            };
+            return Err(
+                CliError::usage(format!("no version: {} {why}", source_dir.display()))
+                    .with_hint(hint),
+            );
         }
     };
     crate::bundle::check_version(&version)?;
