@@ -10,10 +10,7 @@ pub fn application(obj: &Value, commit: &str) -> Verdict {
     let name = describe(obj, "Application");
     let status = &obj["status"];
     let operation_state = &status["operationState"];
-    let operation_revision = operation_state
-        .pointer("/syncResult/revision")
-        .or(operation_state.pointer("/operation/sync/revision"))
-        .and_then(Value::as_str);
+    let operation_revision = operation_revision(operation_state);
     let ours = !commit.is_empty() && operation_revision == Some(commit);
     let phase = operation_state["phase"].as_str();
     // A pending `.operation` is a new sync someone asked for: an older result no longer counts.
@@ -119,16 +116,22 @@ fn first_error_condition(status: &Value) -> Option<String> {
     ))
 }
 
+/// The commit the last (or running) sync operation is for: its result's revision, else the
+/// one it was asked for.
+fn operation_revision(operation_state: &Value) -> Option<&str> {
+    operation_state
+        .pointer("/syncResult/revision")
+        .or(operation_state.pointer("/operation/sync/revision"))
+        .and_then(Value::as_str)
+}
+
 /// Whether Argo CD has applied `commit`: synced to it by a finished, successful operation,
 /// whatever the health says yet. Forge then watches the workloads itself, which tells a
 /// crash loop from a slow start long before Argo CD's health turns Degraded.
 pub fn applied(obj: &Value, commit: &str) -> bool {
     let status = &obj["status"];
     let operation_state = &status["operationState"];
-    let operation_revision = operation_state
-        .pointer("/syncResult/revision")
-        .or(operation_state.pointer("/operation/sync/revision"))
-        .and_then(Value::as_str);
+    let operation_revision = operation_revision(operation_state);
     !commit.is_empty()
         && obj["operation"].is_null()
         && operation_revision == Some(commit)

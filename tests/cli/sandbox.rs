@@ -118,37 +118,38 @@ impl RunningSandbox {
         assert!(stderr(&output).contains(message), "{}", stderr(&output));
     }
 
+    /// Whether `kubectl get` finds `object` in `namespace`.
+    fn exists(&self, object: &str, namespace: &str) -> bool {
+        self.kubectl(&["get", object, "-n", namespace])
+            .status
+            .success()
+    }
+
     /// Polls until `kubectl get` finds the object (kubectl wait fails at once on a missing one).
-    fn wait_exists(&self, args: &[&str]) {
+    fn wait_exists(&self, object: &str, namespace: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
-        while !self.kubectl(&[&["get"], args].concat()).status.success() {
-            assert!(Instant::now() < deadline, "{args:?} never appeared");
+        while !self.exists(object, namespace) {
+            assert!(
+                Instant::now() < deadline,
+                "{object} in {namespace} never appeared"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     /// One object's fields: `kubectl get <object> -n <namespace> -o jsonpath=<template>`.
     pub fn jsonpath(&self, object: &str, namespace: &str, template: &str) -> String {
-        self.kubectl_ok(&[
-            "get",
+        self.kubectl_ok(&get_args(
             object,
-            "-n",
             namespace,
-            "-o",
             &format!("jsonpath={template}"),
-        ])
+        ))
     }
 
     /// Polls `jsonpath` until it prints `expected`.
     fn wait_for_jsonpath(&self, object: &str, namespace: &str, template: &str, expected: &str) {
-        let args = [
-            "get",
-            object,
-            "-n",
-            namespace,
-            "-o",
-            &format!("jsonpath={template}"),
-        ];
+        let output = format!("jsonpath={template}");
+        let args = get_args(object, namespace, &output);
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let output = self.kubectl(&args);
@@ -178,9 +179,7 @@ impl RunningSandbox {
 
     /// `kubectl patch` of `object` in `namespace` with a JSON merge patch.
     pub fn merge_patch(&self, object: &str, namespace: &str, patch: &str) -> String {
-        self.kubectl_ok(&[
-            "patch", object, "-n", namespace, "--type", "merge", "-p", patch,
-        ])
+        self.kubectl_ok(&merge_patch_args(object, namespace, patch))
     }
 
     pub fn apply(&self, manifest: &str) {
@@ -221,6 +220,18 @@ pub const API_FAULTS: [&str; 6] = [
 
 fn follow_args<'a>(repo: &'a EnvRepoFixture, args: &[&'a str]) -> Vec<&'a str> {
     [&["--env-repo", &repo.url, "--interval", "1s"], args].concat()
+}
+
+/// `kubectl get <object> -n <namespace> -o <output>`.
+fn get_args<'a>(object: &'a str, namespace: &'a str, output: &'a str) -> [&'a str; 6] {
+    ["get", object, "-n", namespace, "-o", output]
+}
+
+/// `kubectl patch` of `object` in `namespace` with a JSON merge patch.
+fn merge_patch_args<'a>(object: &'a str, namespace: &'a str, patch: &'a str) -> [&'a str; 8] {
+    [
+        "patch", object, "-n", namespace, "--type", "merge", "-p", patch,
+    ]
 }
 
 /// `kubectl rollout status` of `target` in `namespace`, giving up after 30 seconds.
@@ -277,15 +288,7 @@ fn kubectl_reads_and_writes_built_in_resources() {
         );
     }
     sandbox.apply(DEPLOYMENT);
-    let field = |path: &str| {
-        sandbox.kubectl_ok(&[
-            "get",
-            "deployment",
-            "web",
-            "-o",
-            &format!("jsonpath={{{path}}}"),
-        ])
-    };
+    let field = |path: &str| sandbox.jsonpath("deployment/web", "default", &format!("{{{path}}}"));
     assert_eq!(field(".metadata.generation"), "1");
     sandbox.kubectl_ok(&["annotate", "deployment", "web", "team=platform"]);
     assert_eq!(
@@ -294,15 +297,7 @@ fn kubectl_reads_and_writes_built_in_resources() {
         "metadata changes keep the generation"
     );
     assert_eq!(field(".metadata.annotations.team"), "platform");
-    sandbox.kubectl_ok(&[
-        "patch",
-        "deployment",
-        "web",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"replicas":3}}"#,
-    ]);
+    sandbox.merge_patch("deployment/web", "default", r#"{"spec":{"replicas":3}}"#);
     assert_eq!(field(".metadata.generation"), "2");
     assert_eq!(field(".spec.replicas"), "3");
     assert_eq!(
@@ -336,25 +331,16 @@ fn kubectl_reads_and_writes_built_in_resources() {
     )
     .unwrap();
     sandbox.kubectl_ok(&apply);
-    let api = sandbox.kubectl_ok(&[
-        "get",
-        "deployment",
-        "api",
-        "-o",
-        "jsonpath={.spec.replicas} {.metadata.generation}",
-    ]);
+    let api = sandbox.jsonpath(
+        "deployment/api",
+        "default",
+        "{.spec.replicas} {.metadata.generation}",
+    );
     assert_eq!(api, "4 2");
     // A write naming a stale resourceVersion is a conflict.
+    let stale = r#"{"metadata":{"resourceVersion":"1"},"spec":{"replicas":5}}"#;
     sandbox.kubectl_fails(
-        &[
-            "patch",
-            "deployment",
-            "web",
-            "--type",
-            "merge",
-            "-p",
-            r#"{"metadata":{"resourceVersion":"1"},"spec":{"replicas":5}}"#,
-        ],
+        &merge_patch_args("deployment/web", "default", stale),
         "the object has been modified",
     );
     // Server-side printing gives kubectl the columns a real cluster shows.
@@ -550,7 +536,7 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
     let (repo, sandbox, head) =
         deployed_and_followed(&["--bad-image", "*:bad", "--progress-deadline", "3s"]);
     let ks = "kustomization/hello-dev";
-    sandbox.wait_exists(&[ks, "-n", "flux-system"]);
+    sandbox.wait_exists(ks, "flux-system");
     sandbox.wait_ready(ks, "flux-system");
     let applied = sandbox.jsonpath(ks, "flux-system", "{.status.lastAppliedRevision}");
     assert_eq!(applied, format!("main@sha1:{head}"));
@@ -560,7 +546,7 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
         "{.status.artifact.revision}",
     );
     assert_eq!(source, format!("main@sha1:{head}"));
-    sandbox.wait_exists(&["deployment/hello", "-n", "hello-dev"]);
+    sandbox.wait_exists("deployment/hello", "hello-dev");
     let rolled = sandbox.kubectl_ok(&rollout_status("deployment/hello", "hello-dev"));
     assert!(rolled.contains("successfully rolled out"), "{rolled}");
     let image = sandbox.jsonpath(
@@ -686,7 +672,7 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
         return;
     }
     let (repo, sandbox, _) = deployed_and_followed(&["--error-rate", "ghcr.io/forge-demo/*=0.25"]);
-    sandbox.wait_exists(&["deployment/hello", "-n", "hello-dev"]);
+    sandbox.wait_exists("deployment/hello", "hello-dev");
     sandbox.kubectl_ok(&rollout_status("deployment/hello", "hello-dev"));
     let deadline = Instant::now() + Duration::from_secs(20);
     let (ok, failed) = loop {
@@ -949,11 +935,11 @@ fn helm_releases_are_rendered_with_helm_and_rolled_out() {
     let deployed = repo.deploy("shop", &["dev", "--version", "1.4.0", "--no-wait"]);
     assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
     let sandbox = RunningSandbox::following(&repo, &[]);
-    sandbox.wait_exists(&["helmrelease/shop", "-n", "shop-dev"]);
+    sandbox.wait_exists("helmrelease/shop", "shop-dev");
     sandbox.wait_ready("helmrelease/shop", "shop-dev");
     let status = sandbox.jsonpath("helmrelease/shop", "shop-dev", "{.status.lastAttemptedRevision} {.status.history[0].chartName} {.status.history[0].status}");
     assert_eq!(status, "0.1.0 shop deployed");
-    sandbox.wait_exists(&["deployment/shop", "-n", "shop-dev"]);
+    sandbox.wait_exists("deployment/shop", "shop-dev");
     let deployment = shop_rolled_out(&sandbox, "shop-dev", "");
     assert_eq!(deployment, format!("2 {SHOP_IMAGE}"));
 }
@@ -977,7 +963,7 @@ const SHOP_PROD: &str = "application/shop-prod";
 /// Waits for `SHOP_PROD` to appear and then to show `expected` as
 /// `<sync status> <revision> <operation phase>`.
 fn wait_for_shop_prod_sync(sandbox: &RunningSandbox, expected: &str) {
-    sandbox.wait_exists(&[SHOP_PROD, "-n", "argocd"]);
+    sandbox.wait_exists(SHOP_PROD, "argocd");
     let sync = "{.status.sync.status} {.status.sync.revision} {.status.operationState.phase}";
     sandbox.wait_for_jsonpath(SHOP_PROD, "argocd", sync, expected);
 }
@@ -1016,11 +1002,7 @@ fn argo_cd_renders_the_env_dirs_helm_application_with_its_values() {
     assert_eq!(deployment, format!("3 {SHOP_IMAGE} shop"));
     sandbox.wait_for_jsonpath(app, "argocd", "{.status.health.status}", "Healthy");
     assert!(
-        sandbox
-            .kubectl(&["get", "application", "shop-prod", "-n", "shop"])
-            .status
-            .code()
-            != Some(0),
+        !sandbox.exists("application/shop-prod", "shop"),
         "the Application itself is not applied as a resource"
     );
 }
@@ -1042,10 +1024,7 @@ fn without_helm_argo_cd_fails_the_sync_of_a_helm_source() {
         "{message}"
     );
     assert!(
-        !sandbox
-            .kubectl(&["get", "deployment/shop", "-n", "shop"])
-            .status
-            .success(),
+        !sandbox.exists("deployment/shop", "shop"),
         "nothing is applied"
     );
 }
@@ -1057,14 +1036,11 @@ fn a_slow_reconcile_reports_progress_before_it_applies() {
     }
     let (_repo, sandbox, head) = deployed_and_followed(&["--reconcile-delay", "2s"]);
     let ks = "kustomization/hello-dev";
-    sandbox.wait_exists(&[ks, "-n", "flux-system"]);
+    sandbox.wait_exists(ks, "flux-system");
     let conditions = "{.status.conditions[?(@.type==\"Reconciling\")].status} {.status.conditions[?(@.type==\"Ready\")].status}";
     sandbox.wait_for_jsonpath(ks, "flux-system", conditions, "True Unknown");
     assert!(
-        !sandbox
-            .kubectl(&["get", "deployment/hello", "-n", "hello-dev"])
-            .status
-            .success(),
+        !sandbox.exists("deployment/hello", "hello-dev"),
         "nothing is applied yet"
     );
     let applied = "{.status.conditions[?(@.type==\"Ready\")].status} {.status.lastAppliedRevision}";
@@ -1172,7 +1148,7 @@ fn the_sandbox_logs_requests_and_reconciles_in_its_dir() {
         return;
     }
     let (_repo, sandbox, head) = deployed_and_followed(&[]);
-    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
+    sandbox.wait_exists("kustomization/hello-dev", "flux-system");
     sandbox.kubectl_ok(&["get", "deployments", "-n", "hello-dev"]);
     sandbox.kubectl(&["get", "deployment", "missing"]);
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -1247,15 +1223,7 @@ fn kubectl_json_patches_and_applies_with_validation_on() {
             ])
             .contains("deployment.apps/api serverside-applied")
     );
-    let field = |path: &str| {
-        sandbox.kubectl_ok(&[
-            "get",
-            "deployment",
-            "web",
-            "-o",
-            &format!("jsonpath={path}"),
-        ])
-    };
+    let field = |template: &str| sandbox.jsonpath("deployment/web", "default", template);
     assert_eq!(field("{.spec.replicas} {.metadata.generation}"), "3 2");
 
     // JSON patch: every operation, with ~1 for the slash in a label key.
