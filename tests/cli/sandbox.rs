@@ -125,6 +125,12 @@ impl RunningSandbox {
             .success()
     }
 
+    /// Asserts that `kubectl get` finds no `object` in `namespace`; `why` says what that shows.
+    #[track_caller]
+    fn assert_absent(&self, object: &str, namespace: &str, why: &str) {
+        assert!(!self.exists(object, namespace), "{why}");
+    }
+
     /// Polls until `kubectl get` finds the object (kubectl wait fails at once on a missing one).
     fn wait_exists(&self, object: &str, namespace: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -179,7 +185,7 @@ impl RunningSandbox {
 
     /// `kubectl patch` of `object` in `namespace` with a JSON merge patch.
     pub fn merge_patch(&self, object: &str, namespace: &str, patch: &str) -> String {
-        self.kubectl_ok(&merge_patch_args(object, namespace, patch))
+        self.kubectl_ok(&patch_args(object, namespace, "merge", patch))
     }
 
     pub fn apply(&self, manifest: &str) {
@@ -227,10 +233,15 @@ fn get_args<'a>(object: &'a str, namespace: &'a str, output: &'a str) -> [&'a st
     ["get", object, "-n", namespace, "-o", output]
 }
 
-/// `kubectl patch` of `object` in `namespace` with a JSON merge patch.
-fn merge_patch_args<'a>(object: &'a str, namespace: &'a str, patch: &'a str) -> [&'a str; 8] {
+/// `kubectl patch` of `object` in `namespace` with a patch of `patch_type` (json or merge).
+fn patch_args<'a>(
+    object: &'a str,
+    namespace: &'a str,
+    patch_type: &'a str,
+    patch: &'a str,
+) -> [&'a str; 8] {
     [
-        "patch", object, "-n", namespace, "--type", "merge", "-p", patch,
+        "patch", object, "-n", namespace, "--type", patch_type, "-p", patch,
     ]
 }
 
@@ -340,7 +351,7 @@ fn kubectl_reads_and_writes_built_in_resources() {
     // A write naming a stale resourceVersion is a conflict.
     let stale = r#"{"metadata":{"resourceVersion":"1"},"spec":{"replicas":5}}"#;
     sandbox.kubectl_fails(
-        &merge_patch_args("deployment/web", "default", stale),
+        &patch_args("deployment/web", "default", "merge", stale),
         "the object has been modified",
     );
     // Server-side printing gives kubectl the columns a real cluster shows.
@@ -1001,9 +1012,10 @@ fn argo_cd_renders_the_env_dirs_helm_application_with_its_values() {
     let deployment = shop_rolled_out(&sandbox, "shop", instance);
     assert_eq!(deployment, format!("3 {SHOP_IMAGE} shop"));
     sandbox.wait_for_jsonpath(app, "argocd", "{.status.health.status}", "Healthy");
-    assert!(
-        !sandbox.exists("application/shop-prod", "shop"),
-        "the Application itself is not applied as a resource"
+    sandbox.assert_absent(
+        "application/shop-prod",
+        "shop",
+        "the Application itself is not applied as a resource",
     );
 }
 
@@ -1023,10 +1035,7 @@ fn without_helm_argo_cd_fails_the_sync_of_a_helm_source() {
         ),
         "{message}"
     );
-    assert!(
-        !sandbox.exists("deployment/shop", "shop"),
-        "nothing is applied"
-    );
+    sandbox.assert_absent("deployment/shop", "shop", "nothing is applied");
 }
 
 #[test]
@@ -1039,10 +1048,7 @@ fn a_slow_reconcile_reports_progress_before_it_applies() {
     sandbox.wait_exists(ks, "flux-system");
     let conditions = "{.status.conditions[?(@.type==\"Reconciling\")].status} {.status.conditions[?(@.type==\"Ready\")].status}";
     sandbox.wait_for_jsonpath(ks, "flux-system", conditions, "True Unknown");
-    assert!(
-        !sandbox.exists("deployment/hello", "hello-dev"),
-        "nothing is applied yet"
-    );
+    sandbox.assert_absent("deployment/hello", "hello-dev", "nothing is applied yet");
     let applied = "{.status.conditions[?(@.type==\"Ready\")].status} {.status.lastAppliedRevision}";
     sandbox.wait_for_jsonpath(
         ks,
@@ -1236,7 +1242,8 @@ fn kubectl_json_patches_and_applies_with_validation_on() {
         {"op": "add", "path": "/spec/template/spec/containers/-", "value": {"name": "sidecar", "image": "busybox"}},
         {"op": "remove", "path": "/spec/template/spec/containers/0"}
     ]"#;
-    sandbox.kubectl_ok(&["patch", "deployment", "web", "--type", "json", "-p", ops]);
+    let web = "deployment/web";
+    sandbox.kubectl_ok(&patch_args(web, "default", "json", ops));
     assert_eq!(
         field(
             "{.spec.replicas} {.metadata.labels.forge\\.dev/team} {.metadata.labels.moved} {.metadata.labels.copied} {.spec.template.spec.containers[*].name} {.metadata.generation}"
@@ -1244,25 +1251,14 @@ fn kubectl_json_patches_and_applies_with_validation_on() {
         "5 platform web  sidecar 3"
     );
     // A failed test is 422 Invalid and changes nothing.
-    sandbox.kubectl_fails(&[
-        "patch",
-        "deployment",
-        "web",
-        "--type",
-        "json",
-        "-p",
-        r#"[{"op": "test", "path": "/spec/replicas", "value": 9}, {"op": "replace", "path": "/spec/replicas", "value": 7}]"#,
-    ], "The request is invalid: testing value /spec/replicas failed");
+    let failing_test = r#"[{"op": "test", "path": "/spec/replicas", "value": 9}, {"op": "replace", "path": "/spec/replicas", "value": 7}]"#;
+    sandbox.kubectl_fails(
+        &patch_args(web, "default", "json", failing_test),
+        "The request is invalid: testing value /spec/replicas failed",
+    );
     assert_eq!(field("{.spec.replicas}"), "5");
-    let missing = sandbox.kubectl(&[
-        "patch",
-        "deployment",
-        "web",
-        "--type",
-        "json",
-        "-p",
-        r#"[{"op": "remove", "path": "/spec/nothing"}]"#,
-    ]);
+    let remove_missing = r#"[{"op": "remove", "path": "/spec/nothing"}]"#;
+    let missing = sandbox.kubectl(&patch_args(web, "default", "json", remove_missing));
     assert!(
         stderr(&missing).contains("/spec/nothing does not exist"),
         "{}",
