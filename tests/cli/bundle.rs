@@ -17,14 +17,9 @@ fn inspect_json(env: &TestEnv, bundle: &Path) -> serde_json::Value {
 #[test]
 fn build_prints_the_path_on_stdout_and_progress_on_stderr() {
     let env = TestEnv::new();
-    let app = env.sample_app("sample");
-    let output = env
-        .forge()
-        .arg("-C")
-        .arg(app.join("forge.yaml"))
-        .args(["bundle", "build", "--version", "1.0.0", "--out", "dist"])
-        .output()
-        .unwrap();
+    env.sample_app("sample");
+    let build = ["bundle", "build", "--version", "1.0.0", "--out", "dist"];
+    let output = env.forge_sample(&build).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "dist/hello-1.0.0.forge.tar.zst\n");
     let err = stderr(&output);
@@ -41,21 +36,7 @@ fn build_prints_the_path_on_stdout_and_progress_on_stderr() {
     );
     assert!(env.path().join("dist/hello-1.0.0.forge.tar.zst").is_file());
 
-    let quiet = env
-        .forge()
-        .arg("-C")
-        .arg(app.join("forge.yaml"))
-        .args([
-            "bundle",
-            "build",
-            "--version",
-            "1.0.0",
-            "--out",
-            "dist",
-            "-q",
-        ])
-        .output()
-        .unwrap();
+    let quiet = env.forge_sample(&build).arg("-q").output().unwrap();
     assert_eq!(quiet.status.code(), Some(0));
     assert_eq!(stderr(&quiet), "");
 }
@@ -235,14 +216,8 @@ fn in_git_the_version_and_time_come_from_the_commit() {
 #[test]
 fn outside_git_a_version_is_required() {
     let env = TestEnv::new();
-    let app = env.sample_app("sample");
-    let output = env
-        .forge()
-        .arg("-C")
-        .arg(app.join("forge.yaml"))
-        .args(["bundle", "build"])
-        .output()
-        .unwrap();
+    env.sample_app("sample");
+    let output = env.forge_sample(&["bundle", "build"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(err.contains("is not in a git repository"), "{err}");
@@ -253,15 +228,8 @@ fn outside_git_a_version_is_required() {
 fn bad_inputs_are_usage_errors_and_write_nothing() {
     let env = TestEnv::new();
     let app = env.sample_app("sample");
-    let run = |args: &[&str]| {
-        env.forge()
-            .arg("-C")
-            .arg(app.join("forge.yaml"))
-            .args(["bundle", "build", "--out", "dist"])
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let build = ["bundle", "build", "--out", "dist"];
+    let run = |args: &[&str]| env.forge_sample(&build).args(args).output().unwrap();
     let bad_version = run(&["--version", "../1.0"]);
     assert_eq!(bad_version.status.code(), Some(2));
     assert!(stderr(&bad_version).contains("invalid version '../1.0'"));

@@ -40,6 +40,10 @@ use std::path::{Path, PathBuf};
 
 pub const EPOCH: &str = "1700000000";
 
+/// `forge deploy` of release 1.0.0 to dev that commits without waiting for a cluster.
+pub const DEPLOY_DEV_1_0_0_NO_WAIT: [&str; 5] =
+    ["deploy", "dev", "--version", "1.0.0", "--no-wait"];
+
 /// The repository root (where Cargo.toml is).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -80,6 +84,13 @@ impl TestEnv {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("SOURCE_DATE_EPOCH", EPOCH)
             .current_dir(self.path());
+        cmd
+    }
+
+    /// `forge -C sample/forge.yaml ARGS`, as `forge`: for the sample app copied to `sample/`.
+    pub fn forge_sample(&self, args: &[&str]) -> Command {
+        let mut cmd = self.forge();
+        cmd.args(["-C", "sample/forge.yaml"]).args(args);
         cmd
     }
 

@@ -401,35 +401,10 @@ impl App {
         std::fs::write(base.join("kustomization.yaml"), kustomization).unwrap();
     }
 
-    /// The app's kustomize base: one Deployment running `image` (no probes: the pause image
-    /// serves nothing) and a Service. Changing it and deploying is what makes a new release.
+    /// The app's kustomize base: one Deployment running `image` and a Service. Changing it
+    /// and deploying is what makes a new release.
     pub fn write_source(&self, image: &str) {
-        let deployment = format!(
-            "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app.kubernetes.io/name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: web
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: web
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: {image}
-          ports:
-            - name: http
-              containerPort: 8080
-"
-        );
+        let deployment = web_deployment(image, 1, false);
         let service = "apiVersion: v1
 kind: Service
 metadata:
@@ -579,4 +554,46 @@ pub fn commit_of(run: &Run) -> String {
         run.stdout
     );
     commit
+}
+
+/// The Deployment `web`: `replicas` pods running `image` (no probes: the pause image serves
+/// nothing); `paused` adds `spec.paused: true`, which stops the rollout of a new template.
+pub fn web_deployment(image: &str, replicas: u32, paused: bool) -> String {
+    let paused = if paused { "  paused: true\n" } else { "" };
+    let template = pod_template("web", image);
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app.kubernetes.io/name: web
+spec:
+{paused}  replicas: {replicas}
+{template}          ports:
+            - name: http
+              containerPort: 8080
+"
+    )
+}
+
+/// The `selector` and `template` of a workload's spec (indented for a top-level `spec:`):
+/// pods labelled `app.kubernetes.io/name: <name>`, stopped within a second, with one
+/// container `name` running `image`, last, so that its other fields can follow.
+pub fn pod_template(name: &str, image: &str) -> String {
+    format!(
+        "  selector:
+    matchLabels:
+      app.kubernetes.io/name: {name}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {name}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: {name}
+          image: {image}
+"
+    )
 }
