@@ -194,7 +194,8 @@ fn publish_with(
     for attempt in 0..MAX_ATTEMPTS {
         let tip = match repo.fetch()? {
             Some(tip) => Some(tip),
-            None if guard.create_branch => None,
+            // A brand-new env repo has no branch to protect: the first commit starts it.
+            None if guard.create_branch || repo.has_no_branches()? => None,
             None => {
                 return Err(EnvRepoError::NoBranch {
                     url: crate::git::redact_url(&repo.settings().url),

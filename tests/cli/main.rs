@@ -22,6 +22,7 @@ mod e2e;
 mod help;
 mod hostile;
 mod init;
+mod quickstart;
 mod render;
 mod rollout;
 mod sandbox;
