@@ -4,10 +4,9 @@
 //! waits for them — on stdout for `kubectl apply -f -`, or into a directory.
 
 use super::Context;
-use crate::config::Environment;
 use crate::error::CliError;
 use crate::render::bootstrap::{Reach, render};
-use crate::ship::{bootstrap, environment};
+use crate::ship::{bootstrap, environments};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -34,19 +33,7 @@ pub struct BootstrapArgs {
 
 pub fn run(ctx: &Context, args: BootstrapArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
-    let envs: Vec<&Environment> = if args.envs.is_empty() {
-        loaded
-            .config
-            .environments
-            .iter()
-            .map(|e| &e.value)
-            .collect()
-    } else {
-        args.envs
-            .iter()
-            .map(|name| environment(&loaded, name))
-            .collect::<Result<_, _>>()?
-    };
+    let envs = environments(&loaded, &args.envs)?;
     let reach = Reach {
         source_url: args.source_url,
         secret_ref: args.secret_ref,

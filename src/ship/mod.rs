@@ -20,6 +20,23 @@ pub use release::{Aborted, Report, Shipped, Shipping, release};
 use crate::config::{Environment, Loaded};
 use crate::error::CliError;
 
+/// The environments named on the command line (each known), or all of them in forge.yaml's
+/// order when none is named.
+pub fn environments<'a>(
+    loaded: &'a Loaded,
+    names: &[String],
+) -> Result<Vec<&'a Environment>, CliError> {
+    if names.is_empty() {
+        return Ok(loaded
+            .config
+            .environments
+            .iter()
+            .map(|e| &e.value)
+            .collect());
+    }
+    names.iter().map(|name| environment(loaded, name)).collect()
+}
+
 /// The environment named on the command line, or a usage error listing the known ones.
 pub fn environment<'a>(loaded: &'a Loaded, name: &str) -> Result<&'a Environment, CliError> {
     loaded.config.environment(name).ok_or_else(|| {

@@ -300,27 +300,12 @@ fn a_canary_whose_forge_was_killed_resumes_and_finishes() {
 }
 
 /// Ctrl-C during a canary stops at the next safe point and says how to go on.
-/// Interrupts a running forge (SIGINT, half a second after the commit it waited for, so it
-/// is inside that step) and returns its stderr once it has exited with 1.
-fn interrupted(running: std::process::Child) -> String {
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &running.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let output = running.wait_with_output().unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
-    err
-}
-
 #[test]
 fn an_interrupted_canary_says_how_to_resume_or_abort() {
     let stage = canary_stage("20s");
     let running = spawn_deploy(&stage, "1.1.0");
     wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/3");
-    let err = interrupted(running);
+    let err = crate::interrupt(running, 1);
     assert!(err.contains("interrupted at canary step 1 in dev"), "{err}");
     assert!(err.contains("forge canary resume dev"), "{err}");
     assert_eq!(
@@ -539,7 +524,7 @@ fn an_interrupted_blue_green_keep_old_stops_at_the_switch() {
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let running = stage.spawn(&["deploy", "dev", "--version", "1.1.0", "--image", NEW_IMAGE]);
     wait_for_subject(&stage, "switch dev traffic to hello 1.1.0");
-    let err = interrupted(running);
+    let err = crate::interrupt(running, 1);
     assert!(
         err.contains("interrupted at the blue-green switch in dev"),
         "{err}"

@@ -34,7 +34,7 @@ mod transports;
 mod verdicts;
 
 pub use support::files::copy_dir;
-pub use support::{files, free_port, prometheus, serving};
+pub use support::{files, free_port, interrupt, prometheus, serving};
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

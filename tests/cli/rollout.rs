@@ -877,15 +877,7 @@ fn ctrl_c_while_a_deploy_waits_says_the_commit_is_pushed() {
         assert!(std::time::Instant::now() < deadline, "nothing was pushed");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &running.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let output = running.wait_with_output().unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(130), "{err}");
+    let err = crate::interrupt(running, 130);
     let pushed = stage.head();
     assert!(
         err.contains(&format!(
