@@ -9,6 +9,7 @@
 use super::manifest::{API_VERSION, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR};
 use super::{BundleError, check_version, human_size};
 use crate::digest::{HashingReader, prefixed};
+use crate::model::names::{invisible, path_problem};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
@@ -183,7 +184,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
         } else {
             name
         };
-        check_entry_path(name).map_err(|reason| refused(&shown, reason))?;
+        check_entry_path(name).map_err(|reason| refused(&shown, &reason))?;
         if !seen.insert(name.to_string()) {
             return Err(refused(&shown, "duplicate path"));
         }
@@ -319,29 +320,35 @@ fn refused_kind(kind: tar::EntryType) -> Option<&'static str> {
     }
 }
 
-/// A path is acceptable when it is relative, has no empty, `.` or `..` components and no
-/// characters that mean something else on another OS.
-pub fn check_entry_path(name: &str) -> Result<(), &'static str> {
+/// A path is acceptable when it is relative, has no empty, `.` or `..` components, no
+/// characters that mean something else on another OS, and nothing else a git tree or a
+/// filesystem refuses or shows differently ([`path_problem`]). The first checks name what the
+/// path would do inside a bundle (escape it, mean another path on Windows); `path_problem`
+/// covers the rest in the words `config validate` uses for envRepo.path.
+pub fn check_entry_path(name: &str) -> Result<(), String> {
     if name.is_empty() {
-        return Err("empty path");
+        return Err("empty path".into());
     }
     if name.starts_with('/') {
-        return Err("absolute path");
+        return Err("absolute path".into());
     }
     if name.contains('\\') || name.contains(':') || name.contains('\0') {
-        return Err("path contains \\, : or NUL");
+        return Err("path contains \\, : or NUL".into());
     }
     if name.chars().any(char::is_control) {
-        return Err("path contains a control character");
+        return Err("path contains a control character".into());
     }
     for part in name.split('/') {
         match part {
-            ".." => return Err("path escapes the bundle (..)"),
-            "" | "." => return Err("path is not clean (empty or . component)"),
+            ".." => return Err("path escapes the bundle (..)".into()),
+            "" | "." => return Err("path is not clean (empty or . component)".into()),
             _ => {}
         }
     }
-    Ok(())
+    match path_problem(name) {
+        Some(problem) => Err(format!("path {problem}")),
+        None => Ok(()),
+    }
 }
 
 type ManifestProblem = (Option<String>, String);
@@ -451,12 +458,13 @@ fn check_manifest(
     Ok(files)
 }
 
-/// An entry name fit for one line of a terminal: control characters escaped, and a long name
-/// cut to its first and last `MAX_SHOWN / 2` characters.
+/// An entry name fit for one line of a terminal: control and invisible characters escaped (a
+/// right-to-left override would otherwise reorder the message around it), and a long name cut
+/// to its first and last `MAX_SHOWN / 2` characters.
 fn printable(name: &str) -> String {
     let mut escaped = Vec::with_capacity(name.len());
     for c in name.chars() {
-        if c.is_control() {
+        if c.is_control() || invisible(c.encode_utf8(&mut [0; 4])).is_some() {
             escaped.extend(c.escape_default());
         } else {
             escaped.push(c);
