@@ -7,8 +7,9 @@
 //! refused, as are archives past the entry, size, tar-metadata and zstd-window limits.
 
 use super::manifest::{API_VERSION, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR};
-use super::{BundleError, check_version, human_size};
+use super::{BundleError, check_version};
 use crate::digest::{HashingReader, prefixed};
+use crate::fs::{InputFileError, human_size};
 use crate::model::names::{invisible, path_problem};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
@@ -60,6 +61,19 @@ impl Verified {
     pub fn digest(&self) -> String {
         prefixed(&self.sha256)
     }
+
+    /// Refuses when the bytes just verified are not the ones a signature was checked over
+    /// (`signed`, from [`file_digest`]): the file changed in between.
+    pub fn check_same_as(&self, path: &Path, signed: &[u8; 32]) -> Result<(), BundleError> {
+        if self.sha256 == *signed {
+            return Ok(());
+        }
+        Err(BundleError::Changed {
+            path: path.to_path_buf(),
+            signed: prefixed(signed),
+            read: self.digest(),
+        })
+    }
 }
 
 /// A verified bundle unpacked into a private temp dir, removed on drop.
@@ -73,6 +87,30 @@ impl Extracted {
     pub fn source_dir(&self) -> PathBuf {
         self.dir.path().join(&self.verified.manifest.source.path)
     }
+}
+
+/// Opens the bundle file when it is a regular file: a FIFO or a device is refused before it
+/// is opened, never waited on or read without end.
+fn open_bundle(path: &Path) -> Result<File, BundleError> {
+    crate::fs::open_regular(path).map_err(|problem| match problem {
+        InputFileError::NotFound => BundleError::NotFound(path.to_path_buf()),
+        problem => BundleError::Input {
+            path: path.to_path_buf(),
+            problem,
+        },
+    })
+}
+
+/// SHA-256 of the bundle file as it is on disk, read before a byte of it is decompressed or
+/// parsed: what a signature covers, so a signature is checked before untrusted bytes are
+/// unpacked.
+pub fn file_digest(path: &Path) -> Result<[u8; 32], BundleError> {
+    let mut reader = HashingReader::new(open_bundle(path)?);
+    io::copy(&mut reader, &mut io::sink()).map_err(|source| BundleError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(reader.finish().0)
 }
 
 /// Checks every entry against the manifest without writing anything.
@@ -122,13 +160,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
         limit,
     };
 
-    let file = File::open(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => BundleError::NotFound(path.to_path_buf()),
-        _ => BundleError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    })?;
+    let file = open_bundle(path)?;
     let mut decoder = zstd::stream::Decoder::with_buffer(BufReader::new(HashingReader::new(file)))
         .map_err(|e| corrupt(e.to_string()))?;
     decoder

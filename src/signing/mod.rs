@@ -5,6 +5,7 @@ pub mod key;
 pub mod sigstore;
 
 use crate::error::{Diagnose, ExitCode};
+use crate::fs::InputFileError;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
@@ -24,7 +25,7 @@ pub enum SignError {
     #[error("signature {path} is malformed: {reason}")]
     Malformed { path: PathBuf, reason: String },
     #[error(
-        "signature {path} was made for another file (digest {signed}, this bundle is {actual})"
+        "signature {path} does not match the bundle: it was made for another file (digest {signed}, this bundle is {actual})"
     )]
     OtherArtifact {
         path: PathBuf,
@@ -33,11 +34,10 @@ pub enum SignError {
     },
     #[error("signature {path} does not verify with the key {key}")]
     Invalid { path: PathBuf, key: PathBuf },
-    #[error("{path}: {source}")]
-    Io {
+    #[error("signature {path} {problem}")]
+    SignatureFile {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        problem: InputFileError,
     },
 }
 
@@ -45,7 +45,8 @@ impl Diagnose for SignError {
     fn exit_code(&self) -> ExitCode {
         match self {
             SignError::KeyFile { .. } | SignError::WrongPassphrase(_) => ExitCode::Usage,
-            SignError::Random(_) | SignError::Io { .. } => ExitCode::Operational,
+            SignError::Random(_) => ExitCode::Operational,
+            SignError::SignatureFile { problem, .. } => problem.exit_code(),
             _ => ExitCode::Refused,
         }
     }
@@ -117,18 +118,23 @@ pub fn signature_path(bundle: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Reads a Sigstore bundle file.
+/// The largest signature file forge reads: a key-signed Sigstore bundle is about 1 KiB, a
+/// keyless one with its certificate chain and log entries a few KiB.
+pub const MAX_SIGNATURE_SIZE: u64 = 1 << 20;
+
+/// Reads a Sigstore bundle file: a regular file of at most [`MAX_SIGNATURE_SIZE`].
 pub fn read_signature(bundle: &Path, path: &Path) -> Result<sigstore::Bundle, SignError> {
-    let text = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => SignError::Missing {
-            bundle: bundle.to_path_buf(),
-            signature: path.to_path_buf(),
-        },
-        _ => SignError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    })?;
+    let text =
+        crate::fs::read_bounded(path, MAX_SIGNATURE_SIZE).map_err(|problem| match problem {
+            InputFileError::NotFound => SignError::Missing {
+                bundle: bundle.to_path_buf(),
+                signature: path.to_path_buf(),
+            },
+            problem => SignError::SignatureFile {
+                path: path.to_path_buf(),
+                problem,
+            },
+        })?;
     serde_json::from_slice(&text).map_err(|e| SignError::Malformed {
         path: path.to_path_buf(),
         reason: e.to_string(),
