@@ -11,6 +11,7 @@ use crate::model::SourceKind;
 use crate::model::image::ImageRef;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub const ZSTD_LEVEL: i32 = 3;
@@ -101,6 +102,11 @@ pub fn build(req: &BuildRequest, progress: &dyn BuildProgress) -> Result<Built, 
         .prefix(".forge-bundle-")
         .tempfile_in(req.out_dir)
         .map_err(|e| io_err(req.out_dir, e))?;
+    // World-readable like what `tar` and `cargo package` write: a bundle is published, not
+    // secret (the temp file starts 0600).
+    temp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(|e| io_err(&path, e))?;
     let writer = HashingWriter::new(BufWriter::new(
         temp.as_file().try_clone().map_err(|e| io_err(&path, e))?,
     ));

@@ -10,6 +10,7 @@ use super::manifest::{API_VERSION, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR};
 use super::{BundleError, check_version};
 use crate::digest::{HashingReader, prefixed};
 use crate::fs::{InputFileError, human_size};
+use crate::model::image::ImageRef;
 use crate::model::names::{invisible, path_problem};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
@@ -319,6 +320,9 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
             "listed in the manifest but missing from the archive",
         ));
     }
+    if let Some(problem) = source_kind_problem(&manifest) {
+        return Err(corrupt(format!("forge-bundle.json: {problem}")));
+    }
     // Whatever follows the tar end must still be valid zstd, and small: no hidden payload.
     let mut rest = archive.into_inner().inner;
     let trailing = io::copy(&mut (&mut rest).take(1 << 20), &mut io::sink())
@@ -381,6 +385,27 @@ pub fn check_entry_path(name: &str) -> Result<(), String> {
         Some(problem) => Err(format!("path {problem}")),
         None => Ok(()),
     }
+}
+
+/// Why the source the bundle holds (every listed file, each found and matching) is not the
+/// kind its manifest says, if it is not: render and deploy act on the kind.
+fn source_kind_problem(manifest: &Manifest) -> Option<String> {
+    let kind = manifest.source.kind;
+    let markers = kind.marker_files();
+    let holds = |marker: &&str| {
+        manifest.files.iter().any(|file| {
+            file.path
+                .strip_prefix(SOURCE_DIR)
+                .and_then(|p| p.strip_prefix('/'))
+                == Some(*marker)
+        })
+    };
+    (!markers.iter().any(holds)).then(|| {
+        format!(
+            "source.kind is {kind}, but {SOURCE_DIR}/ holds no {}",
+            markers.join(" or ")
+        )
+    })
 }
 
 type ManifestProblem = (Option<String>, String);
@@ -470,6 +495,23 @@ fn check_manifest(
             return Err((
                 Some(file.path.clone()),
                 "manifest lists the path twice".into(),
+            ));
+        }
+    }
+    // Image references are what deploy pins: each must parse as forge parses them at build,
+    // with the digest its reference pins and no other.
+    for image in &manifest.images {
+        let parsed =
+            ImageRef::parse(&image.name, &image.reference).map_err(|e| (None, e.to_string()))?;
+        if parsed != *image {
+            return Err((
+                None,
+                format!(
+                    "image '{}': digest {} is not the one its reference '{}' pins",
+                    printable(&image.name),
+                    printable(image.digest.as_deref().unwrap_or("(none)")),
+                    printable(&image.reference)
+                ),
             ));
         }
     }

@@ -22,6 +22,8 @@ pub enum SignError {
     Random(String),
     #[error("no signature for {bundle}: {signature} does not exist")]
     Missing { bundle: PathBuf, signature: PathBuf },
+    #[error("signature {path} is not one forge checks with a key: {found}")]
+    Unexpected { path: PathBuf, found: String },
     #[error("signature {path} is malformed: {reason}")]
     Malformed { path: PathBuf, reason: String },
     #[error(
@@ -98,6 +100,8 @@ impl Signer for KeySigner {
                 public_key: Some(sigstore::PublicKeyHint {
                     hint: key::key_hint(self.key.verifying_key()),
                 }),
+                certificate: None,
+                x509_certificate_chain: None,
                 tlog_entries: Vec::new(),
             },
             message_signature: Some(sigstore::MessageSignature {
@@ -153,13 +157,28 @@ pub fn verify(
         path: signature_path.to_path_buf(),
         reason: reason.into(),
     };
-    if !signed
-        .media_type
-        .starts_with("application/vnd.dev.sigstore.bundle")
-    {
-        return Err(malformed(&format!(
-            "unknown media type {}",
-            signed.media_type
+    let unexpected = |found: String| SignError::Unexpected {
+        path: signature_path.to_path_buf(),
+        found,
+    };
+    if !sigstore::KNOWN_MEDIA_TYPES.contains(&signed.media_type.as_str()) {
+        return Err(unexpected(format!(
+            "its media type is '{}' (forge reads Sigstore bundles v0.1 to v0.3)",
+            signed.media_type.escape_debug()
+        )));
+    }
+    let material = &signed.verification_material;
+    let keyless = [
+        ("a certificate", material.certificate.is_some()),
+        (
+            "an x509CertificateChain",
+            material.x509_certificate_chain.is_some(),
+        ),
+    ];
+    if let Some((found, _)) = keyless.iter().find(|(_, present)| *present) {
+        return Err(unexpected(format!(
+            "it holds {found} (keyless signing) where the public key {} was expected",
+            key_path.display()
         )));
     }
     let message = signed
@@ -192,4 +211,85 @@ pub fn verify(
             path: signature_path.to_path_buf(),
             key: key_path.to_path_buf(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_by(key: &SigningKey, digest: &[u8; 32]) -> sigstore::Bundle {
+        KeySigner::new(key.clone())
+            .sign_digest(digest)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// What verifying `signed` says, "" when it verifies.
+    fn check(signed: &sigstore::Bundle, digest: &[u8; 32], key: &SigningKey) -> String {
+        refusal(signed, digest, key)
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    fn refusal(
+        signed: &sigstore::Bundle,
+        digest: &[u8; 32],
+        key: &SigningKey,
+    ) -> Option<SignError> {
+        let path = Path::new("b.sigstore.json");
+        verify(
+            signed,
+            path,
+            digest,
+            key.verifying_key(),
+            Path::new("k.pub"),
+        )
+        .err()
+    }
+
+    #[test]
+    fn every_known_media_type_verifies_and_no_other() {
+        let key = key::generate().unwrap_or_else(|e| panic!("{e}"));
+        let digest = [7u8; 32];
+        let mut signed = signed_by(&key, &digest);
+        for media_type in sigstore::KNOWN_MEDIA_TYPES {
+            signed.media_type = media_type.into();
+            assert_eq!(check(&signed, &digest, &key), "", "{media_type}");
+        }
+        for unknown in [
+            "application/vnd.dev.sigstore.bundle.v0.4+json",
+            "application/vnd.dev.sigstore.bundle+json;version=0.1;x=y",
+            "application/vnd.dev.sigstore.bundle.v0.3+jsonx",
+            "application/json",
+        ] {
+            signed.media_type = unknown.into();
+            let refused = check(&signed, &digest, &key);
+            assert!(
+                refused.contains(&format!("its media type is '{unknown}'")),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn keyless_material_is_refused_naming_what_was_found() {
+        let key = key::generate().unwrap_or_else(|e| panic!("{e}"));
+        let digest = [7u8; 32];
+        let cert = serde_json::json!({"rawBytes": "MIIB"});
+        let mut with_cert = signed_by(&key, &digest);
+        with_cert.verification_material.certificate = Some(cert.clone());
+        let refused = check(&with_cert, &digest, &key);
+        assert!(
+            refused.contains("it holds a certificate (keyless signing)"),
+            "{refused}"
+        );
+        assert!(refused.contains("public key k.pub"), "{refused}");
+
+        let mut with_chain = signed_by(&key, &digest);
+        with_chain.verification_material.x509_certificate_chain =
+            Some(serde_json::json!({"certificates": [cert]}));
+        let refused = check(&with_chain, &digest, &key);
+        assert!(refused.contains("an x509CertificateChain"), "{refused}");
+        let exit = refusal(&with_chain, &digest, &key).map(|e| e.exit_code());
+        assert!(matches!(exit, Some(ExitCode::Refused)));
+    }
 }

@@ -39,7 +39,14 @@ fn build_prints_the_path_on_stdout_and_progress_on_stderr() {
         lines[1].contains("Built dist/hello-1.0.0.forge.tar.zst"),
         "{err}"
     );
-    assert!(env.path().join("dist/hello-1.0.0.forge.tar.zst").is_file());
+    let bundle = env.path().join("dist/hello-1.0.0.forge.tar.zst");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&bundle).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o777,
+        0o644,
+        "bundles are world-readable, as tar writes them"
+    );
 
     let quiet = env
         .forge()
