@@ -957,6 +957,22 @@ fn bootstrap_makes_what_applies_each_env_dir() {
         objects,
         "stdout and --out hold the same objects, rendered the same each time"
     );
+    // The apiserver's validation first (the sandbox answers dry runs and keeps nothing).
+    let dry =
+        stage
+            .sandbox
+            .kubectl_ok(&["apply", "--dry-run=server", "-f", file.to_str().unwrap()]);
+    assert!(
+        dry.contains(
+            "kustomization.kustomize.toolkit.fluxcd.io/hello-dev created (server dry run)"
+        ),
+        "{dry}"
+    );
+    stage.sandbox.assert_absent(
+        "kustomization/hello-dev",
+        "flux-system",
+        "a dry run creates nothing",
+    );
     let applied = stage
         .sandbox
         .kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);

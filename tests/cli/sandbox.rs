@@ -127,7 +127,7 @@ impl RunningSandbox {
 
     /// Asserts that `kubectl get` finds no `object` in `namespace`; `why` says what that shows.
     #[track_caller]
-    fn assert_absent(&self, object: &str, namespace: &str, why: &str) {
+    pub fn assert_absent(&self, object: &str, namespace: &str, why: &str) {
         assert!(!self.exists(object, namespace), "{why}");
     }
 

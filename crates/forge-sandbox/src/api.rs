@@ -4,7 +4,7 @@
 
 use crate::http::{Body, Request, Response};
 use crate::resources::{self, ResourceType};
-use crate::store::{ApiError, Cluster, Key, Part};
+use crate::store::{ApiError, Cluster, Key, Part, Store};
 use crate::{argocd_api, jsonpatch, openapi, table};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -148,7 +148,7 @@ pub(crate) fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         ("GET", Some(_)) => get(cluster, &target, request.header("accept")),
         ("POST", None) => create(cluster, &target, &request),
         ("PATCH", Some(_)) => patch(cluster, &target, &request),
-        ("DELETE", Some(_)) => delete(cluster, &target),
+        ("DELETE", Some(_)) => delete(cluster, &target, &request),
         _ => Err(ApiError {
             code: 405,
             reason: "MethodNotAllowed",
@@ -324,9 +324,7 @@ fn create(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         ..key(target)
     };
     let now = crate::time::rfc3339(crate::time::now_epoch());
-    cluster
-        .write(|store| store.create(key, object, &now))
-        .map(|created| (201, created))
+    write(cluster, request, |store| store.create(key, object, &now)).map(|created| (201, created))
 }
 
 fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
@@ -365,7 +363,7 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     if json_patch {
         // Applied to the whole object, then stored as the equivalent merge patch: one path
         // for generation bumps, status rules and resourceVersion preconditions.
-        return cluster.write(|store| {
+        return write(cluster, request, |store| {
             let current = store.get(&key).ok_or_else(|| ApiError::not_found(&key))?;
             let patched = jsonpatch::apply(current, &request.body)?;
             let diff = jsonpatch::merge_diff(current, &patched);
@@ -373,9 +371,7 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         });
     }
     let patch = json_object(&request.body)?;
-    cluster
-        .write(|store| store.patch(&key, &patch, part))
-        .map(|object| (200, object))
+    write(cluster, request, |store| store.patch(&key, &patch, part)).map(|object| (200, object))
 }
 
 /// Server-side apply, where it is cheap: the applied configuration is created when the
@@ -398,7 +394,7 @@ fn server_side_apply(cluster: &Cluster, target: &Target, request: &Request) -> A
         Part::Whole
     };
     let now = crate::time::rfc3339(crate::time::now_epoch());
-    cluster.write(|store| {
+    write(cluster, request, |store| {
         if store.get(&key).is_some() {
             store
                 .patch(&key, &applied, part)
@@ -411,11 +407,19 @@ fn server_side_apply(cluster: &Cluster, target: &Target, request: &Request) -> A
     })
 }
 
-fn delete(cluster: &Cluster, target: &Target) -> Answer {
+/// A change the request asks for: made, or with `?dryRun=All` (`kubectl … --dry-run=server`)
+/// only answered, as the apiserver does after validating it.
+fn write<T>(cluster: &Cluster, request: &Request, change: impl FnOnce(&mut Store) -> T) -> T {
+    if request.query("dryRun") == Some("All") {
+        cluster.write_dry(change)
+    } else {
+        cluster.write(change)
+    }
+}
+
+fn delete(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     let key = key(target);
-    cluster
-        .write(|store| store.delete(&key))
-        .map(|object| (200, object))
+    write(cluster, request, |store| store.delete(&key)).map(|object| (200, object))
 }
 
 /// `pods/{name}/log`: the lines the sandbox recorded for the pod.
