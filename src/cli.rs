@@ -6,7 +6,7 @@ use crate::commands;
 use crate::context::{Context, ProcessEnv};
 use crate::error::{CliError, ExitCode};
 use crate::ui::{ColorChoice, OutputFormat, TerminalFacts, Ui};
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 const HELP_WIDTH: usize = 100;
@@ -94,6 +94,17 @@ pub enum Command {
 }
 
 impl Cli {
+    /// The command tree as `--help` shows it: with each command's examples.
+    pub fn tree() -> clap::Command {
+        commands::examples::add_to(Cli::command())
+    }
+
+    /// The command line, parsed against [`Cli::tree`]; a usage error exits 2, as clap does.
+    pub fn parse_args() -> Cli {
+        let matches = Cli::tree().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+    }
+
     /// Everything a command needs besides its own arguments, resolved once.
     pub fn context(&self, facts: &TerminalFacts, env: ProcessEnv) -> Context {
         let global = &self.global;
@@ -124,7 +135,7 @@ impl Cli {
             Command::Rollback(args) => commands::rollback::run(ctx, args),
             Command::Wait(args) => commands::wait::run(ctx, args),
             Command::Canary(command) => commands::canary::run(ctx, command),
-            Command::Completions(args) => commands::completions::run(args, Cli::command()),
+            Command::Completions(args) => commands::completions::run(args, Cli::tree()),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod deploy;
 pub mod diff;
+pub mod examples;
 pub mod history;
 pub mod init;
 pub mod keygen;
