@@ -9,7 +9,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "forge init",
             "forge init --yes --app hello --env-repo https://git.example.com/platform/envs.git",
-            "forge init --yes --app shop --source helm --env-repo git@git.example.com:envs.git --engine argocd",
+            "forge init --yes --app shop --source helm --engine argocd --env-repo git@example.com:envs.git",
         ],
     ),
     (
