@@ -51,7 +51,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         "bundle sign",
         &[
             "forge bundle sign dist/hello-1.4.2.forge.tar.zst --key release.key",
-            "FORGE_KEY_PASSWORD=… forge bundle sign dist/hello-1.4.2.forge.tar.zst --key release.key --output json",
+            "FORGE_KEY_PASSWORD=… forge bundle sign dist/hello-1.4.2.forge.tar.zst --key ci.key",
         ],
     ),
     (
