@@ -530,6 +530,8 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 3 when an env is not healthy at the version git holds')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep looking until interrupted: on a terminal the table is redrawn in place; otherwise a new one (or JSON document) is printed each time something changed')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep looking until interrupted: on a terminal the table is redrawn in place; otherwise a new one (or JSON document) is printed each time something changed')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')

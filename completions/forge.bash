@@ -2002,7 +2002,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__status)
-            opts="-C -q -v -y -h --check --context --config --output --quiet --verbose --color --yes --help"
+            opts="-w -C -q -v -y -h --check --context --watch --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -488,6 +488,8 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --output 'Format of the data written to stdout'
             cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
             cand --check 'Exit 3 when an env is not healthy at the version git holds'
+            cand -w 'Keep looking until interrupted: on a terminal the table is redrawn in place; otherwise a new one (or JSON document) is printed each time something changed'
+            cand --watch 'Keep looking until interrupted: on a terminal the table is redrawn in place; otherwise a new one (or JSON document) is printed each time something changed'
             cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'

@@ -374,6 +374,7 @@ complete -c forge -n "__fish_forge_using_subcommand status" -l color -d 'When to
 always\t''
 never\t''"
 complete -c forge -n "__fish_forge_using_subcommand status" -l check -d 'Exit 3 when an env is not healthy at the version git holds'
+complete -c forge -n "__fish_forge_using_subcommand status" -s w -l watch -d 'Keep looking until interrupted: on a terminal the table is redrawn in place; otherwise a new one (or JSON document) is printed each time something changed'
 complete -c forge -n "__fish_forge_using_subcommand status" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand status" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'

@@ -301,6 +301,21 @@ pub fn emit(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// Whether stdout is a terminal (a redraw in place makes sense there, not in a pipe or file).
+pub fn stdout_is_terminal() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
+/// stdout on a terminal: `text` in place of the `previous` lines written last.
+pub fn emit_over(previous: usize, text: &str) -> Result<(), CliError> {
+    let clear = if previous > 0 {
+        format!("\x1b[{previous}A\x1b[J")
+    } else {
+        String::new()
+    };
+    emit(&format!("{clear}{text}"))
+}
+
 /// Writes a value as pretty JSON plus a newline to stdout.
 pub fn emit_json(value: &impl serde::Serialize) -> Result<(), CliError> {
     let mut text = forge_base::json::to_string_pretty(value);
