@@ -568,6 +568,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
             cand --tls 'Serve HTTPS with a CA generated for this run (DIR/ca.crt); the API then wants the kubeconfig''s bearer token'
             cand --no-bootstrap 'Create no Kustomization or Application per app/env directory (a cluster nobody bootstrapped): only those created with kubectl are reconciled'
+            cand --keep 'Leave DIR (kubeconfig, log, state) behind on exit [default: removed when this run made it, else its files are]'
             cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'

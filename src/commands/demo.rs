@@ -267,7 +267,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
         let kept = workspace.keep();
         let dir = kept.display();
         ctx.ui.line(format_args!(
-            "\nThe workspace is kept in {dir}. To look around:\n  cd {dir}\n  forge sandbox up --dir sandbox --env-repo {env_repo}{engine} &\n  export KUBECONFIG=$PWD/sandbox/kubeconfig\n  forge status; forge history dev; kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat",
+            "\nThe workspace is kept in {dir}. To look around:\n  cd {dir}\n  forge sandbox up --dir sandbox --env-repo {env_repo}{engine} &\n  export KUBECONFIG=$PWD/sandbox/kubeconfig XDG_CACHE_HOME=$PWD/cache FORGE_KEY_PASSWORD={PASSPHRASE}\n  forge status; forge history dev; kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat",
             engine = if args.engine == Engine::Argocd {
                 " --engine argocd"
             } else {
