@@ -11,14 +11,18 @@ pub mod config;
 pub mod demo;
 pub mod deploy;
 pub mod diff;
+pub mod events;
+pub mod freeze;
 pub mod history;
 pub mod init;
 pub mod keygen;
+pub mod logs;
 pub mod promote;
 pub mod render;
 pub mod rollback;
 pub mod sandbox;
 pub mod status;
+pub mod unfreeze;
 pub mod wait;
 
 pub use crate::context::{Context, ProcessEnv};
