@@ -312,14 +312,21 @@ impl Cluster {
 
     /// The last lines a pod's container printed (or its previous run, when it crashed).
     pub async fn pod_log(&self, namespace: &str, pod: &str, container: &str) -> String {
-        let range = LogRange {
+        let current = LogRange {
             tail: Some(LOG_LINES),
-            since: None,
+            ..LogRange::default()
         };
-        match self.container_log(namespace, pod, container, &range).await {
+        let previous = LogRange {
+            previous: true,
+            ..current
+        };
+        match self
+            .container_log(namespace, pod, container, &current)
+            .await
+        {
             Ok(text) if !text.trim().is_empty() => text,
             _ => self
-                .previous_log(namespace, pod, container, &range)
+                .container_log(namespace, pod, container, &previous)
                 .await
                 .unwrap_or_default(),
         }
@@ -333,34 +340,12 @@ impl Cluster {
         container: &str,
         range: &LogRange,
     ) -> Result<String, ClusterError> {
-        self.log(namespace, pod, container, range, false).await
-    }
-
-    /// What a container's previous run printed (a crashed one's last words).
-    pub async fn previous_log(
-        &self,
-        namespace: &str,
-        pod: &str,
-        container: &str,
-        range: &LogRange,
-    ) -> Result<String, ClusterError> {
-        self.log(namespace, pod, container, range, true).await
-    }
-
-    async fn log(
-        &self,
-        namespace: &str,
-        pod: &str,
-        container: &str,
-        range: &LogRange,
-        previous: bool,
-    ) -> Result<String, ClusterError> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
         let params = LogParams {
             container: Some(container.to_string()),
             tail_lines: range.tail,
             since_seconds: range.since,
-            previous,
+            previous: range.previous,
             ..LogParams::default()
         };
         retrying(|| api.logs(pod, &params))
@@ -373,11 +358,13 @@ impl Cluster {
 }
 
 /// Which of a container's log lines to read: the last `tail`, of those printed in the last
-/// `since` seconds (None: no limit).
+/// `since` seconds (None: no limit), of its current run or its previous one (a crashed
+/// container's last words).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LogRange {
     pub tail: Option<i64>,
     pub since: Option<i64>,
+    pub previous: bool,
 }
 
 /// How many log lines a failure report carries per container.

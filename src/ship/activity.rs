@@ -45,6 +45,7 @@ pub fn logs(
         tail: tail.map(i64::from),
         // The API counts whole seconds; a part of one still counts.
         since: since.map(|since| since.as_secs_f64().ceil() as i64),
+        previous: false,
     };
     block_on(async {
         let cluster = Cluster::connect(look.context.or(env.context.as_deref())).await?;

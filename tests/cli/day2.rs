@@ -100,7 +100,14 @@ fn a_frozen_env_refuses_deploys_but_not_rollbacks_until_unfrozen() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
 
-    let frozen = repo.sample(&["freeze", "dev", "--reason", "incident 42", "--output", "json"]);
+    let frozen = repo.sample(&[
+        "freeze",
+        "dev",
+        "--reason",
+        "incident 42",
+        "--output",
+        "json",
+    ]);
     assert_eq!(frozen.status.code(), Some(0), "{}", stderr(&frozen));
     let report = json(&frozen);
     assert_eq!(report["commit"], repo.remote_git(&["rev-parse", "main"]));
@@ -250,4 +257,30 @@ fn bundle_list_shows_each_bundle_its_signer_and_where_it_runs() {
         lines[2].contains("1.1.0") && lines[2].contains("unverified"),
         "{text}"
     );
+}
+
+#[test]
+fn a_frozen_env_refuses_canary_steps_but_lets_a_canary_be_aborted() {
+    let stage = Stage::new(&[]);
+    stage.configure(|text| {
+        text.replace(
+            "  - name: dev\n",
+            "  - name: dev\n    strategy:\n      type: canary\n      steps:\n        - weight: 50\n          pause: 1h\n        - weight: 100\n",
+        )
+    });
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    // Stop after the first step's commit: the canary waits at 50%.
+    stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--no-wait"]);
+    stage.forge_ok(&["freeze", "dev", "--reason", "incident 7"]);
+    let head = stage.head();
+    for verb in ["resume", "promote"] {
+        let refused = stage.forge(&["--yes", "canary", verb, "dev"]);
+        let err = stderr(&refused);
+        assert_eq!(refused.status.code(), Some(3), "{verb}: {err}");
+        assert!(err.contains("dev is frozen by Dee Ployer"), "{err}");
+    }
+    assert_eq!(stage.head(), head, "no step was committed");
+    let aborted = stage.forge_ok(&["--yes", "canary", "abort", "dev"]);
+    assert_eq!(stdout(&aborted).trim(), "1.0.0");
+    assert_eq!(stage.deployed_version("dev"), "1.0.0");
 }
