@@ -40,6 +40,12 @@ _forge() {
             forge,diff)
                 cmd="forge__subcmd__diff"
                 ;;
+            forge,events)
+                cmd="forge__subcmd__events"
+                ;;
+            forge,freeze)
+                cmd="forge__subcmd__freeze"
+                ;;
             forge,help)
                 cmd="forge__subcmd__help"
                 ;;
@@ -51,6 +57,9 @@ _forge() {
                 ;;
             forge,keygen)
                 cmd="forge__subcmd__keygen"
+                ;;
+            forge,logs)
+                cmd="forge__subcmd__logs"
                 ;;
             forge,promote)
                 cmd="forge__subcmd__promote"
@@ -67,6 +76,9 @@ _forge() {
             forge,status)
                 cmd="forge__subcmd__status"
                 ;;
+            forge,unfreeze)
+                cmd="forge__subcmd__unfreeze"
+                ;;
             forge,wait)
                 cmd="forge__subcmd__wait"
                 ;;
@@ -78,6 +90,9 @@ _forge() {
                 ;;
             forge__subcmd__bundle,inspect)
                 cmd="forge__subcmd__bundle__subcmd__inspect"
+                ;;
+            forge__subcmd__bundle,list)
+                cmd="forge__subcmd__bundle__subcmd__list"
                 ;;
             forge__subcmd__bundle,sign)
                 cmd="forge__subcmd__bundle__subcmd__sign"
@@ -93,6 +108,9 @@ _forge() {
                 ;;
             forge__subcmd__bundle__subcmd__help,inspect)
                 cmd="forge__subcmd__bundle__subcmd__help__subcmd__inspect"
+                ;;
+            forge__subcmd__bundle__subcmd__help,list)
+                cmd="forge__subcmd__bundle__subcmd__help__subcmd__list"
                 ;;
             forge__subcmd__bundle__subcmd__help,sign)
                 cmd="forge__subcmd__bundle__subcmd__help__subcmd__sign"
@@ -172,6 +190,12 @@ _forge() {
             forge__subcmd__help,diff)
                 cmd="forge__subcmd__help__subcmd__diff"
                 ;;
+            forge__subcmd__help,events)
+                cmd="forge__subcmd__help__subcmd__events"
+                ;;
+            forge__subcmd__help,freeze)
+                cmd="forge__subcmd__help__subcmd__freeze"
+                ;;
             forge__subcmd__help,help)
                 cmd="forge__subcmd__help__subcmd__help"
                 ;;
@@ -183,6 +207,9 @@ _forge() {
                 ;;
             forge__subcmd__help,keygen)
                 cmd="forge__subcmd__help__subcmd__keygen"
+                ;;
+            forge__subcmd__help,logs)
+                cmd="forge__subcmd__help__subcmd__logs"
                 ;;
             forge__subcmd__help,promote)
                 cmd="forge__subcmd__help__subcmd__promote"
@@ -199,6 +226,9 @@ _forge() {
             forge__subcmd__help,status)
                 cmd="forge__subcmd__help__subcmd__status"
                 ;;
+            forge__subcmd__help,unfreeze)
+                cmd="forge__subcmd__help__subcmd__unfreeze"
+                ;;
             forge__subcmd__help,wait)
                 cmd="forge__subcmd__help__subcmd__wait"
                 ;;
@@ -207,6 +237,9 @@ _forge() {
                 ;;
             forge__subcmd__help__subcmd__bundle,inspect)
                 cmd="forge__subcmd__help__subcmd__bundle__subcmd__inspect"
+                ;;
+            forge__subcmd__help__subcmd__bundle,list)
+                cmd="forge__subcmd__help__subcmd__bundle__subcmd__list"
                 ;;
             forge__subcmd__help__subcmd__bundle,sign)
                 cmd="forge__subcmd__help__subcmd__bundle__subcmd__sign"
@@ -254,7 +287,7 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help"
+            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,7 +363,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help build inspect verify sign help"
+            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help build inspect verify sign list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,7 +435,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle__subcmd__help)
-            opts="build inspect verify sign help"
+            opts="build inspect verify sign list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,6 +490,20 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__bundle__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__bundle__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -486,6 +533,36 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle__subcmd__inspect)
+            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__bundle__subcmd__list)
             opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1163,8 +1240,80 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__events)
+            opts="-C -q -v -y -h --since --context --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__freeze)
+            opts="-C -q -v -y -h --reason --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__help)
-            opts="demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help"
+            opts="demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1192,7 +1341,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help__subcmd__bundle)
-            opts="build inspect verify sign"
+            opts="build inspect verify sign list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1220,6 +1369,20 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help__subcmd__bundle__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__bundle__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1429,6 +1592,34 @@ _forge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        forge__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__freeze)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         forge__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1472,6 +1663,20 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1556,6 +1761,20 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__unfreeze)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1679,6 +1898,48 @@ _forge() {
             fi
             case "${prev}" in
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__logs)
+            opts="-C -q -v -y -h --since --tail --context --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2012,6 +2273,36 @@ _forge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__unfreeze)
+            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

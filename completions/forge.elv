@@ -46,6 +46,10 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand canary 'Look at, resume, abort or promote a canary or blue-green release in progress'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
+            cand events 'Show the recent Kubernetes events of an environment''s workloads'
+            cand logs 'Print the pod logs of an environment''s workloads'
+            cand freeze 'Refuse deploys and promotions into an environment (rollbacks still go), with a reason'
+            cand unfreeze 'Lift an environment''s freeze'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand sandbox 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
             cand completions 'Print a shell completion script'
@@ -161,6 +165,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand inspect 'Show a bundle''s manifest (after checking every entry)'
             cand verify 'Check a bundle''s digests and, given a key, its signature (exit 0, 2 or 6)'
             cand sign 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+            cand list 'List the bundles in dist/ and the bundle cache: version, digest, signer, envs running it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'forge;bundle;build'= {
@@ -226,11 +231,26 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'forge;bundle;list'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'forge;bundle;help'= {
             cand build 'Pack the app''s source into a deterministic <app>-<version>.forge.tar.zst'
             cand inspect 'Show a bundle''s manifest (after checking every entry)'
             cand verify 'Check a bundle''s digests and, given a key, its signature (exit 0, 2 or 6)'
             cand sign 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+            cand list 'List the bundles in dist/ and the bundle cache: version, digest, signer, envs running it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'forge;bundle;help;build'= {
@@ -240,6 +260,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;bundle;help;verify'= {
         }
         &'forge;bundle;help;sign'= {
+        }
+        &'forge;bundle;help;list'= {
         }
         &'forge;bundle;help;help'= {
         }
@@ -514,6 +536,68 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'forge;events'= {
+            cand --since 'Only events seen within this long (e.g. 90s, 10m, 1h)'
+            cand --context 'kubeconfig context to read (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;logs'= {
+            cand --since 'Only lines printed within this long (e.g. 90s, 10m, 1h)'
+            cand --tail 'Only the last N lines of each container'
+            cand --context 'kubeconfig context to read (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;freeze'= {
+            cand --reason 'Why (one line): shown to whoever tries to deploy'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;unfreeze'= {
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'forge;keygen'= {
             cand --out 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub'
             cand -C 'Path to forge.yaml'
@@ -615,6 +699,10 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand canary 'Look at, resume, abort or promote a canary or blue-green release in progress'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
+            cand events 'Show the recent Kubernetes events of an environment''s workloads'
+            cand logs 'Print the pod logs of an environment''s workloads'
+            cand freeze 'Refuse deploys and promotions into an environment (rollbacks still go), with a reason'
+            cand unfreeze 'Lift an environment''s freeze'
             cand keygen 'Create a signing key pair (cosign-compatible)'
             cand sandbox 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
             cand completions 'Print a shell completion script'
@@ -637,6 +725,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand inspect 'Show a bundle''s manifest (after checking every entry)'
             cand verify 'Check a bundle''s digests and, given a key, its signature (exit 0, 2 or 6)'
             cand sign 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+            cand list 'List the bundles in dist/ and the bundle cache: version, digest, signer, envs running it'
         }
         &'forge;help;bundle;build'= {
         }
@@ -645,6 +734,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;bundle;verify'= {
         }
         &'forge;help;bundle;sign'= {
+        }
+        &'forge;help;bundle;list'= {
         }
         &'forge;help;bootstrap'= {
         }
@@ -677,6 +768,14 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;status'= {
         }
         &'forge;help;history'= {
+        }
+        &'forge;help;events'= {
+        }
+        &'forge;help;logs'= {
+        }
+        &'forge;help;freeze'= {
+        }
+        &'forge;help;unfreeze'= {
         }
         &'forge;help;keygen'= {
         }

@@ -49,6 +49,10 @@ complete -c forge -n "__fish_forge_needs_command" -f -a "wait" -d 'Wait until th
 complete -c forge -n "__fish_forge_needs_command" -f -a "canary" -d 'Look at, resume, abort or promote a canary or blue-green release in progress'
 complete -c forge -n "__fish_forge_needs_command" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
 complete -c forge -n "__fish_forge_needs_command" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_needs_command" -f -a "events" -d 'Show the recent Kubernetes events of an environment\'s workloads'
+complete -c forge -n "__fish_forge_needs_command" -f -a "logs" -d 'Print the pod logs of an environment\'s workloads'
+complete -c forge -n "__fish_forge_needs_command" -f -a "freeze" -d 'Refuse deploys and promotions into an environment (rollbacks still go), with a reason'
+complete -c forge -n "__fish_forge_needs_command" -f -a "unfreeze" -d 'Lift an environment\'s freeze'
 complete -c forge -n "__fish_forge_needs_command" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
 complete -c forge -n "__fish_forge_needs_command" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
 complete -c forge -n "__fish_forge_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -121,21 +125,22 @@ complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
 json\t''"
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -f -a "list" -d 'List the bundles in dist/ and the bundle cache: version, digest, signer, envs running it'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l version -d 'Release version [default: `git describe` of the source]' -r
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l out -d 'Directory to write the bundle into' -r -F
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l image -d 'Override or add an image reference (repeatable)' -r
@@ -183,10 +188,21 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the bundles in dist/ and the bundle cache: version, digest, signer, envs running it'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l out -d 'Write `<app>.yaml` into this directory, or print the objects with `-`, instead of committing them to the env repo' -r -F
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l cluster -d 'The cluster whose root sync applies them: they are committed under `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out' -r
@@ -390,6 +406,52 @@ complete -c forge -n "__fish_forge_using_subcommand history" -s q -l quiet -d 'P
 complete -c forge -n "__fish_forge_using_subcommand history" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand history" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand history" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand events" -l since -d 'Only events seen within this long (e.g. 90s, 10m, 1h)' -r
+complete -c forge -n "__fish_forge_using_subcommand events" -l context -d 'kubeconfig context to read (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand events" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand events" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand events" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand events" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand events" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand events" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand events" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand logs" -l since -d 'Only lines printed within this long (e.g. 90s, 10m, 1h)' -r
+complete -c forge -n "__fish_forge_using_subcommand logs" -l tail -d 'Only the last N lines of each container' -r
+complete -c forge -n "__fish_forge_using_subcommand logs" -l context -d 'kubeconfig context to read (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand logs" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand logs" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand logs" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand logs" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand logs" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand logs" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand freeze" -l reason -d 'Why (one line): shown to whoever tries to deploy' -r
+complete -c forge -n "__fish_forge_using_subcommand freeze" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand freeze" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand freeze" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand freeze" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand freeze" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand freeze" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand freeze" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand keygen" -l out -d 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub' -r -F
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand keygen" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
@@ -455,30 +517,35 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "bootstrap" -d 'Print the Flux or Argo CD objects that make the cluster apply each environment'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "wait" -d 'Wait until the commit that last changed an environment is applied and healthy'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "canary" -d 'Look at, resume, abort or promote a canary or blue-green release in progress'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "bootstrap" -d 'Print the Flux or Argo CD objects that make the cluster apply each environment'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "wait" -d 'Wait until the commit that last changed an environment is applied and healthy'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "canary" -d 'Look at, resume, abort or promote a canary or blue-green release in progress'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "events" -d 'Show the recent Kubernetes events of an environment\'s workloads'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "logs" -d 'Print the pod logs of an environment\'s workloads'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "freeze" -d 'Refuse deploys and promotions into an environment (rollbacks still go), with a reason'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "unfreeze" -d 'Lift an environment\'s freeze'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "inspect" -d 'Show a bundle\'s manifest (after checking every entry)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
+complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "list" -d 'List the bundles in dist/ and the bundle cache: version, digest, signer, envs running it'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from canary" -f -a "status" -d 'Where the canary in ENV stands (step, weight, versions)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from canary" -f -a "resume" -d 'Go on with an interrupted canary from the step it is at'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from canary" -f -a "abort" -d 'Return ENV to the stable version alone'

@@ -84,6 +84,14 @@ pub enum Command {
     Status(commands::status::StatusArgs),
     /// List the deploys of an environment, from the env repo's commit trailers.
     History(commands::history::HistoryArgs),
+    /// Show the recent Kubernetes events of an environment's workloads.
+    Events(commands::events::EventsArgs),
+    /// Print the pod logs of an environment's workloads.
+    Logs(commands::logs::LogsArgs),
+    /// Refuse deploys and promotions into an environment (rollbacks still go), with a reason.
+    Freeze(commands::freeze::FreezeArgs),
+    /// Lift an environment's freeze.
+    Unfreeze(commands::unfreeze::UnfreezeArgs),
     /// Create a signing key pair (cosign-compatible).
     Keygen(commands::keygen::KeygenArgs),
     /// Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge.
@@ -131,6 +139,10 @@ impl Cli {
             Command::Diff(args) => commands::diff::run(ctx, args),
             Command::Deploy(args) => commands::deploy::run(ctx, args),
             Command::History(args) => commands::history::run(ctx, args),
+            Command::Events(args) => commands::events::run(ctx, args),
+            Command::Logs(args) => commands::logs::run(ctx, args),
+            Command::Freeze(args) => commands::freeze::run(ctx, args),
+            Command::Unfreeze(args) => commands::unfreeze::run(ctx, args),
             Command::Status(args) => commands::status::run(ctx, args),
             Command::Promote(args) => commands::promote::run(ctx, args),
             Command::Rollback(args) => commands::rollback::run(ctx, args),

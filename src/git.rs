@@ -27,6 +27,19 @@ fn query(dir: &Path, args: &[&str]) -> Option<String> {
     Some(String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
+/// Who git commits as here (`GIT_AUTHOR_NAME`/`_EMAIL`, else user.name and user.email), as
+/// `Name <email>`; None when git knows no identity.
+pub fn identity() -> Option<String> {
+    let output = command().args(["var", "GIT_AUTHOR_IDENT"]).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    // `Name <email> 1700000000 +0100`: the identity ends where the email does.
+    let ident = String::from_utf8_lossy(&output.stdout);
+    let end = ident.rfind('>')?;
+    Some(ident[..=end].to_string())
+}
+
 /// What a build records about where its source came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceState {

@@ -312,21 +312,59 @@ impl Cluster {
 
     /// The last lines a pod's container printed (or its previous run, when it crashed).
     pub async fn pod_log(&self, namespace: &str, pod: &str, container: &str) -> String {
-        let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
-        let params = |previous| LogParams {
-            container: Some(container.to_string()),
-            tail_lines: Some(LOG_LINES),
-            previous,
-            ..LogParams::default()
+        let current = LogRange {
+            tail: Some(LOG_LINES),
+            ..LogRange::default()
         };
-        let (current, previous) = (params(false), params(true));
-        match retrying(|| api.logs(pod, &current)).await {
+        let previous = LogRange {
+            previous: true,
+            ..current
+        };
+        match self
+            .container_log(namespace, pod, container, &current)
+            .await
+        {
             Ok(text) if !text.trim().is_empty() => text,
-            _ => retrying(|| api.logs(pod, &previous))
+            _ => self
+                .container_log(namespace, pod, container, &previous)
                 .await
                 .unwrap_or_default(),
         }
     }
+
+    /// What a container printed within `range`, as `kubectl logs` reads it.
+    pub async fn container_log(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        range: &LogRange,
+    ) -> Result<String, ClusterError> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let params = LogParams {
+            container: Some(container.to_string()),
+            tail_lines: range.tail,
+            since_seconds: range.since,
+            previous: range.previous,
+            ..LogParams::default()
+        };
+        retrying(|| api.logs(pod, &params))
+            .await
+            .map_err(Self::api_error(
+                "reading the log of",
+                format!("pod {namespace}/{pod} container {container}"),
+            ))
+    }
+}
+
+/// Which of a container's log lines to read: the last `tail`, of those printed in the last
+/// `since` seconds (None: no limit), of its current run or its previous one (a crashed
+/// container's last words).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogRange {
+    pub tail: Option<i64>,
+    pub since: Option<i64>,
+    pub previous: bool,
 }
 
 /// How many log lines a failure report carries per container.

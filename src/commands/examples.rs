@@ -138,6 +138,37 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "events",
+        &[
+            "forge events dev",
+            "forge events prod --since 10m",
+            "forge events staging --output json",
+        ],
+    ),
+    (
+        "logs",
+        &[
+            "forge logs dev",
+            "forge logs prod --since 5m --tail 100",
+            "forge logs staging --output json",
+        ],
+    ),
+    (
+        "freeze",
+        &[
+            "forge freeze prod --reason \"incident 42: payments down\"",
+            "forge freeze staging --reason \"load test until 14:00\" --output json",
+        ],
+    ),
+    (
+        "unfreeze",
+        &["forge unfreeze prod", "forge unfreeze prod --output json"],
+    ),
+    (
+        "bundle list",
+        &["forge bundle list", "forge bundle list --output json"],
+    ),
+    (
         "history",
         &[
             "forge history dev",
@@ -207,6 +238,21 @@ mod tests {
         }
     }
 
+    /// Words as a shell splits them: on spaces, except inside double quotes.
+    fn shell_words(text: &str) -> Vec<String> {
+        let mut words = vec![String::new()];
+        let mut quoted = false;
+        for c in text.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ' ' if !quoted => words.push(String::new()),
+                c => words.last_mut().unwrap().push(c),
+            }
+        }
+        words.retain(|word| !word.is_empty());
+        words
+    }
+
     #[test]
     fn every_command_has_two_or_more_examples_that_parse() {
         let tree = add_to(crate::cli::Cli::command());
@@ -232,15 +278,16 @@ mod tests {
                 );
                 // What the shell hands forge: the words before any pipe or redirection,
                 // without an environment assignment in front.
-                let words: Vec<&str> = example
-                    .split(['|', '>'])
-                    .next()
-                    .unwrap_or_default()
-                    .split_whitespace()
+                let command = example.split(['|', '>']).next().unwrap_or_default();
+                let words: Vec<String> = shell_words(command)
+                    .into_iter()
                     .skip_while(|word| word.contains('=') && !word.starts_with('-'))
-                    .map(|word| word.trim_matches('"'))
                     .collect();
-                assert_eq!(words.first(), Some(&"forge"), "{example}");
+                assert_eq!(
+                    words.first().map(String::as_str),
+                    Some("forge"),
+                    "{example}"
+                );
                 let parsed = tree.clone().try_get_matches_from(&words);
                 assert!(
                     parsed.is_ok(),

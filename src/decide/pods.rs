@@ -68,21 +68,8 @@ pub fn by_revision<'a>(
         "Job" => None,
         _ => return None,
     };
-    // A Deployment owns its pods through its ReplicaSets.
-    let (owner_kind, owners): (&str, Vec<&Value>) = match kind {
-        "Deployment" => (
-            "ReplicaSet",
-            owned.iter().filter(|rs| owned_by(rs, workload)).collect(),
-        ),
-        _ => (kind, vec![workload]),
-    };
     let mut split = RevisionPods::default();
-    let pods = pods.iter().filter(|pod| {
-        owners
-            .iter()
-            .any(|owner| controlled_by(pod, owner, owner_kind))
-    });
-    for pod in pods {
+    for pod in owned_pods(workload, owned, pods) {
         let current = revision.as_ref().is_none_or(|(label, current)| {
             pod["metadata"]["labels"][*label].as_str() == Some(current.as_str())
         });
@@ -93,6 +80,26 @@ pub fn by_revision<'a>(
         }
     }
     Some(split)
+}
+
+/// The pods a workload owns, of every revision: a Deployment's through its ReplicaSets (in
+/// `owned`), any other kind's directly.
+pub fn owned_pods<'a>(workload: &Value, owned: &[Value], pods: &'a [Value]) -> Vec<&'a Value> {
+    let kind = workload["kind"].as_str().unwrap_or_default();
+    let (owner_kind, owners): (&str, Vec<&Value>) = match kind {
+        "Deployment" => (
+            "ReplicaSet",
+            owned.iter().filter(|rs| owned_by(rs, workload)).collect(),
+        ),
+        _ => (kind, vec![workload]),
+    };
+    pods.iter()
+        .filter(|pod| {
+            owners
+                .iter()
+                .any(|owner| controlled_by(pod, owner, owner_kind))
+        })
+        .collect()
 }
 
 /// The hash of a DaemonSet's newest ControllerRevision, as its pods carry it.

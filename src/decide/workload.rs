@@ -379,7 +379,7 @@ pub fn new_replica_set<'a>(deployment: &Value, replica_sets: &'a [Value]) -> Opt
         })
 }
 
-pub(super) fn owned_by(rs: &Value, deployment: &Value) -> bool {
+pub fn owned_by(rs: &Value, deployment: &Value) -> bool {
     let meta = &deployment["metadata"];
     if rs["metadata"]["namespace"] != meta["namespace"] {
         return false;

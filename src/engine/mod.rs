@@ -3,20 +3,22 @@
 //! Everything is watched (no poll loop); the rules that judge what is seen live in
 //! [`crate::decide`], the cluster I/O in [`crate::cluster`].
 
+mod activity;
 mod argocd;
 mod flux;
 mod observe;
 mod report;
 mod unbound;
 
+pub use activity::{ActivityError, ContainerLog, Event, events, logs};
 pub use argocd::ArgocdApi;
 pub use observe::{Observation, observe};
 pub use report::{Failure, PodReport};
 pub use unbound::{Problem, Unbound, WaitError};
 
 use crate::cluster::{
-    CONTROLLER_REVISION, Change, Cluster, ClusterError, DAEMON_SET, DEPLOYMENT, Kind, ObjectRef,
-    POD, REPLICA_SET,
+    APPLICATION, CONTROLLER_REVISION, Change, Cluster, ClusterError, DAEMON_SET, DEPLOYMENT,
+    KUSTOMIZATION, Kind, ObjectRef, POD, REPLICA_SET,
 };
 use crate::config::{ArgocdSettings, FluxSettings};
 use crate::decide::Verdict;
@@ -58,6 +60,29 @@ impl Target {
     /// bootstrap per app/env name them.
     pub fn object_name(&self) -> String {
         format!("{}-{}", self.app, self.env)
+    }
+
+    /// The GitOps object that applies the env dir: the Kustomization in `flux.namespace` or
+    /// the Application in `argocd.namespace`.
+    pub fn gitops_object(&self) -> ObjectRef {
+        let (kind, namespace) = match self.engine {
+            Engine::Flux => (KUSTOMIZATION, &self.flux.namespace),
+            Engine::Argocd => (APPLICATION, &self.argocd.namespace),
+        };
+        ObjectRef {
+            kind,
+            namespace: namespace.clone(),
+            name: self.object_name(),
+        }
+    }
+}
+
+/// What a GitOps object applied that forge follows: its workloads (and, for Flux, the
+/// HelmReleases), from the Kustomization's inventory or the Application's resources.
+fn applied_workloads(engine: Engine, object: &Value) -> Vec<ObjectRef> {
+    match engine {
+        Engine::Flux => flux::inventory(object),
+        Engine::Argocd => argocd::resources(object),
     }
 }
 

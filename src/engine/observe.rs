@@ -3,7 +3,7 @@
 //! Reads once, waits for nothing.
 
 use super::{Lineage, Relations, Target};
-use crate::cluster::{APPLICATION, Cluster, ClusterError, KUSTOMIZATION, ObjectRef};
+use crate::cluster::{Cluster, ClusterError};
 use crate::decide::{self, Verdict};
 use crate::model::Engine;
 use serde::Serialize;
@@ -32,15 +32,7 @@ pub async fn observe(
     target: &Target,
     lineage: &dyn Lineage,
 ) -> Result<Observation, ClusterError> {
-    let (kind, namespace) = match target.engine {
-        Engine::Flux => (KUSTOMIZATION, target.flux.namespace.clone()),
-        Engine::Argocd => (APPLICATION, target.argocd.namespace.clone()),
-    };
-    let reference = ObjectRef {
-        kind,
-        namespace,
-        name: target.object_name(),
-    };
+    let reference = target.gitops_object();
     let Some(object) = cluster.get(&reference).await? else {
         return Ok(Observation {
             applied: None,
@@ -53,18 +45,14 @@ pub async fn observe(
         });
     };
     let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str);
-    let (applied, sync, workloads) = match target.engine {
-        Engine::Flux => (
-            text("/status/lastAppliedRevision"),
-            ready_reason(&object),
-            super::flux::inventory(&object),
-        ),
+    let (applied, sync) = match target.engine {
+        Engine::Flux => (text("/status/lastAppliedRevision"), ready_reason(&object)),
         Engine::Argocd => (
             text("/status/sync/revision"),
             text("/status/sync/status").unwrap_or("Unknown").to_string(),
-            super::argocd::resources(&object),
         ),
     };
+    let workloads = super::applied_workloads(target.engine, &object);
     let applied = applied.map(|r| super::revision_sha(r).to_string());
     let mut relations = Relations::new(lineage, &target.commit);
     let (engine_verdict, drift) = match relations.effective(applied.as_deref()) {

@@ -70,7 +70,7 @@ pub(super) async fn gather(
             events
                 .iter()
                 .filter(|e| e.get("type").and_then(Value::as_str) == Some("Warning"))
-                .map(event_line),
+                .map(|event| super::Event::read(event).line()),
         );
     }
     // The same warning repeats per restart; once is enough in a report.
@@ -87,23 +87,6 @@ fn event_namespaces<'a>(failing: &'a ObjectRef, stuck: &'a [StuckPod]) -> BTreeS
     std::iter::once(failing.namespace.as_str())
         .chain(stuck.iter().map(|pod| pod.namespace.as_str()))
         .collect()
-}
-
-/// `Warning BackOff pod/web-abc: Back-off restarting failed container`
-fn event_line(event: &Value) -> String {
-    let text = |pointer: &str| {
-        event
-            .pointer(pointer)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    };
-    format!(
-        "{} {}/{}: {}",
-        text("/reason"),
-        text("/involvedObject/kind").to_lowercase(),
-        text("/involvedObject/name"),
-        text("/message")
-    )
 }
 
 #[cfg(test)]

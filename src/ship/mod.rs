@@ -4,8 +4,11 @@
 //! these typed requests and print the typed [`Report`] they get back; nothing here knows
 //! about clap, and nothing here imports `commands`.
 
+pub mod activity;
 pub mod bootstrap;
 pub mod bundle;
+pub mod bundles;
+pub mod freeze;
 pub mod promote;
 pub mod reattach;
 mod release;

@@ -115,6 +115,7 @@ pub fn release(
     opened: &OpenedBundle,
     shipping: &Shipping,
 ) -> Result<Report, CliError> {
+    super::freeze::refuse_if_frozen(loaded, env, repo)?;
     let signed = check_signature(loaded, env, opened)?;
     if !shipping.allow_downgrade {
         refuse_downgrade(

@@ -171,6 +171,10 @@ pub fn control(
             "no canary is in progress in {name}"
         )));
     };
+    // Aborting returns to the stable release, as a rollback does: allowed while frozen.
+    if control != Control::Abort {
+        super::freeze::refuse_if_frozen(loaded, env, &repo)?;
+    }
     if env.protected && control != Control::Resume {
         let verb = if control == Control::Abort {
             "Abort"

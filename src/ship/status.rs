@@ -124,5 +124,6 @@ pub fn status(
         let checks = super::promote::gates(&from, release.as_ref(), verdict.as_ref(), env);
         row.blocked_by = blocking(&checks).cloned();
     }
+    super::freeze::mark_frozen(&repo, tip.as_ref(), app, &mut rows)?;
     Ok(rows)
 }

@@ -7,6 +7,7 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
 pub mod github;
+pub mod table;
 
 use crate::error::{CliError, ExitCode};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

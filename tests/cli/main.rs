@@ -16,6 +16,7 @@ mod canary;
 mod completions;
 mod concurrency;
 mod config;
+mod day2;
 mod demo;
 mod deploy;
 mod e2e;

@@ -143,7 +143,7 @@ pub(crate) fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         }
         ("GET", None) => list(cluster, &target, &request),
         ("GET", Some(_)) if target.subresource.as_deref() == Some("log") => {
-            return log(cluster, &target);
+            return log(cluster, &target, request.query("tailLines"));
         }
         ("GET", Some(_)) => get(cluster, &target, request.header("accept")),
         ("POST", None) => create(cluster, &target, &request),
@@ -422,15 +422,19 @@ fn delete(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     write(cluster, request, |store| store.delete(&key)).map(|object| (200, object))
 }
 
-/// `pods/{name}/log`: the lines the sandbox recorded for the pod.
-fn log(cluster: &Cluster, target: &Target) -> Response {
+/// `pods/{name}/log`: the lines the sandbox recorded for the pod (the last `tailLines` of
+/// them, as the kubelet serves them).
+fn log(cluster: &Cluster, target: &Target, tail_lines: Option<&str>) -> Response {
     match get(cluster, target, None) {
         Ok((_, pod)) => {
             let text = pod
                 .pointer("/metadata/annotations/sandbox.forge.dev~1log")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            Response::text(200, text)
+            let tail = tail_lines.and_then(|n| n.parse::<usize>().ok());
+            let skip = tail.map_or(0, |tail| text.lines().count().saturating_sub(tail));
+            let kept: String = text.split_inclusive('\n').skip(skip).collect();
+            Response::text(200, kept)
         }
         Err(err) => err.response(),
     }

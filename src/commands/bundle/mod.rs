@@ -1,7 +1,8 @@
-//! `forge bundle build|inspect|verify|sign`.
+//! `forge bundle build|inspect|verify|sign|list`.
 
 pub mod build;
 pub mod inspect;
+pub mod list;
 pub mod sign;
 pub mod verify;
 
@@ -19,6 +20,8 @@ pub enum BundleCommand {
     Verify(verify::VerifyArgs),
     /// Sign a bundle with a key, writing BUNDLE.sigstore.json.
     Sign(sign::SignArgs),
+    /// List the bundles in dist/ and the bundle cache: version, digest, signer, envs running it.
+    List(list::ListArgs),
 }
 
 pub fn run(ctx: &Context, command: BundleCommand) -> Result<(), CliError> {
@@ -27,5 +30,6 @@ pub fn run(ctx: &Context, command: BundleCommand) -> Result<(), CliError> {
         BundleCommand::Inspect(args) => inspect::run(ctx, args),
         BundleCommand::Verify(args) => verify::run(ctx, args),
         BundleCommand::Sign(args) => sign::run(ctx, args),
+        BundleCommand::List(args) => list::run(ctx, args),
     }
 }
