@@ -152,3 +152,83 @@ impl Cli {
         }
     }
 }
+
+#[cfg(test)]
+mod examples_tests {
+    use super::*;
+    use crate::commands::examples::EXAMPLES;
+
+    /// Every command a user can run: the leaves of the tree.
+    fn leaves(command: &clap::Command, prefix: &str, found: &mut Vec<String>) {
+        let children: Vec<&clap::Command> = command
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .collect();
+        if children.is_empty() {
+            found.push(prefix.trim().to_string());
+        }
+        for child in children {
+            leaves(child, &format!("{prefix} {}", child.get_name()), found);
+        }
+    }
+
+    /// Words as a shell splits them: on spaces, except inside double quotes.
+    fn shell_words(text: &str) -> Vec<String> {
+        let mut words = vec![String::new()];
+        let mut quoted = false;
+        for c in text.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ' ' if !quoted => words.push(String::new()),
+                c => words.last_mut().unwrap().push(c),
+            }
+        }
+        words.retain(|word| !word.is_empty());
+        words
+    }
+
+    #[test]
+    fn every_command_has_two_or_more_examples_that_parse() {
+        let tree = Cli::tree();
+        let mut commands = Vec::new();
+        leaves(&tree, "", &mut commands);
+        for command in &commands {
+            let examples = EXAMPLES
+                .iter()
+                .find(|(path, _)| path == command)
+                .map_or(&[][..], |(_, examples)| *examples);
+            assert!(examples.len() >= 2, "`forge {command}` needs examples");
+        }
+        for (path, examples) in EXAMPLES {
+            assert!(
+                commands.iter().any(|c| c == path),
+                "no command `forge {path}`"
+            );
+            for example in *examples {
+                // Indented by two in a help 100 columns wide: longer would wrap mid-command.
+                assert!(
+                    example.chars().count() <= 96,
+                    "too long for --help: {example}"
+                );
+                // What the shell hands forge: the words before any pipe or redirection,
+                // without an environment assignment in front.
+                let command = example.split(['|', '>']).next().unwrap_or_default();
+                let words: Vec<String> = shell_words(command)
+                    .into_iter()
+                    .skip_while(|word| word.contains('=') && !word.starts_with('-'))
+                    .collect();
+                assert_eq!(
+                    words.first().map(String::as_str),
+                    Some("forge"),
+                    "{example}"
+                );
+                let parsed = tree.clone().try_get_matches_from(&words);
+                assert!(
+                    parsed.is_ok(),
+                    "`{example}` does not parse: {:?}",
+                    parsed.err()
+                );
+            }
+        }
+    }
+}
