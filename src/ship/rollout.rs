@@ -18,7 +18,7 @@ use crate::envrepo::publish::{PublishRequest, Published, publish, read_release};
 use crate::envrepo::trailers::{self, CanaryMark};
 use crate::error::{CliError, ExitCode};
 use crate::model::Files;
-use crate::model::release::{CanaryState, Release};
+use crate::model::release::{CanaryState, Release, Side};
 use crate::render::canary;
 use serde::Serialize;
 use std::sync::Arc;
@@ -207,13 +207,14 @@ pub fn control(
         bundle: check_signature(loaded, env, &opened)?,
         stable,
         stable_state: state.clone(),
+        side: release.strategy.side,
         action: trailers::Action::Deploy,
     };
-    // Resuming goes on through the canary steps from where the env is: past the last one
-    // (and for blue-green, which has none) that is the handover.
-    let machine = run.machine(StrategyKind::Canary);
+    // Resuming goes on from the step the env is at, as the release in progress was started
+    // (whatever the env's strategy says now).
+    let machine = run.machine(release.strategy.kind);
     let first = match control {
-        Control::Promote => Action::Commit(Stage::Handover),
+        Control::Promote => machine.finish(),
         _ => machine.start(state.step),
     };
     run.drive(&plan, &machine, first, now.subtree.clone())
@@ -252,6 +253,10 @@ pub(super) fn start(
             weight: 0,
             started_at: ctx.now_rfc3339()?,
         },
+        side: match env.strategy.kind {
+            StrategyKind::BlueGreen => stable_release.strategy.side.other(),
+            _ => Side::Main,
+        },
         action: shipping.action,
     };
     let machine = run.machine(env.strategy.kind);
@@ -270,12 +275,13 @@ struct Run<'a> {
     no_wait: bool,
 }
 
-/// What a canary ships: the new bundle, the stable side's files and versions, and the action
-/// the final promotion commit records.
+/// What a canary ships: the new bundle, the stable side's files and versions, the side the
+/// new release runs on, and the action the final promotion commit records.
 struct Candidate<'a> {
     bundle: Signed<'a>,
     stable: Files,
     stable_state: CanaryState,
+    side: Side,
     action: trailers::Action,
 }
 
@@ -429,6 +435,7 @@ impl Run<'_> {
             weight,
             ..plan.stable_state.clone()
         });
+        release.strategy.side = plan.side;
         let what = format!("{} {} in {}", release.app, release.version, self.name());
         let (files, action, mark) = match stage {
             Stage::Step(index) => {
@@ -470,56 +477,38 @@ impl Run<'_> {
                     ("Previewing", trailers::Action::Preview)
                 };
                 self.ctx.ui.status(verb, what);
-                let files = canary::compose_preview(
-                    &plan.stable,
-                    &new_files,
-                    &selectors(&source)?,
+                let files = canary::compose_blue_green(&canary::BlueGreen {
+                    live: &plan.stable,
+                    next: &new_files,
+                    side: plan.side,
+                    selectors: &selectors(&source)?,
                     switched,
-                    &release,
-                );
+                    release: &release,
+                });
                 (files, action, None)
             }
-            // The final switch without a moment short of ready pods: first the new version
-            // at full size under the main names beside the canary or preview, waited for;
-            // only then the promotion, which removes the copy. Committing the promotion
-            // straight away would delete the copy's pods while the main ones are still
-            // starting (and, for blue-green, point the live Services back at the old
-            // version's pods meanwhile).
+            // The canary's final switch without a moment short of ready pods: first the new
+            // version at full size under the main names beside the canary, waited for; only
+            // then the promotion, which removes the copy. Committing the promotion straight
+            // away would delete the copy's pods while the main ones are still starting.
             Stage::Handover => {
-                let (files, beside) = match self.env.strategy.kind {
-                    // The live Services stay on the preview while the main names roll to
-                    // the new version: traffic never goes back to the old one.
-                    StrategyKind::BlueGreen => {
-                        let files = canary::compose_preview(
-                            &new_files,
-                            &new_files,
-                            &selectors(&source)?,
-                            true,
-                            &release,
-                        );
-                        (files, "the preview")
-                    }
-                    // Both sides run the new version: the route may send everything to the
-                    // stable names.
-                    _ => {
-                        let files = self.compose(
-                            &source,
-                            0,
-                            canary::Step {
-                                stable: &new_files,
-                                canary: &new_files,
-                                workloads: &[],
-                                stable_replicas: 0,
-                                release: &release,
-                                route: None,
-                            },
-                        )?;
-                        (files, "the canary")
-                    }
-                };
+                // Both sides run the new version: the route may send everything to the
+                // stable names.
+                let files = self.compose(
+                    &source,
+                    0,
+                    canary::Step {
+                        stable: &new_files,
+                        canary: &new_files,
+                        workloads: &[],
+                        stable_replicas: 0,
+                        release: &release,
+                        route: None,
+                    },
+                )?;
                 self.ctx.ui.status(
                     "Handing over",
-                    format!("{what}: the main names at full size beside {beside}"),
+                    format!("{what}: the main names at full size beside the canary"),
                 );
                 (files, trailers::Action::Handover, None)
             }
@@ -622,7 +611,8 @@ impl Run<'_> {
         Err(format!("the analysis failed ({})", failed.join("; ")))
     }
 
-    /// The promotion: the new version alone, as a plain deploy renders it.
+    /// The promotion: the new version alone on the side it runs on; under the app's own
+    /// names that is the env dir a plain deploy renders.
     fn promote(&self, plan: &Candidate, subtree: Option<String>) -> Result<Report, CliError> {
         let rendered = render_env(
             self.ctx,
@@ -631,7 +621,19 @@ impl Run<'_> {
             plan.bundle.opened,
             plan.bundle.signer.clone(),
         )?;
-        let release = rendered.release.clone();
+        let mut release = rendered.release.clone();
+        let files = match plan.side {
+            Side::Main => rendered.files,
+            // Blue-green settles where the switch sent the traffic: no pod of the new version
+            // starts again.
+            Side::Preview => {
+                release.strategy.side = Side::Preview;
+                let source = crate::fs::read_tree(&plan.bundle.opened.extracted.source_dir())?;
+                let mut release_files = rendered.files;
+                Release::remove_from(&mut release_files);
+                canary::compose_settled(&release_files, &selectors(&source)?, &release)
+            }
+        };
         self.ctx.ui.status(
             "Promoting",
             format!(
@@ -645,7 +647,7 @@ impl Run<'_> {
             self.repo,
             &PublishRequest {
                 expect: subtree,
-                ..PublishRequest::new(self.dir, rendered.files, &release, plan.action)
+                ..PublishRequest::new(self.dir, files, &release, plan.action)
             },
         )?;
         let mut shipped = conclude(

@@ -3,6 +3,7 @@
 //! tests/cli/analysis.rs), and kubectl judging what runs.
 
 use crate::rollout::{Stage, json};
+use crate::serving::{Sample, assert_no_way_back, pods_started};
 use crate::{require_tool, stderr};
 use serde_json::Value;
 use std::path::Path;
@@ -448,6 +449,43 @@ fn live_selector(stage: &Stage, commit: &str) -> Value {
 
 /// Another image for the new release, so traffic to each version can be told apart.
 const NEW_IMAGE: &str = "web=ghcr.io/forge-demo/hello:1.1.0";
+/// And one for the release after it.
+const NEXT_IMAGE: &str = "web=ghcr.io/forge-demo/hello:1.2.0";
+
+/// The image an `--image` argument sets.
+fn image_of(argument: &str) -> &str {
+    argument
+        .split_once('=')
+        .map_or(argument, |(_, image)| image)
+}
+
+/// Runs `forge args…` against the stage while sampling its namespace.
+fn sampled_forge(stage: &Stage, args: &[&str]) -> (std::process::Output, Vec<Sample>) {
+    crate::serving::sampled(
+        Path::new("kubectl"),
+        &stage.sandbox.dir.join("kubeconfig"),
+        "hello-dev",
+        || stage.forge_ok(args),
+    )
+}
+
+/// Blue-green releases `version` running `image` (an `--image` argument), sampled: the live
+/// Service never goes back to another image once it sends traffic to the new one, and the
+/// new version's pods start once, as one set of the env's 2 replicas.
+fn release_blue_green(stage: &Stage, version: &str, image: &str) -> std::process::Output {
+    let (output, samples) = sampled_forge(
+        stage,
+        &["deploy", "dev", "--version", version, "--image", image],
+    );
+    let after_switch = assert_no_way_back(&samples, "hello", image_of(image), 2);
+    assert!(after_switch > 0);
+    assert_eq!(
+        pods_started(&samples, image_of(image)),
+        2,
+        "{version}'s pods start once"
+    );
+    output
+}
 
 #[test]
 fn blue_green_switches_only_after_the_analysis_passes() {
@@ -456,50 +494,99 @@ fn blue_green_switches_only_after_the_analysis_passes() {
     }
     let stage = blue_green_stage(&[]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    let old_image = stage.running_image("dev");
-    // Sampled as on the real stack (tests/cli/e2e/canary.rs).
-    let (output, samples) = crate::serving::sampled(
-        Path::new("kubectl"),
-        &stage.sandbox.dir.join("kubeconfig"),
-        "hello-dev",
-        || stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--image", NEW_IMAGE]),
-    );
-    assert_ne!(old_image, stage.running_image("dev"));
-    let after_switch =
-        crate::serving::assert_no_way_back(&samples, "hello", &stage.running_image("dev"), 2);
-    assert!(after_switch > 0);
+    let output = release_blue_green(&stage, "1.1.0", NEW_IMAGE);
     let err = stderr(&output);
     assert!(err.contains("Measured error-rate #2"), "{err}");
     assert_eq!(
-        subjects(&stage, 4),
+        subjects(&stage, 3),
         [
             "deploy hello 1.1.0 to dev",
-            "hand hello 1.1.0 over to the main names in dev",
             "switch dev traffic to hello 1.1.0",
             "preview hello 1.1.0 in dev beside the live version",
         ]
     );
-    let log = stage.repo.remote_git(&["log", "--format=%H", "-4", "main"]);
+    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
     let commits: Vec<&str> = log.lines().collect();
     let name = "app.kubernetes.io/name";
     assert_eq!(
-        live_selector(&stage, commits[3])[name],
+        live_selector(&stage, commits[2])[name],
         "hello",
         "preview: live untouched"
     );
     assert_eq!(
-        live_selector(&stage, commits[2])[name],
+        live_selector(&stage, commits[1])[name],
         "hello-preview",
         "switched"
     );
     assert_eq!(
-        live_selector(&stage, commits[1])[name],
+        live_selector(&stage, commits[0])[name],
         "hello-preview",
-        "handed over: still on the preview"
+        "settled on the pods that took the traffic"
     );
-    assert_eq!(live_selector(&stage, commits[0])[name], "hello", "settled");
     assert_eq!(stage.deployed_version("dev"), "1.1.0");
-    assert_eq!(deployments(&stage), "hello=2 ");
+    assert_eq!(deployments(&stage), "hello-preview=2 ");
+}
+
+/// Blue-green alternates sides: a release settled under the `-preview` names is followed by
+/// one previewed under the app's own names, which switches back; an abort or a rollback
+/// returns to a settled release whole.
+#[test]
+fn the_next_blue_green_release_switches_back_and_a_rollback_is_healthy() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = blue_green_stage(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    release_blue_green(&stage, "1.1.0", NEW_IMAGE);
+    release_blue_green(&stage, "1.2.0", NEXT_IMAGE);
+    assert_eq!(
+        subjects(&stage, 3),
+        [
+            "deploy hello 1.2.0 to dev",
+            "switch dev traffic to hello 1.2.0",
+            "preview hello 1.2.0 in dev beside the live version",
+        ]
+    );
+    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
+    let commits: Vec<&str> = log.lines().collect();
+    let name = "app.kubernetes.io/name";
+    assert_eq!(
+        live_selector(&stage, commits[2])[name],
+        "hello-preview",
+        "preview: still on 1.1.0's pods"
+    );
+    assert_eq!(
+        live_selector(&stage, commits[1])[name],
+        "hello",
+        "switched back"
+    );
+    assert_eq!(
+        deployments(&stage),
+        "hello=2 ",
+        "1.2.0 alone, as a plain deploy"
+    );
+
+    let (_, samples) = sampled_forge(&stage, &["rollback", "dev"]);
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+    assert_eq!(deployments(&stage), "hello-preview=2 ");
+    let live = &samples.last().unwrap().behind["hello"];
+    assert_eq!(
+        live,
+        &[image_of(NEW_IMAGE); 2],
+        "the live Service on 1.1.0's pods"
+    );
+    let rows = json(&stage.forge_ok(&["status", "dev", "--output", "json"]));
+    assert_eq!(rows[0]["healthy"], true, "{rows:#}");
+
+    // A release previewed beside the settled 1.1.0 and aborted leaves 1.1.0 as it was.
+    stage.forge_ok(&["deploy", "dev", "--version", "1.3.0", "--no-wait"]);
+    assert_eq!(
+        json(&stage.forge_ok(&["canary", "status", "dev", "--output", "json"]))["canary"]["stableVersion"],
+        "1.1.0"
+    );
+    stage.forge_ok(&["canary", "abort", "dev"]);
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+    assert_eq!(deployments(&stage), "hello-preview=2 ");
 }
 
 #[test]
@@ -561,4 +648,8 @@ fn an_interrupted_blue_green_keep_old_stops_at_the_switch() {
     );
     assert!(err.contains("forge canary resume dev"), "{err}");
     assert_eq!(subjects(&stage, 1)[0], "switch dev traffic to hello 1.1.0");
+    // Skipping the rest settles the release where the switch left it.
+    stage.forge_ok(&["canary", "promote", "dev"]);
+    assert_eq!(subjects(&stage, 1)[0], "deploy hello 1.1.0 to dev");
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
 }
