@@ -487,6 +487,33 @@ fn release_blue_green(stage: &Stage, version: &str, image: &str) -> std::process
     output
 }
 
+/// dev's release.json says `version` and its Deployments are `deployments` (name=replicas).
+fn assert_runs(stage: &Stage, version: &str, deployments: &str) {
+    assert_eq!(stage.deployed_version("dev"), version);
+    assert_eq!(self::deployments(stage), deployments);
+}
+
+/// The newest three commits are `version`'s blue-green release (preview, switch, then the
+/// deploy that settles it), and the live Service selects, by its name label, `selected` at
+/// each of them, oldest first.
+fn assert_released_blue_green(stage: &Stage, version: &str, selected: [&str; 3]) {
+    assert_eq!(
+        subjects(stage, 3),
+        [
+            format!("deploy hello {version} to dev"),
+            format!("switch dev traffic to hello {version}"),
+            format!("preview hello {version} in dev beside the live version"),
+        ]
+    );
+    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
+    let seen: Vec<Value> = log
+        .lines()
+        .rev()
+        .map(|commit| live_selector(stage, commit)["app.kubernetes.io/name"].clone())
+        .collect();
+    assert_eq!(seen, selected, "at the preview, the switch and after");
+}
+
 #[test]
 fn blue_green_switches_only_after_the_analysis_passes() {
     if !require_tool("kubectl") {
@@ -497,34 +524,9 @@ fn blue_green_switches_only_after_the_analysis_passes() {
     let output = release_blue_green(&stage, "1.1.0", NEW_IMAGE);
     let err = stderr(&output);
     assert!(err.contains("Measured error-rate #2"), "{err}");
-    assert_eq!(
-        subjects(&stage, 3),
-        [
-            "deploy hello 1.1.0 to dev",
-            "switch dev traffic to hello 1.1.0",
-            "preview hello 1.1.0 in dev beside the live version",
-        ]
-    );
-    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
-    let commits: Vec<&str> = log.lines().collect();
-    let name = "app.kubernetes.io/name";
-    assert_eq!(
-        live_selector(&stage, commits[2])[name],
-        "hello",
-        "preview: live untouched"
-    );
-    assert_eq!(
-        live_selector(&stage, commits[1])[name],
-        "hello-preview",
-        "switched"
-    );
-    assert_eq!(
-        live_selector(&stage, commits[0])[name],
-        "hello-preview",
-        "settled on the pods that took the traffic"
-    );
-    assert_eq!(stage.deployed_version("dev"), "1.1.0");
-    assert_eq!(deployments(&stage), "hello-preview=2 ");
+    // Live untouched by the preview, switched, and settled on the pods that took the traffic.
+    assert_released_blue_green(&stage, "1.1.0", ["hello", "hello-preview", "hello-preview"]);
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
 }
 
 /// Blue-green alternates sides: a release settled under the `-preview` names is followed by
@@ -539,36 +541,12 @@ fn the_next_blue_green_release_switches_back_and_a_rollback_is_healthy() {
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     release_blue_green(&stage, "1.1.0", NEW_IMAGE);
     release_blue_green(&stage, "1.2.0", NEXT_IMAGE);
-    assert_eq!(
-        subjects(&stage, 3),
-        [
-            "deploy hello 1.2.0 to dev",
-            "switch dev traffic to hello 1.2.0",
-            "preview hello 1.2.0 in dev beside the live version",
-        ]
-    );
-    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
-    let commits: Vec<&str> = log.lines().collect();
-    let name = "app.kubernetes.io/name";
-    assert_eq!(
-        live_selector(&stage, commits[2])[name],
-        "hello-preview",
-        "preview: still on 1.1.0's pods"
-    );
-    assert_eq!(
-        live_selector(&stage, commits[1])[name],
-        "hello",
-        "switched back"
-    );
-    assert_eq!(
-        deployments(&stage),
-        "hello=2 ",
-        "1.2.0 alone, as a plain deploy"
-    );
+    // Previewed beside 1.1.0's pods, which serve until the switch back.
+    assert_released_blue_green(&stage, "1.2.0", ["hello-preview", "hello", "hello"]);
+    assert_runs(&stage, "1.2.0", "hello=2 ");
 
     let (_, samples) = sampled_forge(&stage, &["rollback", "dev"]);
-    assert_eq!(stage.deployed_version("dev"), "1.1.0");
-    assert_eq!(deployments(&stage), "hello-preview=2 ");
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
     let live = &samples.last().unwrap().behind["hello"];
     assert_eq!(
         live,
@@ -585,8 +563,7 @@ fn the_next_blue_green_release_switches_back_and_a_rollback_is_healthy() {
         "1.1.0"
     );
     stage.forge_ok(&["canary", "abort", "dev"]);
-    assert_eq!(stage.deployed_version("dev"), "1.1.0");
-    assert_eq!(deployments(&stage), "hello-preview=2 ");
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
 }
 
 #[test]
