@@ -159,13 +159,28 @@ fn seed_objects(store: &Sandbox, names: &[String]) {
     });
 }
 
-/// Flux has fetched commit X and is applying it (Ready=Unknown, Reconciling=True).
-fn in_progress(store: &Sandbox, name: &str, commit: &str, previous: &str) {
+/// Writes `name`'s status as the sandbox's reconciler would: `status` builds it from the
+/// object as it stands and the revision of `commit`.
+fn write_status(
+    store: &Sandbox,
+    name: &str,
+    commit: &str,
+    status: impl FnOnce(&Value, &str) -> Value,
+) {
     store.write(|store| {
         let key = key(name);
         let current = store.get(&key).expect("seeded").clone();
-        let revision = format!("main@sha1:{commit}");
-        let status = json!({
+        let status = status(&current, &format!("main@sha1:{commit}"));
+        store
+            .patch(&key, &json!({"status": status}), Part::Status)
+            .expect("patch status");
+    });
+}
+
+/// Flux has fetched commit X and is applying it (Ready=Unknown, Reconciling=True).
+fn in_progress(store: &Sandbox, name: &str, commit: &str, previous: &str) {
+    write_status(store, name, commit, |current, revision| {
+        json!({
             "observedGeneration": current["metadata"]["generation"],
             "lastAttemptedRevision": revision,
             "lastAppliedRevision": format!("main@sha1:{previous}"),
@@ -174,10 +189,7 @@ fn in_progress(store: &Sandbox, name: &str, commit: &str, previous: &str) {
                 condition("Ready", "Unknown", "Progressing", "Reconciliation in progress"),
                 condition("Reconciling", "True", "Progressing", &format!("Reconciliation in progress for revision {revision}")),
             ],
-        });
-        store
-            .patch(&key, &json!({"status": status}), Part::Status)
-            .expect("patch status");
+        })
     });
 }
 
@@ -185,21 +197,15 @@ fn in_progress(store: &Sandbox, name: &str, commit: &str, previous: &str) {
 /// before the write.
 fn flip(store: &Sandbox, name: &str, commit: &str) -> Instant {
     let started = Instant::now();
-    store.write(|store| {
-        let key = key(name);
-        let current = store.get(&key).expect("seeded").clone();
-        let revision = format!("main@sha1:{commit}");
-        let status = json!({
+    write_status(store, name, commit, |current, revision| {
+        json!({
             "observedGeneration": current["metadata"]["generation"],
             "lastAttemptedRevision": revision,
             "lastAppliedRevision": revision,
             "lastHandledReconcileAt": current["metadata"]["annotations"][REQUESTED_AT].clone(),
             "inventory": {"entries": []},
             "conditions": [condition("Ready", "True", "ReconciliationSucceeded", &format!("Applied revision: {revision}"))],
-        });
-        store
-            .patch(&key, &json!({"status": status}), Part::Status)
-            .expect("patch status");
+        })
     });
     started
 }

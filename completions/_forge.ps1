@@ -39,11 +39,13 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a forge.yaml for this project')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or print forge.yaml')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Build, inspect, sign and verify bundles')
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Print the Flux or Argo CD objects that make the cluster apply each environment')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write an environment''s rendered overlay into a directory')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `forge deploy` would change in the env repo')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Commit an environment''s release to the env repo, wait until it is applied and healthy')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Ship what one environment runs to the next, once its gates hold')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Return an environment to an earlier release, with a new commit')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until the commit that last changed an environment is applied and healthy')
             [CompletionResult]::new('canary', 'canary', [CompletionResultType]::ParameterValue, 'Look at, resume, abort or promote a canary or blue-green release in progress')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each environment: version in git, what is applied, health, drift, blocking gates')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the deploys of an environment, from the env repo''s commit trailers')
@@ -265,6 +267,25 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
         'forge;bundle;help;help' {
             break
         }
+        'forge;bootstrap' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write `<app>.yaml` into this directory, or print the objects with `-`, instead of committing them to the env repo')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster whose root sync applies them: they are committed under `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out')
+            [CompletionResult]::new('--source-url', '--source-url', [CompletionResultType]::ParameterName, 'The URL the cluster fetches the env repo from [default: envRepo.url without credentials]')
+            [CompletionResult]::new('--secret-ref', '--secret-ref', [CompletionResultType]::ParameterName, 'Secret in flux.namespace with the GitRepository''s credentials (Flux)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'forge;render' {
             [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Bundle to use [default: build one from the configured source]')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Version to build when no --bundle is given [default: `git describe` of the source]')
@@ -360,6 +381,23 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Stop once the commit is pushed')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt: accept defaults and confirm protected actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'forge;wait' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'kubeconfig context to watch (default: the env''s `context`, else the current one)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')
@@ -615,11 +653,13 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a forge.yaml for this project')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or print forge.yaml')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Build, inspect, sign and verify bundles')
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Print the Flux or Argo CD objects that make the cluster apply each environment')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write an environment''s rendered overlay into a directory')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `forge deploy` would change in the env repo')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Commit an environment''s release to the env repo, wait until it is applied and healthy')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Ship what one environment runs to the next, once its gates hold')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Return an environment to an earlier release, with a new commit')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until the commit that last changed an environment is applied and healthy')
             [CompletionResult]::new('canary', 'canary', [CompletionResultType]::ParameterValue, 'Look at, resume, abort or promote a canary or blue-green release in progress')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each environment: version in git, what is applied, health, drift, blocking gates')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the deploys of an environment, from the env repo''s commit trailers')
@@ -665,6 +705,9 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
         'forge;help;bundle;sign' {
             break
         }
+        'forge;help;bootstrap' {
+            break
+        }
         'forge;help;render' {
             break
         }
@@ -678,6 +721,9 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             break
         }
         'forge;help;rollback' {
+            break
+        }
+        'forge;help;wait' {
             break
         }
         'forge;help;canary' {

@@ -16,6 +16,9 @@ _forge() {
             ",$1")
                 cmd="forge"
                 ;;
+            forge,bootstrap)
+                cmd="forge__subcmd__bootstrap"
+                ;;
             forge,bundle)
                 cmd="forge__subcmd__bundle"
                 ;;
@@ -63,6 +66,9 @@ _forge() {
                 ;;
             forge,status)
                 cmd="forge__subcmd__status"
+                ;;
+            forge,wait)
+                cmd="forge__subcmd__wait"
                 ;;
             forge__subcmd__bundle,build)
                 cmd="forge__subcmd__bundle__subcmd__build"
@@ -142,6 +148,9 @@ _forge() {
             forge__subcmd__config__subcmd__help,validate)
                 cmd="forge__subcmd__config__subcmd__help__subcmd__validate"
                 ;;
+            forge__subcmd__help,bootstrap)
+                cmd="forge__subcmd__help__subcmd__bootstrap"
+                ;;
             forge__subcmd__help,bundle)
                 cmd="forge__subcmd__help__subcmd__bundle"
                 ;;
@@ -189,6 +198,9 @@ _forge() {
                 ;;
             forge__subcmd__help,status)
                 cmd="forge__subcmd__help__subcmd__status"
+                ;;
+            forge__subcmd__help,wait)
+                cmd="forge__subcmd__help__subcmd__wait"
                 ;;
             forge__subcmd__help__subcmd__bundle,build)
                 cmd="forge__subcmd__help__subcmd__bundle__subcmd__build"
@@ -242,12 +254,58 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help"
+            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__bootstrap)
+            opts="-C -q -v -y -h --out --cluster --source-url --secret-ref --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1106,8 +1164,22 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help)
-            opts="demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help"
+            opts="demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__bootstrap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1484,6 +1556,20 @@ _forge() {
             return 0
             ;;
         forge__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1922,6 +2008,44 @@ _forge() {
                 return 0
             fi
             case "${prev}" in
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        forge__subcmd__wait)
+            opts="-C -q -v -y -h --timeout --context --config --output --quiet --verbose --color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

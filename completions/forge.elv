@@ -36,11 +36,13 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand init 'Write a forge.yaml for this project'
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
+            cand bootstrap 'Print the Flux or Argo CD objects that make the cluster apply each environment'
             cand render 'Write an environment''s rendered overlay into a directory'
             cand diff 'Show what `forge deploy` would change in the env repo'
             cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
             cand promote 'Ship what one environment runs to the next, once its gates hold'
             cand rollback 'Return an environment to an earlier release, with a new commit'
+            cand wait 'Wait until the commit that last changed an environment is applied and healthy'
             cand canary 'Look at, resume, abort or promote a canary or blue-green release in progress'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
@@ -241,6 +243,24 @@ set edit:completion:arg-completer[forge] = {|@words|
         }
         &'forge;bundle;help;help'= {
         }
+        &'forge;bootstrap'= {
+            cand --out 'Write `<app>.yaml` into this directory, or print the objects with `-`, instead of committing them to the env repo'
+            cand --cluster 'The cluster whose root sync applies them: they are committed under `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out'
+            cand --source-url 'The URL the cluster fetches the env repo from [default: envRepo.url without credentials]'
+            cand --secret-ref 'Secret in flux.namespace with the GitRepository''s credentials (Flux)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'forge;render'= {
             cand --bundle 'Bundle to use [default: build one from the configured source]'
             cand --version 'Version to build when no --bundle is given [default: `git describe` of the source]'
@@ -332,6 +352,22 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --output 'Format of the data written to stdout'
             cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
             cand --no-wait 'Stop once the commit is pushed'
+            cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
+            cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+            cand -y 'Never prompt: accept defaults and confirm protected actions'
+            cand --yes 'Never prompt: accept defaults and confirm protected actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'forge;wait'= {
+            cand --timeout 'How long to wait for the rollout (e.g. 90s, 5m); default: the env''s `timeout`, else 5m'
+            cand --context 'kubeconfig context to watch (default: the env''s `context`, else the current one)'
+            cand -C 'Path to forge.yaml'
+            cand --config 'Path to forge.yaml'
+            cand --output 'Format of the data written to stdout'
+            cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
             cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
@@ -566,11 +602,13 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand init 'Write a forge.yaml for this project'
             cand config 'Check or print forge.yaml'
             cand bundle 'Build, inspect, sign and verify bundles'
+            cand bootstrap 'Print the Flux or Argo CD objects that make the cluster apply each environment'
             cand render 'Write an environment''s rendered overlay into a directory'
             cand diff 'Show what `forge deploy` would change in the env repo'
             cand deploy 'Commit an environment''s release to the env repo, wait until it is applied and healthy'
             cand promote 'Ship what one environment runs to the next, once its gates hold'
             cand rollback 'Return an environment to an earlier release, with a new commit'
+            cand wait 'Wait until the commit that last changed an environment is applied and healthy'
             cand canary 'Look at, resume, abort or promote a canary or blue-green release in progress'
             cand status 'Show each environment: version in git, what is applied, health, drift, blocking gates'
             cand history 'List the deploys of an environment, from the env repo''s commit trailers'
@@ -605,6 +643,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         }
         &'forge;help;bundle;sign'= {
         }
+        &'forge;help;bootstrap'= {
+        }
         &'forge;help;render'= {
         }
         &'forge;help;diff'= {
@@ -614,6 +654,8 @@ set edit:completion:arg-completer[forge] = {|@words|
         &'forge;help;promote'= {
         }
         &'forge;help;rollback'= {
+        }
+        &'forge;help;wait'= {
         }
         &'forge;help;canary'= {
             cand status 'Where the canary in ENV stands (step, weight, versions)'

@@ -39,11 +39,13 @@ complete -c forge -n "__fish_forge_needs_command" -f -a "demo" -d 'Run the whole
 complete -c forge -n "__fish_forge_needs_command" -f -a "init" -d 'Write a forge.yaml for this project'
 complete -c forge -n "__fish_forge_needs_command" -f -a "config" -d 'Check or print forge.yaml'
 complete -c forge -n "__fish_forge_needs_command" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_needs_command" -f -a "bootstrap" -d 'Print the Flux or Argo CD objects that make the cluster apply each environment'
 complete -c forge -n "__fish_forge_needs_command" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
 complete -c forge -n "__fish_forge_needs_command" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
 complete -c forge -n "__fish_forge_needs_command" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
 complete -c forge -n "__fish_forge_needs_command" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
 complete -c forge -n "__fish_forge_needs_command" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
+complete -c forge -n "__fish_forge_needs_command" -f -a "wait" -d 'Wait until the commit that last changed an environment is applied and healthy'
 complete -c forge -n "__fish_forge_needs_command" -f -a "canary" -d 'Look at, resume, abort or promote a canary or blue-green release in progress'
 complete -c forge -n "__fish_forge_needs_command" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
 complete -c forge -n "__fish_forge_needs_command" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
@@ -186,6 +188,20 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a bundle\'s digests and, given a key, its signature (exit 0, 2 or 6)'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a bundle with a key, writing BUNDLE.sigstore.json'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l out -d 'Write `<app>.yaml` into this directory, or print the objects with `-`, instead of committing them to the env repo' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l cluster -d 'The cluster whose root sync applies them: they are committed under `clusters/<CLUSTER>/<app>/`, as `flux bootstrap --path clusters/<CLUSTER>` lays out' -r
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l source-url -d 'The URL the cluster fetches the env repo from [default: envRepo.url without credentials]' -r
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l secret-ref -d 'Secret in flux.namespace with the GitRepository\'s credentials (Flux)' -r
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand render" -l bundle -d 'Bundle to use [default: build one from the configured source]' -r -F
 complete -c forge -n "__fish_forge_using_subcommand render" -l version -d 'Version to build when no --bundle is given [default: `git describe` of the source]' -r
 complete -c forge -n "__fish_forge_using_subcommand render" -l image -d 'Override an image reference for the build (repeatable)' -r
@@ -266,6 +282,18 @@ complete -c forge -n "__fish_forge_using_subcommand rollback" -s q -l quiet -d '
 complete -c forge -n "__fish_forge_using_subcommand rollback" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand rollback" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand rollback" -s h -l help -d 'Print help'
+complete -c forge -n "__fish_forge_using_subcommand wait" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
+complete -c forge -n "__fish_forge_using_subcommand wait" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
+complete -c forge -n "__fish_forge_using_subcommand wait" -s C -l config -d 'Path to forge.yaml' -r -F
+complete -c forge -n "__fish_forge_using_subcommand wait" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
+json\t''"
+complete -c forge -n "__fish_forge_using_subcommand wait" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c forge -n "__fish_forge_using_subcommand wait" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
+complete -c forge -n "__fish_forge_using_subcommand wait" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
+complete -c forge -n "__fish_forge_using_subcommand wait" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
+complete -c forge -n "__fish_forge_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s C -l config -d 'Path to forge.yaml' -r -F
 complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
 json\t''"
@@ -425,22 +453,24 @@ complete -c forge -n "__fish_forge_using_subcommand completions" -s q -l quiet -
 complete -c forge -n "__fish_forge_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "canary" -d 'Look at, resume, abort or promote a canary or blue-green release in progress'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle render diff deploy promote rollback canary status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "demo" -d 'Run the whole flow on a built-in sample app and a local sandbox cluster'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "init" -d 'Write a forge.yaml for this project'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "config" -d 'Check or print forge.yaml'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "bundle" -d 'Build, inspect, sign and verify bundles'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "bootstrap" -d 'Print the Flux or Argo CD objects that make the cluster apply each environment'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "render" -d 'Write an environment\'s rendered overlay into a directory'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "diff" -d 'Show what `forge deploy` would change in the env repo'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "deploy" -d 'Commit an environment\'s release to the env repo, wait until it is applied and healthy'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "promote" -d 'Ship what one environment runs to the next, once its gates hold'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "rollback" -d 'Return an environment to an earlier release, with a new commit'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "wait" -d 'Wait until the commit that last changed an environment is applied and healthy'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "canary" -d 'Look at, resume, abort or promote a canary or blue-green release in progress'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "status" -d 'Show each environment: version in git, what is applied, health, drift, blocking gates'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "history" -d 'List the deploys of an environment, from the env repo\'s commit trailers'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "keygen" -d 'Create a signing key pair (cosign-compatible)'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "sandbox" -d 'Run a local stand-in cluster with Flux or Argo CD behaviour, for trying forge'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c forge -n "__fish_forge_using_subcommand help; and not __fish_seen_subcommand_from demo init config bundle bootstrap render diff deploy promote rollback wait canary status history keygen sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check forge.yaml; every problem is listed with file:line:col (exit 0 or 2)'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand help; and __fish_seen_subcommand_from bundle" -f -a "build" -d 'Pack the app\'s source into a deterministic <app>-<version>.forge.tar.zst'

@@ -6,7 +6,7 @@ use crate::commands;
 use crate::context::{Context, ProcessEnv};
 use crate::error::{CliError, ExitCode};
 use crate::ui::{ColorChoice, OutputFormat, TerminalFacts, Ui};
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 const HELP_WIDTH: usize = 100;
@@ -63,6 +63,8 @@ pub enum Command {
     /// Build, inspect, sign and verify bundles.
     #[command(subcommand)]
     Bundle(commands::bundle::BundleCommand),
+    /// Print the Flux or Argo CD objects that make the cluster apply each environment.
+    Bootstrap(commands::bootstrap::BootstrapArgs),
     /// Write an environment's rendered overlay into a directory.
     Render(commands::render::RenderArgs),
     /// Show what `forge deploy` would change in the env repo.
@@ -92,6 +94,17 @@ pub enum Command {
 }
 
 impl Cli {
+    /// The command tree as `--help` shows it: with each command's examples.
+    pub fn tree() -> clap::Command {
+        commands::examples::add_to(Cli::command())
+    }
+
+    /// The command line, parsed against [`Cli::tree`]; a usage error exits 2, as clap does.
+    pub fn parse_args() -> Cli {
+        let matches = Cli::tree().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+    }
+
     /// Everything a command needs besides its own arguments, resolved once.
     pub fn context(&self, facts: &TerminalFacts, env: ProcessEnv) -> Context {
         let global = &self.global;
@@ -112,6 +125,7 @@ impl Cli {
             Command::Bundle(command) => commands::bundle::run(ctx, command),
             Command::Keygen(args) => commands::keygen::run(ctx, args),
             Command::Sandbox(command) => commands::sandbox::run(ctx, command),
+            Command::Bootstrap(args) => commands::bootstrap::run(ctx, args),
             Command::Render(args) => commands::render::run(ctx, args),
             Command::Diff(args) => commands::diff::run(ctx, args),
             Command::Deploy(args) => commands::deploy::run(ctx, args),
@@ -121,7 +135,7 @@ impl Cli {
             Command::Rollback(args) => commands::rollback::run(ctx, args),
             Command::Wait(args) => commands::wait::run(ctx, args),
             Command::Canary(command) => commands::canary::run(ctx, command),
-            Command::Completions(args) => commands::completions::run(args, Cli::command()),
+            Command::Completions(args) => commands::completions::run(args, Cli::tree()),
         }
     }
 }

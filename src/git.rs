@@ -38,6 +38,11 @@ pub struct SourceState {
     pub dirty: Option<bool>,
 }
 
+/// Whether `dir` is inside a git work tree (with or without commits).
+pub fn is_work_tree(dir: &Path) -> bool {
+    query(dir, &["rev-parse", "--is-inside-work-tree"]).as_deref() == Some("true")
+}
+
 pub fn source_state(dir: &Path) -> SourceState {
     let commit = query(dir, &["rev-parse", "--verify", "HEAD"]);
     if commit.is_none() {

@@ -1,11 +1,10 @@
-use clap::Parser;
 use forge::cli::Cli;
 use forge::context::ProcessEnv;
 use forge::ui::TerminalFacts;
 
 fn main() -> std::process::ExitCode {
     std::panic::set_hook(Box::new(|info| forge::ui::bug(info)));
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let facts = TerminalFacts::detect();
     let ctx = cli.context(&facts, ProcessEnv::read());
     init_tracing(cli.global.verbose, cli.global.quiet, ctx.ui.color());

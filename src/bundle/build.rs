@@ -11,6 +11,7 @@ use crate::model::SourceKind;
 use crate::model::image::ImageRef;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub const ZSTD_LEVEL: i32 = 3;
@@ -101,6 +102,11 @@ pub fn build(req: &BuildRequest, progress: &dyn BuildProgress) -> Result<Built, 
         .prefix(".forge-bundle-")
         .tempfile_in(req.out_dir)
         .map_err(|e| io_err(req.out_dir, e))?;
+    // World-readable like what `tar` and `cargo package` write: a bundle is published, not
+    // secret (the temp file starts 0600).
+    temp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(|e| io_err(&path, e))?;
     let writer = HashingWriter::new(BufWriter::new(
         temp.as_file().try_clone().map_err(|e| io_err(&path, e))?,
     ));
@@ -198,8 +204,9 @@ fn io_err(path: &Path, source: std::io::Error) -> BundleError {
     }
 }
 
-/// Every regular file under `root`, sorted by bundle path. `.git` is skipped; symlinks and
-/// special files are refused, because a bundle holds regular files only.
+/// Every regular file under `root`, sorted by bundle path. `.git` is skipped; symlinks,
+/// special files and names a reader would refuse are refused, because a bundle holds regular
+/// files at safe paths only.
 fn collect_source(root: &Path) -> Result<Vec<SourceFile>, BundleError> {
     let meta = std::fs::metadata(root).map_err(|_| BundleError::Source {
         path: root.to_path_buf(),
@@ -225,6 +232,12 @@ fn collect_source(root: &Path) -> Result<Vec<SourceFile>, BundleError> {
                     path: disk.clone(),
                     reason: "file name is not UTF-8".into(),
                 })?;
+            // A source that is a repository's root holds the repository itself in `.git`
+            // (a directory, or a file pointing to one in a worktree): git's data, not source.
+            // Every other git name (`.gitmodules`, `.GIT/`…) is refused below, never packed.
+            if name == ".git" {
+                continue;
+            }
             let kind = item.file_type().map_err(|e| io_err(&disk, e))?;
             let entry = format!("{prefix}/{name}");
             // Refuse here what every reader would refuse later.
@@ -233,9 +246,7 @@ fn collect_source(root: &Path) -> Result<Vec<SourceFile>, BundleError> {
                 reason: format!("this name cannot go in a bundle: {reason}"),
             })?;
             if kind.is_dir() {
-                if name != ".git" {
-                    pending.push((disk, entry));
-                }
+                pending.push((disk, entry));
             } else if kind.is_file() {
                 files.push(SourceFile { disk, entry });
             } else {

@@ -21,6 +21,19 @@ pub fn file_name(app: &str, version: &str) -> String {
 pub enum BundleError {
     #[error("bundle {0} does not exist")]
     NotFound(PathBuf),
+    #[error("bundle {path} {problem}")]
+    Input {
+        path: PathBuf,
+        problem: crate::fs::InputFileError,
+    },
+    #[error(
+        "bundle {path} changed while it was read: its signature covers {signed}, then {read} was read"
+    )]
+    Changed {
+        path: PathBuf,
+        signed: String,
+        read: String,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -57,7 +70,8 @@ impl Diagnose for BundleError {
     fn exit_code(&self) -> ExitCode {
         match self {
             BundleError::Io { .. } => ExitCode::Operational,
-            BundleError::DigestMismatch { .. } => ExitCode::Refused,
+            BundleError::Input { problem, .. } => problem.exit_code(),
+            BundleError::DigestMismatch { .. } | BundleError::Changed { .. } => ExitCode::Refused,
             _ => ExitCode::Usage,
         }
     }
@@ -90,21 +104,5 @@ pub fn check_version(version: &str) -> Result<(), BundleError> {
         Ok(())
     } else {
         Err(BundleError::BadVersion(version.to_string()))
-    }
-}
-
-/// Byte counts for people: `923 B`, `12.4 KiB`, `200.0 MiB`.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }

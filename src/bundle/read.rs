@@ -7,8 +7,11 @@
 //! refused, as are archives past the entry, size, tar-metadata and zstd-window limits.
 
 use super::manifest::{API_VERSION, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR};
-use super::{BundleError, check_version, human_size};
+use super::{BundleError, check_version};
 use crate::digest::{HashingReader, prefixed};
+use crate::fs::{InputFileError, human_size};
+use crate::model::image::ImageRef;
+use crate::model::names::{invisible, path_problem};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
@@ -59,6 +62,19 @@ impl Verified {
     pub fn digest(&self) -> String {
         prefixed(&self.sha256)
     }
+
+    /// Refuses when the bytes just verified are not the ones a signature was checked over
+    /// (`signed`, from [`file_digest`]): the file changed in between.
+    pub fn check_same_as(&self, path: &Path, signed: &[u8; 32]) -> Result<(), BundleError> {
+        if self.sha256 == *signed {
+            return Ok(());
+        }
+        Err(BundleError::Changed {
+            path: path.to_path_buf(),
+            signed: prefixed(signed),
+            read: self.digest(),
+        })
+    }
 }
 
 /// A verified bundle unpacked into a private temp dir, removed on drop.
@@ -72,6 +88,30 @@ impl Extracted {
     pub fn source_dir(&self) -> PathBuf {
         self.dir.path().join(&self.verified.manifest.source.path)
     }
+}
+
+/// Opens the bundle file when it is a regular file: a FIFO or a device is refused before it
+/// is opened, never waited on or read without end.
+fn open_bundle(path: &Path) -> Result<File, BundleError> {
+    crate::fs::open_regular(path).map_err(|problem| match problem {
+        InputFileError::NotFound => BundleError::NotFound(path.to_path_buf()),
+        problem => BundleError::Input {
+            path: path.to_path_buf(),
+            problem,
+        },
+    })
+}
+
+/// SHA-256 of the bundle file as it is on disk, read before a byte of it is decompressed or
+/// parsed: what a signature covers, so a signature is checked before untrusted bytes are
+/// unpacked.
+pub fn file_digest(path: &Path) -> Result<[u8; 32], BundleError> {
+    let mut reader = HashingReader::new(open_bundle(path)?);
+    io::copy(&mut reader, &mut io::sink()).map_err(|source| BundleError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(reader.finish().0)
 }
 
 /// Checks every entry against the manifest without writing anything.
@@ -121,13 +161,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
         limit,
     };
 
-    let file = File::open(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => BundleError::NotFound(path.to_path_buf()),
-        _ => BundleError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    })?;
+    let file = open_bundle(path)?;
     let mut decoder = zstd::stream::Decoder::with_buffer(BufReader::new(HashingReader::new(file)))
         .map_err(|e| corrupt(e.to_string()))?;
     decoder
@@ -183,7 +217,7 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
         } else {
             name
         };
-        check_entry_path(name).map_err(|reason| refused(&shown, reason))?;
+        check_entry_path(name).map_err(|reason| refused(&shown, &reason))?;
         if !seen.insert(name.to_string()) {
             return Err(refused(&shown, "duplicate path"));
         }
@@ -286,6 +320,9 @@ fn walk(path: &Path, limits: &Limits, sink: &mut Sink) -> Result<Verified, Bundl
             "listed in the manifest but missing from the archive",
         ));
     }
+    if let Some(problem) = source_kind_problem(&manifest) {
+        return Err(corrupt(format!("forge-bundle.json: {problem}")));
+    }
     // Whatever follows the tar end must still be valid zstd, and small: no hidden payload.
     let mut rest = archive.into_inner().inner;
     let trailing = io::copy(&mut (&mut rest).take(1 << 20), &mut io::sink())
@@ -319,29 +356,56 @@ fn refused_kind(kind: tar::EntryType) -> Option<&'static str> {
     }
 }
 
-/// A path is acceptable when it is relative, has no empty, `.` or `..` components and no
-/// characters that mean something else on another OS.
-pub fn check_entry_path(name: &str) -> Result<(), &'static str> {
+/// A path is acceptable when it is relative, has no empty, `.` or `..` components, no
+/// characters that mean something else on another OS, and nothing else a git tree or a
+/// filesystem refuses or shows differently ([`path_problem`]). The first checks name what the
+/// path would do inside a bundle (escape it, mean another path on Windows); `path_problem`
+/// covers the rest in the words `config validate` uses for envRepo.path.
+pub fn check_entry_path(name: &str) -> Result<(), String> {
     if name.is_empty() {
-        return Err("empty path");
+        return Err("empty path".into());
     }
     if name.starts_with('/') {
-        return Err("absolute path");
+        return Err("absolute path".into());
     }
     if name.contains('\\') || name.contains(':') || name.contains('\0') {
-        return Err("path contains \\, : or NUL");
+        return Err("path contains \\, : or NUL".into());
     }
     if name.chars().any(char::is_control) {
-        return Err("path contains a control character");
+        return Err("path contains a control character".into());
     }
     for part in name.split('/') {
         match part {
-            ".." => return Err("path escapes the bundle (..)"),
-            "" | "." => return Err("path is not clean (empty or . component)"),
+            ".." => return Err("path escapes the bundle (..)".into()),
+            "" | "." => return Err("path is not clean (empty or . component)".into()),
             _ => {}
         }
     }
-    Ok(())
+    match path_problem(name) {
+        Some(problem) => Err(format!("path {problem}")),
+        None => Ok(()),
+    }
+}
+
+/// Why the source the bundle holds (every listed file, each found and matching) is not the
+/// kind its manifest says, if it is not: render and deploy act on the kind.
+fn source_kind_problem(manifest: &Manifest) -> Option<String> {
+    let kind = manifest.source.kind;
+    let markers = kind.marker_files();
+    let holds = |marker: &&str| {
+        manifest.files.iter().any(|file| {
+            file.path
+                .strip_prefix(SOURCE_DIR)
+                .and_then(|p| p.strip_prefix('/'))
+                == Some(*marker)
+        })
+    };
+    (!markers.iter().any(holds)).then(|| {
+        format!(
+            "source.kind is {kind}, but {SOURCE_DIR}/ holds no {}",
+            markers.join(" or ")
+        )
+    })
 }
 
 type ManifestProblem = (Option<String>, String);
@@ -434,6 +498,23 @@ fn check_manifest(
             ));
         }
     }
+    // Image references are what deploy pins: each must parse as forge parses them at build,
+    // with the digest its reference pins and no other.
+    for image in &manifest.images {
+        let parsed =
+            ImageRef::parse(&image.name, &image.reference).map_err(|e| (None, e.to_string()))?;
+        if parsed != *image {
+            return Err((
+                None,
+                format!(
+                    "image '{}': digest {} is not the one its reference '{}' pins",
+                    printable(&image.name),
+                    printable(image.digest.as_deref().unwrap_or("(none)")),
+                    printable(&image.reference)
+                ),
+            ));
+        }
+    }
     // A path that is also another path's directory cannot be unpacked.
     for path in files.keys() {
         let dir = format!("{path}/");
@@ -451,12 +532,13 @@ fn check_manifest(
     Ok(files)
 }
 
-/// An entry name fit for one line of a terminal: control characters escaped, and a long name
-/// cut to its first and last `MAX_SHOWN / 2` characters.
+/// An entry name fit for one line of a terminal: control and invisible characters escaped (a
+/// right-to-left override would otherwise reorder the message around it), and a long name cut
+/// to its first and last `MAX_SHOWN / 2` characters.
 fn printable(name: &str) -> String {
     let mut escaped = Vec::with_capacity(name.len());
     for c in name.chars() {
-        if c.is_control() {
+        if c.is_control() || invisible(c.encode_utf8(&mut [0; 4])).is_some() {
             escaped.extend(c.escape_default());
         } else {
             escaped.push(c);

@@ -46,7 +46,7 @@ impl Kind {
 
     /// The workload kinds whose rollout forge waits for.
     pub fn workload(kind: &str) -> Option<Kind> {
-        [DEPLOYMENT, STATEFUL_SET, DAEMON_SET]
+        [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB]
             .into_iter()
             .find(|k| k.kind == kind)
     }
@@ -80,6 +80,7 @@ pub const APPLICATION: Kind = Kind::new("argoproj.io", "v1alpha1", "Application"
 pub const DEPLOYMENT: Kind = Kind::new("apps", "v1", "Deployment", "deployments");
 pub const STATEFUL_SET: Kind = Kind::new("apps", "v1", "StatefulSet", "statefulsets");
 pub const DAEMON_SET: Kind = Kind::new("apps", "v1", "DaemonSet", "daemonsets");
+pub const JOB: Kind = Kind::new("batch", "v1", "Job", "jobs");
 pub const REPLICA_SET: Kind = Kind::new("apps", "v1", "ReplicaSet", "replicasets");
 pub const CONTROLLER_REVISION: Kind =
     Kind::new("apps", "v1", "ControllerRevision", "controllerrevisions");

@@ -135,17 +135,60 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<(), CliError> {
     let text = render(&app, source, &path, &env_repo, &envs, engine)?;
     crate::fs::write_atomic(target, text.as_bytes(), 0o644)
         .map_err(|e| CliError::operational(format!("cannot write {}: {e}", target.display())))?;
-    if !project_dir.join(&path).is_dir() {
-        ctx.ui.warn(format!(
-            "{path} does not exist yet; create it before `forge bundle build`"
-        ));
-    }
     ctx.ui.status("Created", target.display());
+    let source_dir = project_dir.join(&path);
+    if !source_dir.exists() {
+        for (rel, bytes) in crate::render::scaffold::source(source, &app) {
+            let file = source_dir.join(rel);
+            crate::fs::write_atomic(&file, &bytes, 0o644).map_err(|e| {
+                CliError::operational(format!("cannot write {}: {e}", file.display()))
+            })?;
+        }
+        let what = match source {
+            SourceKind::Kustomize => "a kustomize base",
+            SourceKind::Helm => "a Helm chart",
+        };
+        ctx.ui.status(
+            "Created",
+            format!("{path}/: {what} serving one web container; make it your app's"),
+        );
+    }
+    ignore_bundles(&project_dir)?;
     if ctx.json() {
         crate::ui::emit_json(&serde_json::json!({ "path": target }))
     } else {
         crate::ui::emit(&format!("{}\n", target.display()))
     }
+}
+
+/// Keeps built bundles (`dist/`) out of the project's git: adds the line to `.gitignore`
+/// unless it is there.
+fn ignore_bundles(project_dir: &Path) -> Result<(), CliError> {
+    let path = project_dir.join(".gitignore");
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => {
+            return Err(CliError::operational(format!(
+                "cannot read {}: {err}",
+                path.display()
+            )));
+        }
+    };
+    if existing
+        .lines()
+        .any(|line| matches!(line.trim(), "dist/" | "dist" | "/dist/"))
+    {
+        return Ok(());
+    }
+    let separator = if existing.is_empty() || existing.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    let text = format!("{existing}{separator}# bundles built by forge\ndist/\n");
+    crate::fs::write_atomic(&path, text.as_bytes(), 0o644)
+        .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))
 }
 
 /// A flag's value, else a default (with --yes) or the answer to a prompt.

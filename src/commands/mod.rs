@@ -3,6 +3,7 @@
 //! command imports another; what several share lives in [`args`] or below `commands/`.
 
 pub mod args;
+pub mod bootstrap;
 pub mod bundle;
 pub mod canary;
 pub mod completions;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod deploy;
 pub mod diff;
+pub mod examples;
 pub mod history;
 pub mod init;
 pub mod keygen;

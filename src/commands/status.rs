@@ -2,9 +2,8 @@
 //! sync and health, workloads ready, drift, the last deploy, and which promotion gate blocks.
 
 use super::Context;
-use crate::config::Environment;
 use crate::error::{CliError, ExitCode};
-use crate::ship::environment;
+use crate::ship::environments;
 use crate::ship::status::Row;
 use clap::Args;
 use std::fmt::Write as _;
@@ -23,19 +22,7 @@ pub struct StatusArgs {
 
 pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
-    let envs: Vec<&Environment> = if args.envs.is_empty() {
-        loaded
-            .config
-            .environments
-            .iter()
-            .map(|e| &e.value)
-            .collect()
-    } else {
-        args.envs
-            .iter()
-            .map(|name| environment(&loaded, name))
-            .collect::<Result<_, _>>()?
-    };
+    let envs = environments(&loaded, &args.envs)?;
     let rows = crate::ship::status::status(ctx, &loaded, &envs, args.context.as_deref())?;
     if ctx.json() {
         crate::ui::emit_json(&rows)?;

@@ -6,15 +6,18 @@ use crate::error::{Diagnose, ExitCode};
 use serde_saphyr::Location;
 use std::path::{Path, PathBuf};
 
+/// forge.yaml is a few KiB; a larger file is a mistake, never read whole.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("config file {0} does not exist")]
     NotFound(PathBuf),
-    #[error("cannot read {path}: {source}")]
-    Io {
+    #[error("config file {path} {source}")]
+    Unreadable {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: crate::fs::InputFileError,
     },
     #[error("{}", describe_problems(.path, .problems))]
     Invalid {
@@ -47,7 +50,7 @@ pub fn location(path: &Path, problem: &Problem) -> String {
 impl Diagnose for ConfigError {
     fn exit_code(&self) -> ExitCode {
         match self {
-            ConfigError::Io { .. } => ExitCode::Operational,
+            ConfigError::Unreadable { source, .. } => source.exit_code(),
             _ => ExitCode::Usage,
         }
     }
@@ -58,20 +61,24 @@ impl Diagnose for ConfigError {
                 "create one with `forge init`, or point -C/--config (FORGE_CONFIG) at yours".into(),
             ),
             ConfigError::Invalid { problems, .. } => problems[0].hint.clone(),
-            ConfigError::Io { .. } => None,
+            ConfigError::Unreadable { .. } => Some(format!(
+                "forge.yaml is a regular file of at most {}",
+                crate::fs::human_size(MAX_CONFIG_BYTES)
+            )),
         }
     }
 }
 
 impl Loaded {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => ConfigError::NotFound(path.to_path_buf()),
-            _ => ConfigError::Io {
-                path: path.to_path_buf(),
-                source,
-            },
-        })?;
+        let bytes =
+            crate::fs::read_bounded(path, MAX_CONFIG_BYTES).map_err(|source| match source {
+                crate::fs::InputFileError::NotFound => ConfigError::NotFound(path.to_path_buf()),
+                source => ConfigError::Unreadable {
+                    path: path.to_path_buf(),
+                    source,
+                },
+            })?;
         let invalid = |problem| ConfigError::Invalid {
             path: path.to_path_buf(),
             problems: vec![problem],
@@ -258,6 +265,7 @@ fn problem_from_yaml(err: &serde_saphyr::Error) -> Problem {
                 .iter()
                 .fold(text, |text, name| {
                     text.replace(&format!("expected {name}"), "expected a whole number")
+                        .replace(&format!("invalid {name}"), "expected a whole number")
                 });
             (text, None)
         }

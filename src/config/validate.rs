@@ -6,16 +6,12 @@ use crate::model::image::ImageRef;
 use crate::model::names::{invisible, is_dns_label, path_problem};
 use crate::model::{SourceKind, StrategyKind};
 use serde_saphyr::Spanned;
-use std::path::Path;
 
 /// Semantic checks plus the filesystem facts the config relies on (source dir, key file).
 pub(super) fn problems(loaded: &Loaded) -> Vec<Problem> {
     let mut problems = validate(&loaded.config);
     let source = &loaded.config.source;
-    let marker = match source.kind {
-        SourceKind::Kustomize => "kustomization.yaml",
-        SourceKind::Helm => "Chart.yaml",
-    };
+    let markers = source.kind.marker_files();
     let dir = loaded.source_dir();
     if !dir.is_dir() {
         problems.push(
@@ -25,12 +21,10 @@ pub(super) fn problems(loaded: &Loaded) -> Vec<Problem> {
             )
             .hint("paths in forge.yaml are relative to the directory it is in".into()),
         );
-    } else if !(dir.join(marker).is_file()
-        || source.kind == SourceKind::Kustomize && has_kustomization(&dir))
-    {
+    } else if !markers.iter().any(|marker| dir.join(marker).is_file()) {
         problems.push(at(
             &source.path,
-            format!("source.path '{}' has no {marker}", source.path.value),
+            format!("source.path '{}' has no {}", source.path.value, markers[0]),
         ));
     }
     if let Some(key) = &loaded.config.signing.public_key
@@ -45,12 +39,6 @@ pub(super) fn problems(loaded: &Loaded) -> Vec<Problem> {
         );
     }
     problems
-}
-
-fn has_kustomization(dir: &Path) -> bool {
-    ["kustomization.yml", "Kustomization"]
-        .iter()
-        .any(|name| dir.join(name).is_file())
 }
 
 impl Problem {

@@ -10,10 +10,7 @@ pub fn application(obj: &Value, commit: &str) -> Verdict {
     let name = describe(obj, "Application");
     let status = &obj["status"];
     let operation_state = &status["operationState"];
-    let operation_revision = operation_state
-        .pointer("/syncResult/revision")
-        .or(operation_state.pointer("/operation/sync/revision"))
-        .and_then(Value::as_str);
+    let operation_revision = operation_revision(operation_state);
     let ours = !commit.is_empty() && operation_revision == Some(commit);
     let phase = operation_state["phase"].as_str();
     // A pending `.operation` is a new sync someone asked for: an older result no longer counts.
@@ -119,16 +116,22 @@ fn first_error_condition(status: &Value) -> Option<String> {
     ))
 }
 
+/// The commit the last (or running) sync operation is for: its result's revision, else the
+/// one it was asked for.
+fn operation_revision(operation_state: &Value) -> Option<&str> {
+    operation_state
+        .pointer("/syncResult/revision")
+        .or(operation_state.pointer("/operation/sync/revision"))
+        .and_then(Value::as_str)
+}
+
 /// Whether Argo CD has applied `commit`: synced to it by a finished, successful operation,
 /// whatever the health says yet. Forge then watches the workloads itself, which tells a
 /// crash loop from a slow start long before Argo CD's health turns Degraded.
 pub fn applied(obj: &Value, commit: &str) -> bool {
     let status = &obj["status"];
     let operation_state = &status["operationState"];
-    let operation_revision = operation_state
-        .pointer("/syncResult/revision")
-        .or(operation_state.pointer("/operation/sync/revision"))
-        .and_then(Value::as_str);
+    let operation_revision = operation_revision(operation_state);
     !commit.is_empty()
         && obj["operation"].is_null()
         && operation_revision == Some(commit)
@@ -140,10 +143,15 @@ pub fn applied(obj: &Value, commit: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decide::{failed, fixture, pending};
+    use crate::decide::{assert_says, failed, fixture, pending};
 
     const APPLIED: &str = "ddf8774e80ec38ca5811982a0743cfc7cb809b34";
     const PUSHED: &str = "f53ca2cd9e2d56ca04b05ea3459fe2de6f4a28b0";
+
+    /// The verdict on the Application in the fixture `file` for `commit`.
+    fn judged(file: &str, commit: &str) -> Verdict {
+        application(&fixture(file), commit)
+    }
 
     #[test]
     fn a_healthy_application_is_done_only_for_its_synced_commit() {
@@ -157,16 +165,13 @@ mod tests {
 
     #[test]
     fn a_progressing_rollout_is_pending() {
-        let text = pending(application(
-            &fixture("application-progressing.json"),
-            PUSHED,
-        ));
+        let text = pending(judged("application-progressing.json", PUSHED));
         assert_eq!(text, "Application argocd/hello-dev: health Progressing");
     }
 
     #[test]
     fn degraded_after_our_sync_fails_fast() {
-        let text = failed(application(&fixture("application-degraded.json"), PUSHED));
+        let text = failed(judged("application-degraded.json", PUSHED));
         assert_eq!(
             text,
             "Application argocd/hello-dev: health Degraded after syncing f53ca2cd9e2d"
@@ -175,57 +180,48 @@ mod tests {
 
     #[test]
     fn a_failed_or_errored_sync_of_our_commit_fails_fast() {
-        let text = failed(application(
-            &fixture("application-sync-failed.json"),
-            PUSHED,
-        ));
+        let text = failed(judged("application-sync-failed.json", PUSHED));
         assert!(
             text.starts_with(
                 "Application argocd/hello-dev: sync Failed: one or more objects failed to apply"
             ),
             "{text}"
         );
-        let text = failed(application(&fixture("application-sync-error.json"), PUSHED));
-        assert!(
-            text.contains("sync Error: ComparisonError: Failed to load target state"),
-            "{text}"
+        let text = failed(judged("application-sync-error.json", PUSHED));
+        assert_says(
+            &text,
+            "sync Error: ComparisonError: Failed to load target state",
         );
     }
 
     #[test]
     fn a_failed_sync_of_another_commit_is_pending_for_ours() {
         let other = "0123456789abcdef0123456789abcdef01234567";
-        let text = pending(application(&fixture("application-sync-error.json"), other));
-        assert!(text.contains("synced to nothing, not yet our commit 0123456789ab; ComparisonError: Failed to load target state"), "{text}");
+        let text = pending(judged("application-sync-error.json", other));
+        assert_says(
+            &text,
+            "synced to nothing, not yet our commit 0123456789ab; ComparisonError: Failed to load target state",
+        );
     }
 
     #[test]
     fn a_pending_operation_waits_even_over_an_old_result() {
-        let text = pending(application(
-            &fixture("application-operation-pending.json"),
-            APPLIED,
-        ));
+        let text = pending(judged("application-operation-pending.json", APPLIED));
         assert_eq!(text, "Application argocd/hello-dev: sync operation pending");
-        let text = pending(application(
-            &fixture("application-sync-retrying.json"),
-            PUSHED,
-        ));
-        assert!(
-            text.contains("sync operation pending (running: waiting for healthy state"),
-            "{text}"
+        let text = pending(judged("application-sync-retrying.json", PUSHED));
+        assert_says(
+            &text,
+            "sync operation pending (running: waiting for healthy state",
         );
     }
 
     #[test]
     fn health_reconciled_before_the_sync_finished_does_not_count() {
-        let text = pending(application(
-            &fixture("application-reconciled-before-sync-finished.json"),
+        let text = pending(judged(
+            "application-reconciled-before-sync-finished.json",
             PUSHED,
         ));
-        assert!(
-            text.contains("health not reconciled since the sync finished"),
-            "{text}"
-        );
+        assert_says(&text, "health not reconciled since the sync finished");
     }
 
     #[test]

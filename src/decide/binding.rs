@@ -100,19 +100,171 @@ pub fn application(object: Option<&Value>, dir: &str) -> Binding {
     let paths: Vec<String> = sources
         .filter_map(|source| source.get("path")?.as_str().map(str::to_string))
         .collect();
-    let dir = normal_path(dir);
-    let inside = |path: &str| {
-        let path = normal_path(path);
-        path == dir || path.starts_with(&format!("{dir}/"))
-    };
-    if paths.is_empty() || paths.iter().any(|p| inside(p)) {
+    if paths.is_empty() || paths.iter().any(|p| in_dir(p, dir)) {
         return Binding::Bound;
     }
     Binding::Mismatched {
         field: "spec.source.path",
         found: paths.join(", "),
-        expected: dir.to_string(),
+        expected: normal_path(dir).to_string(),
     }
+}
+
+/// Whether an env repo path is `dir` or inside it.
+fn in_dir(path: &str, dir: &str) -> bool {
+    let (path, dir) = (normal_path(path), normal_path(dir));
+    path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+/// A repository URL reduced to where it points, so that the spellings Flux, Argo CD and git
+/// accept for one repository compare equal: no scheme, no credentials, no default port, the
+/// host in lower case, no trailing `/` or `.git`; scp-like `git@host:org/repo` reads as
+/// `host/org/repo` and `file:///srv/envs` as `/srv/envs`.
+pub fn normal_url(url: &str) -> String {
+    let url = url.trim();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        // scp-like syntax: `[user@]host:path`, a colon before any slash.
+        None => match url.split_once(':') {
+            Some((host, path)) if !host.contains('/') && !path.starts_with("//") => {
+                let path = path.trim_start_matches('/');
+                return normal_url(&format!("ssh://{host}/{path}"));
+            }
+            _ => ("file".into(), url),
+        },
+    };
+    let (authority, path) = match scheme.as_str() {
+        "file" => ("", rest),
+        _ => rest.split_at(rest.find('/').unwrap_or(rest.len())),
+    };
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "ssh" => ":22",
+        "https" => ":443",
+        "http" => ":80",
+        "git" => ":9418",
+        _ => "",
+    };
+    let host = host.strip_suffix(default_port).unwrap_or(&host);
+    let path = path.trim_end_matches('/');
+    let path = path
+        .strip_suffix(".git")
+        .unwrap_or(path)
+        .trim_end_matches('/');
+    format!("{host}{path}")
+}
+
+/// Whether two repository URLs name the same repository (see [`normal_url`]).
+pub fn same_repository(a: &str, b: &str) -> bool {
+    normal_url(a) == normal_url(b)
+}
+
+/// A branch as Flux and Argo CD accept it: `refs/heads/main` is `main`.
+fn normal_branch(branch: &str) -> &str {
+    let branch = branch.trim();
+    branch.strip_prefix("refs/heads/").unwrap_or(branch)
+}
+
+/// Where an engine's source reads from: the repository URL and the ref, each with the field
+/// that holds it.
+pub struct Source<'a> {
+    pub url_field: &'static str,
+    pub url: &'a str,
+    pub ref_field: &'static str,
+    /// The branch it follows, or the pinned ref (`tag v1.2`); None when the object leaves it
+    /// to the repository (its default branch, which only the server knows).
+    pub reference: Option<String>,
+}
+
+impl Source<'_> {
+    /// Judges the source against the env repo's URL and branch. `fetched_ours` says what the
+    /// engine fetched since forge pushed: None while it has not, else whether that holds our
+    /// commit.
+    ///
+    /// Another branch (or a pinned tag or commit) never holds the commit forge just pushed:
+    /// final at once. Another URL is not enough: the cluster may reach the env repo by
+    /// another URL than forge does (an in-cluster mirror or proxy), and then it fetches our
+    /// commit all the same; it is final once the engine fetched after our push and did not
+    /// get our commit.
+    pub fn judge(&self, url: &str, branch: &str, fetched_ours: Option<bool>) -> Binding {
+        if let Some(reference) = &self.reference
+            && normal_branch(reference) != normal_branch(branch)
+        {
+            return Binding::Mismatched {
+                field: self.ref_field,
+                found: reference.clone(),
+                expected: branch.to_string(),
+            };
+        }
+        if same_repository(self.url, url) || fetched_ours != Some(false) {
+            return Binding::Bound;
+        }
+        Binding::Mismatched {
+            field: self.url_field,
+            found: self.url.to_string(),
+            expected: url.to_string(),
+        }
+    }
+}
+
+/// Where a Flux GitRepository fetches from: spec.url and spec.ref (a commit, semver range or
+/// tag pins it; `name` is a full ref such as `refs/heads/main`).
+pub fn git_repository_source(object: &Value) -> Source<'_> {
+    let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str);
+    let pinned = [
+        ("commit", "spec.ref.commit"),
+        ("semver", "spec.ref.semver"),
+        ("tag", "spec.ref.tag"),
+    ]
+    .into_iter()
+    .find_map(|(name, field)| {
+        Some((
+            field,
+            format!("{name} {}", text(&format!("/spec/ref/{name}"))?),
+        ))
+    });
+    let followed = [("name", "spec.ref.name"), ("branch", "spec.ref.branch")]
+        .into_iter()
+        .find_map(|(name, field)| Some((field, text(&format!("/spec/ref/{name}"))?.to_string())));
+    let (ref_field, reference) = match pinned.or(followed) {
+        Some((field, reference)) => (field, Some(reference)),
+        None => ("spec.ref", None),
+    };
+    Source {
+        url_field: "spec.url",
+        url: text("/spec/url").unwrap_or_default(),
+        ref_field,
+        reference,
+    }
+}
+
+/// Where an Argo CD Application reads the env dir from: the source whose path is the env dir
+/// (or inside it), its repoURL and targetRevision (empty or `HEAD`: the repository's default
+/// branch). None when no source has a path in the env dir ([`application`] judges that).
+pub fn application_source<'a>(object: &'a Value, dir: &str) -> Option<Source<'a>> {
+    let single = object.pointer("/spec/source").into_iter();
+    let several = object
+        .pointer("/spec/sources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let source = single.chain(several).find(|source| {
+        source["path"]
+            .as_str()
+            .is_some_and(|path| in_dir(path, dir))
+    })?;
+    let revision = source["targetRevision"]
+        .as_str()
+        .filter(|r| !r.is_empty() && *r != "HEAD");
+    Some(Source {
+        url_field: "spec.source.repoURL",
+        url: source["repoURL"].as_str().unwrap_or_default(),
+        ref_field: "spec.source.targetRevision",
+        reference: revision.map(str::to_string),
+    })
 }
 
 /// How long, after the engine's source fetched our commit, a first release's object may
@@ -120,16 +272,23 @@ pub fn application(object: Option<&Value>, dir: &str) -> Binding {
 /// a parent Kustomization, `forge sandbox` — reacts to the same fetch).
 pub const GENERATED_GRACE: Duration = Duration::from_secs(5);
 
+/// How long after the push a first release's Argo CD Application may still be on its way.
+/// Argo CD keeps its source to itself, so nothing tells when it saw our commit; an
+/// ApplicationSet's git generator looks at the repository every 3 minutes by default
+/// (`requeueAfterSeconds: 180`, sooner with a webhook), and this is that and a margin.
+pub const APPLICATION_SET_GRACE: Duration = Duration::from_secs(190);
+
 /// Whether an object that is absent (after the watch listed, or a GET said 404) means that
 /// nothing will apply our commit.
 ///
 /// When the env dir existed before our commit, whatever creates the object had its chance:
 /// absent is final. A first release's object may be generated from the new dir, so absent
-/// is final only once the engine's source has fetched our commit (`fetched_since`: how long
-/// ago) and a short grace went by. Without a source to look at (Argo CD keeps its own), a
-/// first release waits.
-pub fn absence_is_final(first_release: bool, fetched_since: Option<Duration>) -> bool {
-    !first_release || fetched_since.is_some_and(|waited| waited >= GENERATED_GRACE)
+/// is final only once `grace` went by since the engine could have seen our commit (`since`:
+/// how long ago; None while it cannot have). Flux tells: its source fetched our commit
+/// ([`GENERATED_GRACE`]). Argo CD does not: forge counts from the push
+/// ([`APPLICATION_SET_GRACE`]).
+pub fn absence_is_final(first_release: bool, since: Option<Duration>, grace: Duration) -> bool {
+    !first_release || since.is_some_and(|waited| waited >= grace)
 }
 
 #[cfg(test)]
@@ -249,13 +408,163 @@ mod tests {
     }
 
     #[test]
+    fn urls_of_one_repository_compare_equal() {
+        let envs = "https://git.example.com/org/envs.git";
+        for same in [
+            "https://git.example.com/org/envs",
+            "https://git.example.com/org/envs/",
+            "https://forge:s3cret@git.example.com/org/envs.git",
+            "HTTPS://Git.Example.com:443/org/envs.git",
+            "ssh://git@git.example.com/org/envs.git",
+            "ssh://git@git.example.com:22/org/envs",
+            "git@git.example.com:org/envs.git",
+        ] {
+            assert!(same_repository(same, envs), "{same}");
+        }
+        for other in [
+            "https://git.example.com/org/platform.git",
+            "https://git.example.com/envs.git",
+            "https://mirror.example.com/org/envs.git",
+            "ssh://git@git.example.com:2222/org/envs.git",
+        ] {
+            assert!(!same_repository(other, envs), "{other}");
+        }
+        assert!(same_repository("file:///srv/git/envs.git", "/srv/git/envs"));
+        assert!(same_repository("/srv/git/envs.git/", "/srv/git/envs.git"));
+    }
+
+    #[test]
+    fn a_git_repository_of_another_branch_is_mismatched_at_once() {
+        const URL: &str = "https://git.example.com/org/envs.git";
+        let mut object = fixture("gitrepository-ready.json");
+        object["spec"]["url"] = json!(URL);
+        object["spec"]["ref"] = json!({"branch": "main"});
+        let judge = |object: &Value, fetched_ours| {
+            git_repository_source(object).judge(URL, "main", fetched_ours)
+        };
+        assert_eq!(judge(&object, None), Binding::Bound);
+        object["spec"]["ref"] = json!({"name": "refs/heads/main"});
+        assert_eq!(judge(&object, None), Binding::Bound);
+        object["spec"]["ref"] = json!({"branch": "staging"});
+        assert_eq!(
+            judge(&object, None),
+            Binding::Mismatched {
+                field: "spec.ref.branch",
+                found: "staging".into(),
+                expected: "main".into(),
+            }
+        );
+        // A tag wins over a branch in Flux: it is pinned.
+        object["spec"]["ref"] = json!({"branch": "main", "tag": "v1.2.0"});
+        assert_eq!(
+            judge(&object, None),
+            Binding::Mismatched {
+                field: "spec.ref.tag",
+                found: "tag v1.2.0".into(),
+                expected: "main".into(),
+            }
+        );
+        // No ref: the repository's default branch, which forge cannot tell.
+        object["spec"].as_object_mut().unwrap().remove("ref");
+        assert_eq!(judge(&object, None), Binding::Bound);
+    }
+
+    #[test]
+    fn a_git_repository_of_another_url_is_mismatched_once_it_fetched_without_our_commit() {
+        const URL: &str = "https://git.example.com/org/envs.git";
+        let mut object = fixture("gitrepository-ready.json");
+        object["spec"]["url"] = json!("https://git.example.com/org/platform.git");
+        object["spec"]["ref"] = json!({"branch": "main"});
+        let source = git_repository_source(&object);
+        // Not fetched since the push, or fetched our commit (a mirror): the same repository.
+        assert_eq!(source.judge(URL, "main", None), Binding::Bound);
+        assert_eq!(source.judge(URL, "main", Some(true)), Binding::Bound);
+        assert_eq!(
+            source.judge(URL, "main", Some(false)),
+            Binding::Mismatched {
+                field: "spec.url",
+                found: "https://git.example.com/org/platform.git".into(),
+                expected: URL.into(),
+            }
+        );
+        // The same repository spelt another way needs no fetch to tell.
+        object["spec"]["url"] = json!("ssh://git@git.example.com/org/envs");
+        let source = git_repository_source(&object);
+        assert_eq!(source.judge(URL, "main", Some(false)), Binding::Bound);
+    }
+
+    #[test]
+    fn an_applications_repo_url_and_target_revision_are_judged() {
+        const URL: &str = "https://git.example.com/org/envs.git";
+        let mut object = fixture("application-healthy.json");
+        object["spec"]["source"]["repoURL"] = json!("https://git.example.com/org/envs");
+        object["spec"]["source"]["targetRevision"] = json!("main");
+        let judge = |object: &Value, fetched_ours| {
+            application_source(object, DIR)
+                .expect("a source of the env dir")
+                .judge(URL, "main", fetched_ours)
+        };
+        assert_eq!(judge(&object, Some(false)), Binding::Bound);
+        object["spec"]["source"]["targetRevision"] = json!("release-1");
+        assert_eq!(
+            judge(&object, None),
+            Binding::Mismatched {
+                field: "spec.source.targetRevision",
+                found: "release-1".into(),
+                expected: "main".into(),
+            }
+        );
+        // HEAD is the repository's default branch: not forge's to tell.
+        object["spec"]["source"]["targetRevision"] = json!("HEAD");
+        assert_eq!(judge(&object, Some(false)), Binding::Bound);
+        object["spec"]["source"]["repoURL"] = json!("https://git.example.com/org/other.git");
+        assert_eq!(judge(&object, None), Binding::Bound);
+        assert!(matches!(
+            judge(&object, Some(false)),
+            Binding::Mismatched {
+                field: "spec.source.repoURL",
+                ..
+            }
+        ));
+        // Several sources: the one of the env dir is judged; a chart source is not.
+        let mut several = object.clone();
+        let source = several["spec"]["source"].take();
+        several["spec"].as_object_mut().unwrap().remove("source");
+        several["spec"]["sources"] =
+            json!([{"repoURL": "https://charts.example.com", "chart": "hello"}, source]);
+        assert!(matches!(
+            application_source(&several, DIR).map(|s| s.judge(URL, "main", Some(false))),
+            Some(Binding::Mismatched {
+                field: "spec.source.repoURL",
+                ..
+            })
+        ));
+        assert!(application_source(&several, "apps/other/dev").is_none());
+    }
+
+    #[test]
     fn absence_is_final_unless_a_first_release_may_still_generate_the_object() {
-        assert!(absence_is_final(false, None), "the env dir existed before");
         assert!(
-            !absence_is_final(true, None),
+            absence_is_final(false, None, GENERATED_GRACE),
+            "the env dir existed before"
+        );
+        assert!(
+            !absence_is_final(true, None, GENERATED_GRACE),
             "the source has not fetched it"
         );
-        assert!(!absence_is_final(true, Some(Duration::from_secs(1))));
-        assert!(absence_is_final(true, Some(GENERATED_GRACE)));
+        let second = Some(Duration::from_secs(1));
+        assert!(!absence_is_final(true, second, GENERATED_GRACE));
+        assert!(absence_is_final(
+            true,
+            Some(GENERATED_GRACE),
+            GENERATED_GRACE
+        ));
+        // Argo CD: bounded by the ApplicationSet's poll, not the wait's timeout.
+        assert!(!absence_is_final(true, second, APPLICATION_SET_GRACE));
+        assert!(absence_is_final(
+            true,
+            Some(APPLICATION_SET_GRACE),
+            APPLICATION_SET_GRACE
+        ));
     }
 }

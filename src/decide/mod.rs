@@ -85,6 +85,13 @@ fn failed(verdict: Verdict) -> String {
     }
 }
 
+/// Asserts that a verdict's `text` says `part`, showing the whole text when it does not.
+#[cfg(test)]
+#[track_caller]
+fn assert_says(text: &str, part: &str) {
+    assert!(text.contains(part), "{text}");
+}
+
 /// Loads `fixtures/status/<name>` for the tests.
 #[cfg(test)]
 fn fixture(name: &str) -> Value {

@@ -30,7 +30,7 @@ impl RevisionPods<'_> {
 
 /// Splits the pods a workload owns by revision. `owned` holds the namespace's ReplicaSets
 /// (for a Deployment) or ControllerRevisions (for a DaemonSet); a StatefulSet names its
-/// revision in its status. None while the revision being rolled out is not known: until the
+/// revision in its status; a Job has only one. None while the revision being rolled out is not known: until the
 /// controller has observed the workload's latest spec, the revision it shows is the previous
 /// release's, and judging by it would blame this release for that one's pods.
 pub fn by_revision<'a>(
@@ -38,27 +38,34 @@ pub fn by_revision<'a>(
     owned: &[Value],
     pods: &'a [Value],
 ) -> Option<RevisionPods<'a>> {
+    let kind = workload["kind"].as_str()?;
     let generation = workload
         .pointer("/metadata/generation")
         .and_then(Value::as_i64);
     let observed = workload
         .pointer("/status/observedGeneration")
         .and_then(Value::as_i64);
-    if generation.is_some_and(|generation| observed.is_none_or(|o| o < generation)) {
+    // A Job reports no observedGeneration: its pod template cannot change after creation.
+    if kind != "Job" && generation.is_some_and(|generation| observed.is_none_or(|o| o < generation))
+    {
         return None;
     }
-    let kind = workload["kind"].as_str()?;
-    let (label, current) = match kind {
+    // The label and value that mark a pod of the revision being rolled out; None: every pod
+    // the workload owns is of it.
+    let revision = match kind {
         "Deployment" => {
             let replica_set = new_replica_set(workload, owned)?;
             let hash = replica_set["metadata"]["labels"][TEMPLATE_HASH].as_str()?;
-            (TEMPLATE_HASH, hash.to_string())
+            Some((TEMPLATE_HASH, hash.to_string()))
         }
         "StatefulSet" => {
             let revision = workload.pointer("/status/updateRevision")?.as_str()?;
-            (REVISION_HASH, revision.to_string())
+            Some((REVISION_HASH, revision.to_string()))
         }
-        "DaemonSet" => (REVISION_HASH, daemon_set_revision(workload, owned)?),
+        "DaemonSet" => Some((REVISION_HASH, daemon_set_revision(workload, owned)?)),
+        // A Job's pod template cannot change: every pod it made runs this release (a
+        // release that replaces the Job makes a new one, with a new uid).
+        "Job" => None,
         _ => return None,
     };
     // A Deployment owns its pods through its ReplicaSets.
@@ -76,7 +83,10 @@ pub fn by_revision<'a>(
             .any(|owner| controlled_by(pod, owner, owner_kind))
     });
     for pod in pods {
-        if pod["metadata"]["labels"][label].as_str() == Some(current.as_str()) {
+        let current = revision.as_ref().is_none_or(|(label, current)| {
+            pod["metadata"]["labels"][*label].as_str() == Some(current.as_str())
+        });
+        if current {
             split.current.push(pod);
         } else {
             split.previous.push(pod);
@@ -147,6 +157,8 @@ impl Default for CrashPolicy {
 /// A container of the current revision that will not come up without a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StuckPod {
+    /// The pod's own namespace: where its log and events are read.
+    pub namespace: String,
     pub name: String,
     pub container: String,
     pub reason: String,
@@ -173,6 +185,7 @@ pub fn stuck_pods(pods: &[&Value], policy: &CrashPolicy, now: f64) -> Vec<StuckP
     let mut stuck = Vec::new();
     for pod in pods.iter().copied().filter(|pod| !terminating(pod)) {
         let name = pod["metadata"]["name"].as_str().unwrap_or("?");
+        let namespace = pod["metadata"]["namespace"].as_str().unwrap_or_default();
         // How long the pod has tried; its start time, else its creation.
         let since = pod
             .pointer("/status/startTime")
@@ -195,6 +208,7 @@ pub fn stuck_pods(pods: &[&Value], policy: &CrashPolicy, now: f64) -> Vec<StuckP
                 || waited_too_long
             {
                 stuck.push(StuckPod {
+                    namespace: namespace.to_string(),
                     name: name.to_string(),
                     container: status["name"].as_str().unwrap_or("?").to_string(),
                     reason,
@@ -298,6 +312,7 @@ mod tests {
         assert_eq!(
             stuck[0],
             StuckPod {
+                namespace: "hello-dev".into(),
                 name: "hello-0khee0b539-ajdac".into(),
                 container: "web".into(),
                 reason: "CrashLoopBackOff".into(),
@@ -368,6 +383,7 @@ mod tests {
         assert_eq!(
             stuck,
             [StuckPod {
+                namespace: "wl".into(),
                 name: "db-2".into(),
                 container: "db".into(),
                 reason: "CrashLoopBackOff".into(),
@@ -444,6 +460,27 @@ mod tests {
     }
 
     #[test]
+    fn every_pod_of_a_job_is_of_its_release() {
+        let job = serde_json::json!({"kind": "Job", "metadata": {"name": "migrate",
+            "namespace": "shop", "uid": "job-uid", "generation": 1}});
+        let pod = |name: &str, owner_uid: &str| {
+            serde_json::json!({"metadata": {"name": name, "namespace": "shop",
+                "ownerReferences": [{"kind": "Job", "name": "migrate", "uid": owner_uid}]}})
+        };
+        let pods = [
+            pod("migrate-a", "job-uid"),
+            pod("migrate-b", "job-uid"),
+            pod("migrate-old", "replaced-job-uid"),
+        ];
+        let split = by_revision(&job, &[], &pods).unwrap();
+        assert_eq!(names(&split.current), ["migrate-a", "migrate-b"]);
+        assert!(
+            split.previous.is_empty(),
+            "another Job's pods are not this one's"
+        );
+    }
+
+    #[test]
     fn terminating_pods_of_the_current_revision_are_not_judged() {
         let pods = list("pods-workloads-crash-looping.json");
         let crashing = &pods[1];
@@ -480,6 +517,7 @@ mod tests {
         assert_eq!(
             early,
             [StuckPod {
+                namespace: "hello-dev".into(),
                 name: "hello-5d8c7b9f4-conf2".into(),
                 container: "migrate".into(),
                 reason: "CreateContainerConfigError".into(),

@@ -1,7 +1,10 @@
-//! Workloads: the kstatus rules (sigs.k8s.io/cli-utils `pkg/kstatus/status`) for Deployments,
-//! StatefulSets and DaemonSets, and the ReplicaSet a Deployment is rolling out.
+//! Workloads: the kstatus rules (sigs.k8s.io/cli-utils `pkg/kstatus/status`) and Argo CD's
+//! health rules (gitops-engine `pkg/health`) for Deployments, StatefulSets, DaemonSets and
+//! Jobs, kstatus's generic rules (Stalled, Reconciling, Ready) for any other object, and the
+//! ReplicaSet a Deployment is rolling out. Where the two upstreams differ, the rule says which
+//! one forge follows and why; `fixtures/status/upstream/` holds their own test cases.
 
-use super::{Verdict, condition, condition_is, describe, one_line};
+use super::{Verdict, condition, condition_is, describe, one_line, summary};
 use serde_json::Value;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -12,13 +15,9 @@ pub(super) fn int(obj: &Value, pointer: &str, default: i64) -> i64 {
         .unwrap_or(default)
 }
 
-/// kstatus Current → Done, InProgress → Pending, Failed → Failed. Other kinds are Done: forge
-/// waits for no more than the controllers report.
+/// kstatus Current → Done, InProgress (and Terminating) → Pending, Failed → Failed.
 pub fn workload(obj: &Value) -> Verdict {
     let kind = obj["kind"].as_str().unwrap_or_default();
-    if !matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet") {
-        return Verdict::Done;
-    }
     let name = describe(obj, kind);
     if !obj
         .pointer("/metadata/deletionTimestamp")
@@ -40,13 +39,65 @@ pub fn workload(obj: &Value) -> Verdict {
     let verdict = match kind {
         "Deployment" => deployment(obj),
         "StatefulSet" => stateful_set(obj),
-        _ => daemon_set(obj),
+        "DaemonSet" => daemon_set(obj),
+        "Job" => job(obj),
+        _ => conditions(obj),
     };
     match verdict {
         Verdict::Done => Verdict::Done,
         Verdict::Pending(text) => Verdict::Pending(format!("{name}: {text}")),
         Verdict::Failed(text) => Verdict::Failed(format!("{name}: {text}")),
     }
+}
+
+/// Any other object, by the conditions controllers agree on (kstatus's generic rules):
+/// Stalled=True is Failed, Reconciling=True is in progress; then Ready, which most
+/// controllers set (Flux, cert-manager, Crossplane…): True is Current, False or Unknown is
+/// in progress. Ready=False alone is not Failed: controllers set it while they retry, and
+/// say a failure is terminal with Stalled=True (Flux sets both, same reason). An object with
+/// none of these conditions is Current: forge waits for no more than its controller reports.
+fn conditions(obj: &Value) -> Verdict {
+    if let Some(stalled) = condition(obj, "Stalled").filter(|c| c["status"] == "True") {
+        return Verdict::Failed(summary(stalled));
+    }
+    if let Some(reconciling) = condition(obj, "Reconciling").filter(|c| c["status"] == "True") {
+        return Verdict::Pending(summary(reconciling));
+    }
+    match condition(obj, "Ready") {
+        Some(ready) if ready["status"] != "True" => Verdict::Pending(summary(ready)),
+        _ => Verdict::Done,
+    }
+}
+
+/// A Job is done when it completed. kstatus calls a Job Current as soon as it started (it
+/// reads "running" as "reconciled"); Argo CD calls it Progressing until its Complete
+/// condition. forge follows Argo CD: what a release ships as a Job (a migration, a seed) is
+/// done when it ran to the end, and a Job that fails later failed the release. Failed=True is
+/// Failed in both. A suspended Job runs nothing until someone resumes it: kstatus says
+/// Current, Argo CD Suspended (counted as Healthy in the Application); forge calls it done
+/// and [`note`] says so.
+fn job(obj: &Value) -> Verdict {
+    if let Some(failed) = condition(obj, "Failed").filter(|c| c["status"] == "True") {
+        return Verdict::Failed(summary(failed));
+    }
+    if condition_is(obj, "Complete", "True") || suspended_job(obj) {
+        return Verdict::Done;
+    }
+    if obj.pointer("/status/startTime").is_none_or(Value::is_null) {
+        return Verdict::Pending("not started yet".into());
+    }
+    let parallelism = int(obj, "/spec/parallelism", 1);
+    let completions = int(obj, "/spec/completions", parallelism);
+    let succeeded = int(obj, "/status/succeeded", 0);
+    let active = int(obj, "/status/active", 0);
+    let failed = int(obj, "/status/failed", 0);
+    Verdict::Pending(format!(
+        "{succeeded}/{completions} completions, {active} active, {failed} failed"
+    ))
+}
+
+fn suspended_job(obj: &Value) -> bool {
+    condition_is(obj, "Suspended", "True")
 }
 
 fn deployment(obj: &Value) -> Verdict {
@@ -169,6 +220,20 @@ fn stateful_set(obj: &Value) -> Verdict {
 }
 
 fn daemon_set(obj: &Value) -> Verdict {
+    // kstatus: a DaemonSet its controller has acted on always has an observedGeneration.
+    if obj.pointer("/status/observedGeneration").is_none() {
+        return Verdict::Pending("not observed by its controller yet".into());
+    }
+    // OnDelete: the controller replaces no pod until someone deletes it, so
+    // updatedNumberScheduled stays where it is and waiting for it would wait forever. Argo CD
+    // calls it Healthy once the controller observed the generation (checked above), and so
+    // does forge; kstatus has no OnDelete rule for DaemonSets (it waits for every pod to be
+    // updated, i.e. forever) and `kubectl rollout status` refuses ("only available for
+    // RollingUpdate strategy type"). The pods it runs are the previous revision's, so their
+    // readiness says nothing about this release. [`note`] says which pods still run it.
+    if on_delete(obj) {
+        return Verdict::Done;
+    }
     let desired = int(obj, "/status/desiredNumberScheduled", -1);
     if desired == -1 {
         return Verdict::Pending("no desiredNumberScheduled yet".into());
@@ -179,20 +244,6 @@ fn daemon_set(obj: &Value) -> Verdict {
     let ready = int(obj, "/status/numberReady", 0);
     if desired > current {
         return Verdict::Pending(format!("{current}/{desired} pods scheduled"));
-    }
-    // OnDelete: the controller replaces no pod until someone deletes it, so
-    // updatedNumberScheduled stays where it is and waiting for it would wait forever.
-    // kstatus has no such case for DaemonSets (it would wait), `kubectl rollout status` refuses
-    // ("only available for RollingUpdate strategy type"); forge does as kstatus does for an
-    // OnDelete StatefulSet: every node runs a ready pod and that is done. [`note`] says which
-    // pods still run the previous revision.
-    if on_delete(obj) {
-        if desired > available || desired > ready {
-            return Verdict::Pending(format!(
-                "{ready}/{desired} pods ready, {available}/{desired} available"
-            ));
-        }
-        return Verdict::Done;
     }
     if desired > updated || desired > available || desired > ready {
         Verdict::Pending(format!(
@@ -250,10 +301,16 @@ fn paused_deployment(obj: &Value) -> Verdict {
 
 /// What a user should know about a workload forge calls done, when its pods do not all run
 /// the new revision: an OnDelete StatefulSet or DaemonSet (the controller waits for someone
-/// to delete the old pods) or a partitioned StatefulSet (ordinals below the partition stay).
+/// to delete the old pods) or a partitioned StatefulSet (ordinals below the partition stay);
+/// or when it runs nothing: a suspended Job.
 pub fn note(obj: &Value) -> Option<String> {
     let kind = obj["kind"].as_str()?;
     let name = describe(obj, kind);
+    if kind == "Job" && suspended_job(obj) {
+        return Some(format!(
+            "{name} is suspended (spec.suspend: true): it runs no pod until it is resumed"
+        ));
+    }
     let (updated, total) = match kind {
         "StatefulSet" => (
             int(obj, "/status/updatedReplicas", 0),
@@ -286,7 +343,7 @@ pub fn note(obj: &Value) -> Option<String> {
 }
 
 /// `(ready, wanted)` pods of a workload, for `forge status`: replicas for a Deployment or
-/// StatefulSet, nodes for a DaemonSet (which has no `spec.replicas`).
+/// StatefulSet, nodes for a DaemonSet (which has no `spec.replicas`), completions for a Job.
 pub fn readiness(obj: &Value) -> (u64, u64) {
     let count =
         |pointer: &str, default: i64| u64::try_from(int(obj, pointer, default)).unwrap_or(0);
@@ -294,6 +351,10 @@ pub fn readiness(obj: &Value) -> (u64, u64) {
         Some("DaemonSet") => (
             count("/status/numberReady", 0),
             count("/status/desiredNumberScheduled", 0),
+        ),
+        Some("Job") => (
+            count("/status/succeeded", 0),
+            count("/spec/completions", int(obj, "/spec/parallelism", 1)),
         ),
         _ => (
             count("/status/readyReplicas", 0),
@@ -528,7 +589,10 @@ mod tests {
             "DaemonSet wl/agent: 1/3 pods updated, 3/3 ready, 3/3 available"
         );
         let fresh = serde_json::json!({"kind": "DaemonSet", "metadata": {"name": "agent"}});
-        assert!(pending(workload(&fresh)).contains("no desiredNumberScheduled yet"));
+        assert!(pending(workload(&fresh)).contains("not observed by its controller yet"));
+        let observed = serde_json::json!({"kind": "DaemonSet", "metadata": {"name": "agent"},
+            "status": {"observedGeneration": 1}});
+        assert!(pending(workload(&observed)).contains("no desiredNumberScheduled yet"));
     }
 
     #[test]
@@ -545,17 +609,25 @@ mod tests {
                  the previous revision and are replaced only when deleted (kubectl delete pod)"
             )
         );
-        // Its pods must still be there and ready.
+        // Argo CD's rule: healthy once the controller observed the generation. The pods it
+        // runs are the previous revision's; their readiness is not this release's.
         let mut unready = on_delete.clone();
         unready["status"]["numberReady"] = 2.into();
-        assert_eq!(
-            pending(workload(&unready)),
-            "DaemonSet wl/node-agent: 2/3 pods ready, 3/3 available"
-        );
         unready["status"]["currentNumberScheduled"] = 1.into();
+        assert_eq!(workload(&unready), Verdict::Done);
+        let mut unobserved = on_delete.clone();
+        unobserved["metadata"]["generation"] = 3.into();
         assert_eq!(
-            pending(workload(&unready)),
-            "DaemonSet wl/node-agent: 1/3 pods scheduled"
+            pending(workload(&unobserved)),
+            "DaemonSet wl/node-agent: generation 3 not observed yet (observed 2)"
+        );
+        unobserved["status"]
+            .as_object_mut()
+            .unwrap()
+            .remove("observedGeneration");
+        assert_eq!(
+            pending(workload(&unobserved)),
+            "DaemonSet wl/node-agent: not observed by its controller yet"
         );
         // The same object rolling: the RollingUpdate rule would wait for all 3 forever.
         let mut rolling = on_delete;
@@ -610,6 +682,146 @@ mod tests {
             (2, 3)
         );
         assert_eq!(readiness(&fixture("deployment-paused.json")), (2, 2));
+    }
+
+    /// The verdict class a case expects of forge: its own `forge` where the upstreams
+    /// disagree (with a `why`), else the upstream's verdict in forge's words.
+    fn expected_of_forge(case: &Value) -> &'static str {
+        if let Some(forge) = case["forge"].as_str() {
+            assert!(
+                case["why"].as_str().is_some_and(|why| !why.is_empty()),
+                "{}: a verdict of forge's own says why",
+                case["name"]
+            );
+            return match forge {
+                "Done" => "Done",
+                "Pending" => "Pending",
+                "Failed" => "Failed",
+                other => panic!("{}: unknown forge verdict {other}", case["name"]),
+            };
+        }
+        match case["upstream"].as_str() {
+            Some("Current" | "Healthy") => "Done",
+            Some("InProgress" | "Progressing") => "Pending",
+            Some("Failed" | "Degraded") => "Failed",
+            other => panic!("{}: no forge verdict for {other:?}", case["name"]),
+        }
+    }
+
+    fn class(verdict: &Verdict) -> &'static str {
+        match verdict {
+            Verdict::Done => "Done",
+            Verdict::Pending(_) => "Pending",
+            Verdict::Failed(_) => "Failed",
+        }
+    }
+
+    #[test]
+    fn upstream_cases_agree() {
+        let mut judged = 0;
+        for file in ["upstream/kstatus.json", "upstream/argocd.json"] {
+            let cases = fixture(file);
+            let cases = cases["cases"].as_array().expect("cases");
+            let disagreements: Vec<String> = cases
+                .iter()
+                .filter_map(|case| {
+                    let verdict = workload(&case["object"]);
+                    (class(&verdict) != expected_of_forge(case)).then(|| {
+                        format!(
+                            "{file} {}: upstream {}, forge {verdict:?}",
+                            case["name"], case["upstream"]
+                        )
+                    })
+                })
+                .collect();
+            assert!(disagreements.is_empty(), "{disagreements:#?}");
+            judged += cases.len();
+        }
+        assert_eq!(judged, 35, "every upstream case is judged");
+    }
+
+    #[test]
+    fn jobs_are_done_when_complete_and_failed_when_failed() {
+        let cases = fixture("upstream/argocd.json");
+        let job = |name: &str| {
+            cases["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|case| case["name"] == name)
+                .map(|case| case["object"].clone())
+                .unwrap()
+        };
+        assert_eq!(workload(&job("job-succeeded.yaml")), Verdict::Done);
+        assert_eq!(
+            workload(&job("job-failed.yaml")),
+            Verdict::Failed(
+                "Job argoci-workflows/fail: Failed=True BackoffLimitExceeded: Job has reached \
+                 the specified backoff limit"
+                    .into()
+            )
+        );
+        let running = job("job-running.yaml");
+        assert_eq!(
+            pending(workload(&running)),
+            "Job argoci-workflows/succeed: 0/1 completions, 1 active, 0 failed"
+        );
+        assert_eq!(readiness(&running), (0, 1));
+        let mut unstarted = running.clone();
+        unstarted["status"] = serde_json::json!({});
+        assert_eq!(
+            pending(workload(&unstarted)),
+            "Job argoci-workflows/succeed: not started yet"
+        );
+        // Suspended: nothing runs until someone resumes it; done, and said so.
+        let mut suspended = unstarted;
+        suspended["status"]["conditions"] =
+            serde_json::json!([{"type": "Suspended", "status": "True", "reason": "JobSuspended"}]);
+        assert_eq!(workload(&suspended), Verdict::Done);
+        assert_eq!(
+            note(&suspended).as_deref(),
+            Some(
+                "Job argoci-workflows/succeed is suspended (spec.suspend: true): it runs no pod \
+                 until it is resumed"
+            )
+        );
+        assert_eq!(note(&job("job-succeeded.yaml")), None);
+    }
+
+    #[test]
+    fn other_objects_follow_their_ready_stalled_and_reconciling_conditions() {
+        let object = |conditions: Value| {
+            serde_json::json!({"kind": "Certificate", "metadata": {"name": "web", "namespace": "wl",
+                "generation": 2}, "status": {"observedGeneration": 2, "conditions": conditions}})
+        };
+        let ready = object(serde_json::json!([{"type": "Ready", "status": "True"}]));
+        assert_eq!(workload(&ready), Verdict::Done);
+        let retrying = object(serde_json::json!([
+            {"type": "Ready", "status": "False", "reason": "Issuing", "message": "Issuing certificate"}
+        ]));
+        assert_eq!(
+            pending(workload(&retrying)),
+            "Certificate wl/web: Ready=False Issuing: Issuing certificate"
+        );
+        let stalled = object(serde_json::json!([
+            {"type": "Ready", "status": "False", "reason": "InvalidSpec"},
+            {"type": "Stalled", "status": "True", "reason": "InvalidSpec", "message": "bad issuer"}
+        ]));
+        assert_eq!(
+            workload(&stalled),
+            Verdict::Failed("Certificate wl/web: Stalled=True InvalidSpec: bad issuer".into())
+        );
+        let reconciling = object(serde_json::json!([
+            {"type": "Ready", "status": "True"},
+            {"type": "Reconciling", "status": "True", "reason": "Progressing"}
+        ]));
+        assert_eq!(
+            pending(workload(&reconciling)),
+            "Certificate wl/web: Reconciling=True Progressing"
+        );
+        let mut behind = ready;
+        behind["metadata"]["generation"] = 3.into();
+        assert!(pending(workload(&behind)).contains("generation 3 not observed yet"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::decide::{self, Verdict};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const REFRESH: &str = "argocd.argoproj.io/refresh";
 
@@ -112,24 +112,36 @@ pub(super) async fn sync(
         None => super::unbound::in_cluster(cluster),
     };
     let first_release = lineage.first_release();
+    let pushed = Instant::now();
+    let grace = decide::binding::APPLICATION_SET_GRACE;
     let judge = |object: Option<&Value>| {
         // Judged after a watch's listing or a GET: absent means absent, not "not seen yet".
         let bound = decide::binding::application(object, &target.dir);
         let Some(object) = object else {
             // Argo CD keeps its source to itself: a first release's Application, which an
             // ApplicationSet (or `forge sandbox`) generates from the new env dir when it next
-            // looks at the repo, is waited for; once the env dir existed, it is missing.
-            if decide::binding::absence_is_final(first_release, None) {
+            // looks at the repo, is waited for, up to the ApplicationSet's poll; once the env
+            // dir existed, it is missing.
+            if decide::binding::absence_is_final(first_release, Some(pushed.elapsed()), grace) {
                 return Step::Unbound(super::unbound::missing(target, &application, &place));
             }
             return Step::Pending(format!(
                 "{application} does not exist yet (a first release's Application appears \
-                 once Argo CD generates it for {})",
-                target.dir
+                 once Argo CD generates it for {}; forge waits {}s for it)",
+                target.dir,
+                grace.as_secs()
             ));
         };
         if let Some(unbound) = super::unbound::judge(target, &application, &place, bound) {
             return Step::Unbound(unbound);
+        }
+        if let Some(source) = decide::binding::application_source(object, &target.dir) {
+            let fetched_ours = compared_revisions(object)
+                .map(|revisions| revisions.into_iter().any(|r| relations.contains(Some(r))));
+            let bound = source.judge(&target.repo_url, &target.branch, fetched_ours);
+            if let Some(unbound) = super::unbound::judge(target, &application, &place, bound) {
+                return Step::Unbound(unbound);
+            }
         }
         let synced = object
             .pointer("/status/sync/revision")
@@ -213,6 +225,28 @@ async fn follow_api<T>(
             return Ok(settled);
         }
     }
+}
+
+/// The revisions Argo CD resolved the Application's sources to when it last compared them,
+/// once it did so after forge's refresh request (the controller removes the refresh
+/// annotation when done). None while that refresh is pending.
+fn compared_revisions(object: &Value) -> Option<Vec<&str>> {
+    let refresh_pending = object
+        .pointer("/metadata/annotations")
+        .and_then(|annotations| annotations.get(REFRESH))
+        .is_some();
+    if refresh_pending || object.pointer("/status/reconciledAt").is_none() {
+        return None;
+    }
+    let sync = object.pointer("/status/sync");
+    let single = sync.and_then(|s| s.get("revision")).and_then(Value::as_str);
+    let several = sync
+        .and_then(|s| s.get("revisions"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    Some(single.into_iter().chain(several).collect())
 }
 
 /// Argo CD turned the token down: retrying will not help.
@@ -413,6 +447,24 @@ mod tests {
         assert!(matches!(parse_event(deleted), Some(Event::Deleted)));
         assert!(parse_event(": keep-alive\n\n").is_none());
         assert!(parse_event(r#"data: {"error":{"message":"gone"}}"#).is_none());
+    }
+
+    #[test]
+    fn revisions_count_once_argo_cd_refreshed_after_forge_asked() {
+        let mut application = json!({
+            "metadata": {"annotations": {REFRESH: "normal"}},
+            "status": {"reconciledAt": "2026-12-02T10:00:00Z", "sync": {"revision": "abc"}},
+        });
+        assert_eq!(compared_revisions(&application), None, "refresh pending");
+        application["metadata"]["annotations"] = json!({});
+        assert_eq!(compared_revisions(&application), Some(vec!["abc"]));
+        application["status"]["sync"] = json!({"revisions": ["abc", "def"]});
+        assert_eq!(compared_revisions(&application), Some(vec!["abc", "def"]));
+        application["status"]
+            .as_object_mut()
+            .unwrap()
+            .remove("reconciledAt");
+        assert_eq!(compared_revisions(&application), None, "never compared");
     }
 
     #[test]

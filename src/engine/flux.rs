@@ -34,7 +34,7 @@ pub(super) async fn sync(
     };
     // A first deploy's Kustomization may not exist yet; it reconciles when created, so the
     // token is only required of one that was there to be annotated.
-    let _ = request_reconcile(cluster, &source, token).await?;
+    let source_requested = request_reconcile(cluster, &source, token).await?;
     let requested = request_reconcile(cluster, &kustomization, token).await?;
     reporter.step(
         "Reconciling",
@@ -77,7 +77,8 @@ pub(super) async fn sync(
                 fetched_at = Some(Instant::now());
             }
             let waited = fetched_at.map(|at| at.elapsed());
-            if decide::binding::absence_is_final(first_release, waited) {
+            let grace = decide::binding::GENERATED_GRACE;
+            if decide::binding::absence_is_final(first_release, waited, grace) {
                 return Step::Unbound(super::unbound::missing(target, &kustomization, &place));
             }
             return Step::Pending(match waited {
@@ -90,6 +91,29 @@ pub(super) async fn sync(
         };
         if let Some(unbound) = super::unbound::judge(target, &kustomization, &place, bound) {
             return Step::Unbound(unbound);
+        }
+        if let Some(repository) = seen.get(&source) {
+            // What the source fetched since forge asked (source-controller echoes the token
+            // with the artifact of that fetch).
+            let handled = repository
+                .pointer("/status/lastHandledReconcileAt")
+                .and_then(Value::as_str)
+                == Some(token);
+            let fetched_ours = (source_requested && handled).then(|| {
+                relations.contains(
+                    repository
+                        .pointer("/status/artifact/revision")
+                        .and_then(Value::as_str),
+                )
+            });
+            let bound = decide::binding::git_repository_source(repository).judge(
+                &target.repo_url,
+                &target.branch,
+                fetched_ours,
+            );
+            if let Some(unbound) = super::unbound::judge(target, &source, &place, bound) {
+                return Step::Unbound(unbound);
+            }
         }
         let attempted = object
             .pointer("/status/lastAttemptedRevision")
@@ -182,6 +206,8 @@ async fn helm_release(
     match step {
         Step::Done(()) => {
             // A HelmRelease reports no inventory: its workloads are those in its namespace.
+            // Not its Jobs: a finished Job of an earlier release (or a Helm hook's) stays in
+            // the namespace and would be judged as this release's.
             let mut workloads = Vec::new();
             for kind in [
                 crate::cluster::DEPLOYMENT,
@@ -242,6 +268,7 @@ mod tests {
     fn inventory_keeps_workloads_and_helm_releases() {
         let object = json!({"status": {"inventory": {"entries": [
             {"id": "hello-dev_hello_apps_Deployment", "v": "v1"},
+            {"id": "hello-dev_migrate_batch_Job", "v": "v1"},
             {"id": "hello-dev_hello__Service", "v": "v1"},
             {"id": "flux-system_shop_helm.toolkit.fluxcd.io_HelmRelease", "v": "v2"},
             {"id": "_hello-dev__Namespace", "v": "v1"},
@@ -249,7 +276,11 @@ mod tests {
         let found: Vec<String> = inventory(&object).iter().map(ToString::to_string).collect();
         assert_eq!(
             found,
-            ["Deployment hello-dev/hello", "HelmRelease flux-system/shop"]
+            [
+                "Deployment hello-dev/hello",
+                "Job hello-dev/migrate",
+                "HelmRelease flux-system/shop"
+            ]
         );
     }
 }

@@ -324,7 +324,7 @@ async fn roll_out(
     if workloads.is_empty() {
         reporter.step(
             "Note",
-            "the release has no Deployment, StatefulSet or DaemonSet to wait for",
+            "the release has no Deployment, StatefulSet, DaemonSet or Job to wait for",
         );
         return Ok(Step::Done(()));
     }
@@ -350,6 +350,7 @@ async fn roll_out(
         }
     }
     let mut stuck = Vec::new();
+    let mut failing = None;
     let mut notes = Vec::new();
     let step = follow(cluster, &watches, pending, reporter, |seen| {
         let mut waiting = Vec::new();
@@ -361,11 +362,15 @@ async fn roll_out(
             match workload(object) {
                 Verdict::Done => {}
                 // The verdict names the workload already (`Deployment ns/name: …`).
-                Verdict::Failed(cause) => return Step::Failed(Failure::new(cause)),
+                Verdict::Failed(cause) => {
+                    failing = Some(reference.clone());
+                    return Step::Failed(Failure::new(cause));
+                }
                 Verdict::Pending(text) => {
                     let judged = judge_pods(seen, reference, object, &target.crash);
                     stuck = judged.stuck;
                     if let Some(first) = stuck.first() {
+                        failing = Some(reference.clone());
                         return Step::Failed(Failure::new(format!(
                             "{reference}: pod {} container {} is {} ({} restarts)",
                             first.name, first.container, first.reason, first.restarts
@@ -397,11 +402,11 @@ async fn roll_out(
     for text in &notes {
         reporter.step("Note", text);
     }
-    Ok(match step {
-        Step::Failed(failure) => {
-            Step::Failed(report::gather(cluster, failure, workloads, &stuck).await)
+    Ok(match (step, failing) {
+        (Step::Failed(failure), Some(failing)) => {
+            Step::Failed(report::gather(cluster, failure, &failing, &stuck).await)
         }
-        other => other,
+        (other, _) => other,
     })
 }
 

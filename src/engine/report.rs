@@ -37,33 +37,32 @@ impl Failure {
 const MAX_PODS: usize = 3;
 const MAX_EVENTS: usize = 10;
 
-/// Adds the stuck pods' logs and the warning events in the workloads' namespaces. Reading them
-/// is best effort: a report without logs beats no report.
+/// Adds the stuck pods' logs (each read in its own namespace) and the warning events of the
+/// failing workload's namespace. Reading them is best effort: a report without logs beats no
+/// report.
 pub(super) async fn gather(
     cluster: &Cluster,
     mut failure: Failure,
-    workloads: &[ObjectRef],
+    failing: &ObjectRef,
     stuck: &[StuckPod],
 ) -> Failure {
-    let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();
     for pod in stuck.iter().take(MAX_PODS) {
-        let namespace = workloads
-            .first()
-            .map(|w| w.namespace.as_str())
-            .unwrap_or_default();
         failure.pods.push(PodReport {
             name: pod.name.clone(),
             container: pod.container.clone(),
             reason: pod.reason.clone(),
             restarts: pod.restarts,
-            log: match cluster.pod_log(namespace, &pod.name, &pod.container).await {
+            log: match cluster
+                .pod_log(&pod.namespace, &pod.name, &pod.container)
+                .await
+            {
                 // A container that never started has no log; its waiting message says why.
                 log if log.trim().is_empty() => pod.message.clone(),
                 log => log,
             },
         });
     }
-    for namespace in namespaces {
+    for namespace in event_namespaces(failing, stuck) {
         let Ok(events) = cluster.list(EVENT, namespace).await else {
             continue;
         };
@@ -81,6 +80,15 @@ pub(super) async fn gather(
     failure
 }
 
+/// Where a report reads warning events: the failing workload's namespace and its stuck pods'
+/// (the same one, as pods live beside their workload). Other workloads of the release may
+/// live elsewhere; their warnings say nothing about this failure.
+fn event_namespaces<'a>(failing: &'a ObjectRef, stuck: &'a [StuckPod]) -> BTreeSet<&'a str> {
+    std::iter::once(failing.namespace.as_str())
+        .chain(stuck.iter().map(|pod| pod.namespace.as_str()))
+        .collect()
+}
+
 /// `Warning BackOff pod/web-abc: Back-off restarting failed container`
 fn event_line(event: &Value) -> String {
     let text = |pointer: &str| {
@@ -96,4 +104,40 @@ fn event_line(event: &Value) -> String {
         text("/involvedObject/name"),
         text("/message")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::DEPLOYMENT;
+
+    #[test]
+    fn events_are_read_where_the_failing_workload_lives() {
+        let failing = ObjectRef {
+            kind: DEPLOYMENT,
+            namespace: "payments".into(),
+            name: "api".into(),
+        };
+        let stuck = [StuckPod {
+            namespace: "payments".into(),
+            name: "api-7d9f-x2x".into(),
+            container: "api".into(),
+            reason: "CrashLoopBackOff".into(),
+            restarts: 4,
+            message: String::new(),
+        }];
+        // The release's other workload, in "web", is not where this failure happened.
+        assert_eq!(
+            event_namespaces(&failing, &stuck)
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["payments"]
+        );
+        assert_eq!(
+            event_namespaces(&failing, &[])
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["payments"]
+        );
+    }
 }

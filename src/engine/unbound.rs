@@ -134,27 +134,28 @@ fn hint(target: &Target, object: &ObjectRef, problem: &Problem) -> String {
     let dir = normal_path(&target.dir);
     let (namespace, name) = (&object.namespace, &object.name);
     let source = &target.flux.git_repository;
+    let (repo, branch) = (&target.repo_url, &target.branch);
     let kind = object.kind.kind.to_lowercase();
     let patch = |json: String| {
         format!("kubectl -n {namespace} patch {kind} {name} --type merge -p '{json}'")
     };
     match (problem, object.kind) {
         (Problem::Missing, KUSTOMIZATION) => format!(
-            "create it for {}/{}: flux create kustomization {name} --namespace {namespace} \
-             --source GitRepository/{source} --path ./{dir} --prune=true --interval 1m \
-             (or `kubectl apply` a Kustomization with that spec.path and spec.sourceRef)",
+            "create it for {}/{}: forge bootstrap {1} --out - | kubectl apply -f - (or flux create \
+             kustomization {name} --namespace {namespace} --source GitRepository/{source} \
+             --path ./{dir} --prune=true --interval 1m)",
             target.app, target.env
         ),
         (Problem::Missing, GIT_REPOSITORY) => format!(
-            "create it: flux create source git {name} --namespace {namespace} --url {} \
-             --branch {} (or set flux.gitRepository in forge.yaml to the one that holds the \
-             env repo)",
-            target.repo_url, target.branch
+            "create it: forge bootstrap {} --out - | kubectl apply -f - (or flux create source git \
+             {name} --namespace {namespace} --url {} --branch {}; or set flux.gitRepository \
+             in forge.yaml to the one that holds the env repo)",
+            target.env, target.repo_url, target.branch
         ),
         (Problem::Missing, crate::cluster::APPLICATION) => format!(
-            "create it for {}/{}: argocd app create {name} --app-namespace {namespace} \
-             --repo {} --revision {} --path {dir} --dest-server {} --dest-namespace {} \
-             --sync-policy automated (or `kubectl apply` an Application with that source)",
+            "create it for {}/{}: forge bootstrap {1} --out - | kubectl apply -f - (or argocd app \
+             create {name} --app-namespace {namespace} --repo {} --revision {} --path {dir} \
+             --dest-server {} --dest-namespace {} --sync-policy automated)",
             target.app,
             target.env,
             target.repo_url,
@@ -181,13 +182,42 @@ fn hint(target: &Target, object: &ObjectRef, problem: &Problem) -> String {
                     )),
                     "flux.gitRepository",
                 ),
+                "spec.url" => (
+                    patch(format!(r#"{{"spec":{{"url":"{repo}"}}}}"#)),
+                    "envRepo.url",
+                ),
+                // A merge patch keeps the other ref fields, and a tag or commit wins over
+                // a branch: they are cleared.
+                field if field.starts_with("spec.ref") => (
+                    patch(format!(
+                        r#"{{"spec":{{"ref":{{"branch":"{branch}","name":null,"tag":null,"semver":null,"commit":null}}}}}}"#
+                    )),
+                    "envRepo.branch",
+                ),
+                "spec.source.repoURL" => (
+                    patch(format!(r#"{{"spec":{{"source":{{"repoURL":"{repo}"}}}}}}"#)),
+                    "envRepo.url",
+                ),
+                "spec.source.targetRevision" => (
+                    patch(format!(
+                        r#"{{"spec":{{"source":{{"targetRevision":"{branch}"}}}}}}"#
+                    )),
+                    "envRepo.branch",
+                ),
                 _ => (
                     patch(format!(r#"{{"spec":{{"source":{{"path":"{dir}"}}}}}}"#)),
                     "envRepo.path",
                 ),
             };
+            let what = match *field {
+                "spec.url" | "spec.source.repoURL" => repo.as_str(),
+                field if field.starts_with("spec.ref") || field.ends_with("targetRevision") => {
+                    branch.as_str()
+                }
+                _ => dir,
+            };
             format!(
-                "point it at {dir}: {fix} (or, if the object is right, fix {setting} in \
+                "point it at {what}: {fix} (or, if the object is right, fix {setting} in \
                  forge.yaml)"
             )
         }

@@ -484,6 +484,15 @@ impl EnvRepo {
             .succeeds(&["merge-base", "--is-ancestor", ancestor, descendant])
     }
 
+    /// Whether the remote has no branch at all (a repository just created, with no commits).
+    pub fn has_no_branches(&self) -> Result<bool, EnvRepoError> {
+        let heads = self
+            .git
+            .run(&["ls-remote", "--heads", "origin"])
+            .map_err(|err| self.classify(err))?;
+        Ok(heads.iter().all(u8::is_ascii_whitespace))
+    }
+
     /// `git log` of the branch in [`trailers::LOG_FORMAT`], commits only (trees and blobs are
     /// not fetched).
     pub fn log(&self) -> Result<String, EnvRepoError> {

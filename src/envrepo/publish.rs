@@ -114,53 +114,18 @@ pub fn decide(
 }
 
 pub fn publish(repo: &EnvRepo, request: &PublishRequest) -> Result<Published, PublishError> {
-    let mut base: Option<Option<String>> = None;
-    let mut base_commit: Option<String> = None;
-    for attempt in 0..MAX_ATTEMPTS {
-        let tip = match repo.fetch()? {
-            Some(tip) => Some(tip),
-            None if request.create_branch => None,
-            None => {
-                return Err(EnvRepoError::NoBranch {
-                    url: crate::git::redact_url(&repo.settings().url),
-                    branch: repo.settings().branch.clone(),
-                }
-                .into());
-            }
-        };
-        let tip_commit = tip.as_ref().map(|t| t.commit.as_str());
+    let guard = Guard {
+        dir: request.dir,
+        force: request.force,
+        create_branch: request.create_branch,
+        expect: request.expect.as_deref(),
+    };
+    publish_with(repo, &guard, |tip_commit| {
         let existing = match tip_commit {
             Some(commit) => read_release(repo, commit, request.dir)?,
             None => None,
         };
         let files = keep_deploy_time(&request.files, request.release, existing.as_ref());
-        let new_subtree = repo.write_dir(&files)?;
-        let tip_subtree = tip_commit.and_then(|c| repo.subtree(c, request.dir));
-        let base_subtree = base
-            .get_or_insert_with(|| request.expect.clone().or(tip_subtree.clone()))
-            .clone();
-        base_commit.get_or_insert_with(|| tip_commit.unwrap_or_default().to_string());
-        match decide(
-            base_subtree.as_deref(),
-            tip_subtree.as_deref(),
-            &new_subtree,
-            attempt == 0 && request.expect.is_none(),
-            request.force,
-        ) {
-            Step::AlreadyThere => {
-                return Ok(Published::AlreadyDeployed {
-                    commit: tip_commit.unwrap_or_default().to_string(),
-                });
-            }
-            Step::Conflict => {
-                let from = base_commit.as_deref().unwrap_or_default();
-                return Err(PublishError::Conflict {
-                    dir: request.dir.to_string(),
-                    by: repo.last_change(from, tip_commit.unwrap_or_default(), request.dir),
-                });
-            }
-            Step::Commit => {}
-        }
         let previous_version = existing.map(|release| release.version);
         let trailers = Trailers {
             app: request.release.app.clone(),
@@ -171,17 +136,114 @@ pub fn publish(repo: &EnvRepo, request: &PublishRequest) -> Result<Published, Pu
             previous_version: previous_version.clone(),
             canary: request.canary,
         };
+        Ok(Prepared {
+            files,
+            message: trailers.message(),
+            previous_version,
+        })
+    })
+}
+
+/// Commits `files` as `dir` with `message` — for what is not a release (the GitOps objects
+/// `forge bootstrap` writes) — with the same compare-and-swap and retries as a release.
+pub fn publish_files(
+    repo: &EnvRepo,
+    dir: &str,
+    files: &Files,
+    message: &str,
+) -> Result<Published, PublishError> {
+    let guard = Guard {
+        dir,
+        force: false,
+        create_branch: false,
+        expect: None,
+    };
+    publish_with(repo, &guard, |_| {
+        Ok(Prepared {
+            files: files.clone(),
+            message: message.to_string(),
+            previous_version: None,
+        })
+    })
+}
+
+/// Where a publication goes and what it may overwrite.
+struct Guard<'a> {
+    dir: &'a str,
+    force: bool,
+    create_branch: bool,
+    expect: Option<&'a str>,
+}
+
+/// What to commit on a given tip.
+struct Prepared {
+    files: Files,
+    message: String,
+    previous_version: Option<String>,
+}
+
+/// The loop every publication runs: on each fetched tip, `prepare` the dir's files and
+/// message, commit them on that tip and push as a compare-and-swap; on a lost race, again.
+fn publish_with(
+    repo: &EnvRepo,
+    guard: &Guard,
+    prepare: impl Fn(Option<&str>) -> Result<Prepared, PublishError>,
+) -> Result<Published, PublishError> {
+    let mut base: Option<Option<String>> = None;
+    let mut base_commit: Option<String> = None;
+    for attempt in 0..MAX_ATTEMPTS {
+        let tip = match repo.fetch()? {
+            Some(tip) => Some(tip),
+            // A brand-new env repo has no branch to protect: the first commit starts it.
+            None if guard.create_branch || repo.has_no_branches()? => None,
+            None => {
+                return Err(EnvRepoError::NoBranch {
+                    url: crate::git::redact_url(&repo.settings().url),
+                    branch: repo.settings().branch.clone(),
+                }
+                .into());
+            }
+        };
+        let tip_commit = tip.as_ref().map(|t| t.commit.as_str());
+        let prepared = prepare(tip_commit)?;
+        let new_subtree = repo.write_dir(&prepared.files)?;
+        let tip_subtree = tip_commit.and_then(|c| repo.subtree(c, guard.dir));
+        let base_subtree = base
+            .get_or_insert_with(|| guard.expect.map(str::to_string).or(tip_subtree.clone()))
+            .clone();
+        base_commit.get_or_insert_with(|| tip_commit.unwrap_or_default().to_string());
+        match decide(
+            base_subtree.as_deref(),
+            tip_subtree.as_deref(),
+            &new_subtree,
+            attempt == 0 && guard.expect.is_none(),
+            guard.force,
+        ) {
+            Step::AlreadyThere => {
+                return Ok(Published::AlreadyDeployed {
+                    commit: tip_commit.unwrap_or_default().to_string(),
+                });
+            }
+            Step::Conflict => {
+                let from = base_commit.as_deref().unwrap_or_default();
+                return Err(PublishError::Conflict {
+                    dir: guard.dir.to_string(),
+                    by: repo.last_change(from, tip_commit.unwrap_or_default(), guard.dir),
+                });
+            }
+            Step::Commit => {}
+        }
         let root = repo.splice(
             tip.as_ref().map(|t: &Tip| t.tree.as_str()),
-            request.dir,
+            guard.dir,
             &new_subtree,
         )?;
-        let commit = repo.commit(&root, tip_commit, &trailers.message())?;
+        let commit = repo.commit(&root, tip_commit, &prepared.message)?;
         match repo.push(&commit, tip_commit)? {
             PushOutcome::Pushed => {
                 return Ok(Published::Committed {
                     commit,
-                    previous_version,
+                    previous_version: prepared.previous_version,
                     attempts: attempt + 1,
                 });
             }

@@ -22,6 +22,17 @@ pub enum SourceKind {
     Helm,
 }
 
+impl SourceKind {
+    /// The files that make a directory this kind of source, at its top: kustomize reads the
+    /// first of its three names it finds, Helm needs Chart.yaml.
+    pub fn marker_files(self) -> &'static [&'static str] {
+        match self {
+            SourceKind::Kustomize => &["kustomization.yaml", "kustomization.yml", "Kustomization"],
+            SourceKind::Helm => &["Chart.yaml"],
+        }
+    }
+}
+
 impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

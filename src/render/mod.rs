@@ -2,8 +2,10 @@
 //! per-environment overlay built from a bundle. Undefined variables are errors, and nothing is
 //! HTML-escaped (the output is YAML).
 
+pub mod bootstrap;
 pub mod canary;
 pub mod overlay;
+pub mod scaffold;
 
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::PathBuf;
@@ -30,6 +32,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "application.yaml.j2",
         include_str!("../../templates/application.yaml.j2"),
+    ),
+    (
+        "bootstrap.yaml.j2",
+        include_str!("../../templates/bootstrap.yaml.j2"),
     ),
 ];
 

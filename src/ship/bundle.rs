@@ -27,8 +27,36 @@ pub enum Source {
 pub struct OpenedBundle {
     pub path: PathBuf,
     pub extracted: Extracted,
+    /// The key hint of the configured key, when the signature beside the bundle verified.
+    signer: Option<String>,
     /// Keeps a bundle built for this command alive until it is done.
     _built_in: Option<tempfile::TempDir>,
+}
+
+/// A signature checked over a bundle file's bytes.
+pub struct FileSignature {
+    /// SHA-256 of the bytes the signature was checked over.
+    pub sha256: [u8; 32],
+    /// The key's hint, recorded in release.json as who signed.
+    pub signer: String,
+}
+
+/// Checks the signature at `signature_path` with the public key at `key_path` over the bundle
+/// file's bytes, before anything decompresses or parses them: a tampered bundle is refused
+/// as not matching its signature (exit 6), never unpacked.
+pub fn check_file_signature(
+    bundle: &Path,
+    signature_path: &Path,
+    key_path: &Path,
+) -> Result<FileSignature, CliError> {
+    let key = crate::signing::key::load_public_key(key_path)?;
+    let signed = crate::signing::read_signature(bundle, signature_path)?;
+    let sha256 = crate::bundle::read::file_digest(bundle)?;
+    crate::signing::verify(&signed, signature_path, &sha256, &key, key_path)?;
+    Ok(FileSignature {
+        sha256,
+        signer: crate::signing::key::key_hint(&key),
+    })
 }
 
 pub fn open(ctx: &Context, loaded: &Loaded, source: Source) -> Result<OpenedBundle, CliError> {
@@ -43,7 +71,19 @@ pub fn open(ctx: &Context, loaded: &Loaded, source: Source) -> Result<OpenedBund
             (built.path, Some(dir))
         }
     };
+    // With a key configured, a signature beside the bundle is checked before the bundle is
+    // unpacked; whether an env requires one is check_signature's to say.
+    let signature_path = crate::signing::signature_path(&path);
+    let signed = match loaded.public_key_path() {
+        Some(key_path) if signature_path.exists() => {
+            Some(check_file_signature(&path, &signature_path, &key_path)?)
+        }
+        _ => None,
+    };
     let extracted = extract(&path, &Limits::default())?;
+    if let Some(signed) = &signed {
+        extracted.verified.check_same_as(&path, &signed.sha256)?;
+    }
     let app = &extracted.verified.manifest.app;
     if *app != loaded.config.app.value {
         return Err(CliError::usage(format!(
@@ -56,6 +96,7 @@ pub fn open(ctx: &Context, loaded: &Loaded, source: Source) -> Result<OpenedBund
     Ok(OpenedBundle {
         path,
         extracted,
+        signer: signed.map(|signed| signed.signer),
         _built_in: built_in,
     })
 }
@@ -77,11 +118,18 @@ pub fn build(
     let version = match release.or(git.describe.clone()) {
         Some(version) => version,
         None => {
-            return Err(CliError::usage(format!(
-                "no version: {} is not in a git repository",
-                source_dir.display()
-            ))
-            .with_hint("pass --version VERSION"));
+            let (why, hint) = if crate::git::is_work_tree(&source_dir) {
+                (
+                    "is in a git repository with no commits yet",
+                    "commit (a tag such as v0.1.0 names the version), or pass --version VERSION",
+                )
+            } else {
+                ("is not in a git repository", "pass --version VERSION")
+            };
+            return Err(
+                CliError::usage(format!("no version: {} {why}", source_dir.display()))
+                    .with_hint(hint),
+            );
         }
     };
     crate::bundle::check_version(&version)?;
@@ -147,7 +195,7 @@ pub fn build(
         format!(
             "{} ({}, {} files, {})",
             built.path.display(),
-            crate::bundle::human_size(built.size),
+            crate::fs::human_size(built.size),
             built.manifest.files.len(),
             built.digest
         ),
@@ -283,35 +331,20 @@ fn signer(
     env: &Environment,
     opened: &OpenedBundle,
 ) -> Result<Option<String>, CliError> {
-    let signature_path = crate::signing::signature_path(&opened.path);
-    let required = env.policy.require_signature;
     let Some(key_path) = loaded.public_key_path() else {
         return Ok(None);
     };
-    if !required && !signature_path.is_file() {
-        return Ok(None);
+    // A signature present beside the bundle was verified when it was opened.
+    if opened.signer.is_some() || !env.policy.require_signature {
+        return Ok(opened.signer.clone());
     }
-    let refused = |err: CliError| {
-        if required {
-            err.with_hint(format!(
-                "environment '{}' requires bundles signed with {}: `forge bundle sign BUNDLE --key KEY`, then deploy with --bundle",
-                env.name.value,
-                key_path.display()
-            ))
-        } else {
-            err
-        }
+    let missing = crate::signing::SignError::Missing {
+        bundle: opened.path.clone(),
+        signature: crate::signing::signature_path(&opened.path),
     };
-    let key = crate::signing::key::load_public_key(&key_path)?;
-    let signed = crate::signing::read_signature(&opened.path, &signature_path)
-        .map_err(|e| refused(e.into()))?;
-    crate::signing::verify(
-        &signed,
-        &signature_path,
-        &opened.extracted.verified.sha256,
-        &key,
-        &key_path,
-    )
-    .map_err(|e| refused(e.into()))?;
-    Ok(Some(crate::signing::key::key_hint(&key)))
+    Err(CliError::from(missing).with_hint(format!(
+        "environment '{}' requires bundles signed with {}: `forge bundle sign BUNDLE --key KEY`, then deploy with --bundle",
+        env.name.value,
+        key_path.display()
+    )))
 }

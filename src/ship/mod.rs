@@ -4,6 +4,7 @@
 //! these typed requests and print the typed [`Report`] they get back; nothing here knows
 //! about clap, and nothing here imports `commands`.
 
+pub mod bootstrap;
 pub mod bundle;
 pub mod promote;
 pub mod reattach;
@@ -18,6 +19,23 @@ pub use release::{Aborted, Report, Shipped, Shipping, release};
 
 use crate::config::{Environment, Loaded};
 use crate::error::CliError;
+
+/// The environments named on the command line (each known), or all of them in forge.yaml's
+/// order when none is named.
+pub fn environments<'a>(
+    loaded: &'a Loaded,
+    names: &[String],
+) -> Result<Vec<&'a Environment>, CliError> {
+    if names.is_empty() {
+        return Ok(loaded
+            .config
+            .environments
+            .iter()
+            .map(|e| &e.value)
+            .collect());
+    }
+    names.iter().map(|name| environment(loaded, name)).collect()
+}
 
 /// The environment named on the command line, or a usage error listing the known ones.
 pub fn environment<'a>(loaded: &'a Loaded, name: &str) -> Result<&'a Environment, CliError> {

@@ -197,14 +197,17 @@ pub fn key_hint(key: &VerifyingKey) -> String {
     B64.encode(sha2::Sha256::digest(public_key_der(key)))
 }
 
+/// The largest key file forge reads: a PEM P-256 key, even encrypted, is under 1 KiB.
+pub const MAX_KEY_SIZE: u64 = 64 << 10;
+
+/// A key file's text: a regular file of at most [`MAX_KEY_SIZE`].
 fn read_key_file(path: &Path) -> Result<String, SignError> {
-    std::fs::read_to_string(path).map_err(|e| SignError::KeyFile {
+    let bad = |reason: String| SignError::KeyFile {
         path: path.to_path_buf(),
-        reason: match e.kind() {
-            std::io::ErrorKind::NotFound => "does not exist".into(),
-            _ => e.to_string(),
-        },
-    })
+        reason,
+    };
+    let bytes = crate::fs::read_bounded(path, MAX_KEY_SIZE).map_err(|e| bad(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| bad("is not text (invalid UTF-8)".into()))
 }
 
 /// PEM with 64-column lines and LF endings, the canonical form other Sigstore clients expect.

@@ -5,6 +5,7 @@ pub mod key;
 pub mod sigstore;
 
 use crate::error::{Diagnose, ExitCode};
+use crate::fs::InputFileError;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
@@ -21,10 +22,12 @@ pub enum SignError {
     Random(String),
     #[error("no signature for {bundle}: {signature} does not exist")]
     Missing { bundle: PathBuf, signature: PathBuf },
+    #[error("signature {path} is not one forge checks with a key: {found}")]
+    Unexpected { path: PathBuf, found: String },
     #[error("signature {path} is malformed: {reason}")]
     Malformed { path: PathBuf, reason: String },
     #[error(
-        "signature {path} was made for another file (digest {signed}, this bundle is {actual})"
+        "signature {path} does not match the bundle: it was made for another file (digest {signed}, this bundle is {actual})"
     )]
     OtherArtifact {
         path: PathBuf,
@@ -33,11 +36,10 @@ pub enum SignError {
     },
     #[error("signature {path} does not verify with the key {key}")]
     Invalid { path: PathBuf, key: PathBuf },
-    #[error("{path}: {source}")]
-    Io {
+    #[error("signature {path} {problem}")]
+    SignatureFile {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        problem: InputFileError,
     },
 }
 
@@ -45,7 +47,8 @@ impl Diagnose for SignError {
     fn exit_code(&self) -> ExitCode {
         match self {
             SignError::KeyFile { .. } | SignError::WrongPassphrase(_) => ExitCode::Usage,
-            SignError::Random(_) | SignError::Io { .. } => ExitCode::Operational,
+            SignError::Random(_) => ExitCode::Operational,
+            SignError::SignatureFile { problem, .. } => problem.exit_code(),
             _ => ExitCode::Refused,
         }
     }
@@ -97,6 +100,8 @@ impl Signer for KeySigner {
                 public_key: Some(sigstore::PublicKeyHint {
                     hint: key::key_hint(self.key.verifying_key()),
                 }),
+                certificate: None,
+                x509_certificate_chain: None,
                 tlog_entries: Vec::new(),
             },
             message_signature: Some(sigstore::MessageSignature {
@@ -117,18 +122,23 @@ pub fn signature_path(bundle: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Reads a Sigstore bundle file.
+/// The largest signature file forge reads: a key-signed Sigstore bundle is about 1 KiB, a
+/// keyless one with its certificate chain and log entries a few KiB.
+pub const MAX_SIGNATURE_SIZE: u64 = 1 << 20;
+
+/// Reads a Sigstore bundle file: a regular file of at most [`MAX_SIGNATURE_SIZE`].
 pub fn read_signature(bundle: &Path, path: &Path) -> Result<sigstore::Bundle, SignError> {
-    let text = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => SignError::Missing {
-            bundle: bundle.to_path_buf(),
-            signature: path.to_path_buf(),
-        },
-        _ => SignError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    })?;
+    let text =
+        crate::fs::read_bounded(path, MAX_SIGNATURE_SIZE).map_err(|problem| match problem {
+            InputFileError::NotFound => SignError::Missing {
+                bundle: bundle.to_path_buf(),
+                signature: path.to_path_buf(),
+            },
+            problem => SignError::SignatureFile {
+                path: path.to_path_buf(),
+                problem,
+            },
+        })?;
     serde_json::from_slice(&text).map_err(|e| SignError::Malformed {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -147,13 +157,28 @@ pub fn verify(
         path: signature_path.to_path_buf(),
         reason: reason.into(),
     };
-    if !signed
-        .media_type
-        .starts_with("application/vnd.dev.sigstore.bundle")
-    {
-        return Err(malformed(&format!(
-            "unknown media type {}",
-            signed.media_type
+    let unexpected = |found: String| SignError::Unexpected {
+        path: signature_path.to_path_buf(),
+        found,
+    };
+    if !sigstore::KNOWN_MEDIA_TYPES.contains(&signed.media_type.as_str()) {
+        return Err(unexpected(format!(
+            "its media type is '{}' (forge reads Sigstore bundles v0.1 to v0.3)",
+            signed.media_type.escape_debug()
+        )));
+    }
+    let material = &signed.verification_material;
+    let keyless = [
+        ("a certificate", material.certificate.is_some()),
+        (
+            "an x509CertificateChain",
+            material.x509_certificate_chain.is_some(),
+        ),
+    ];
+    if let Some((found, _)) = keyless.iter().find(|(_, present)| *present) {
+        return Err(unexpected(format!(
+            "it holds {found} (keyless signing) where the public key {} was expected",
+            key_path.display()
         )));
     }
     let message = signed
@@ -186,4 +211,85 @@ pub fn verify(
             path: signature_path.to_path_buf(),
             key: key_path.to_path_buf(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_by(key: &SigningKey, digest: &[u8; 32]) -> sigstore::Bundle {
+        KeySigner::new(key.clone())
+            .sign_digest(digest)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// What verifying `signed` says, "" when it verifies.
+    fn check(signed: &sigstore::Bundle, digest: &[u8; 32], key: &SigningKey) -> String {
+        refusal(signed, digest, key)
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    fn refusal(
+        signed: &sigstore::Bundle,
+        digest: &[u8; 32],
+        key: &SigningKey,
+    ) -> Option<SignError> {
+        let path = Path::new("b.sigstore.json");
+        verify(
+            signed,
+            path,
+            digest,
+            key.verifying_key(),
+            Path::new("k.pub"),
+        )
+        .err()
+    }
+
+    #[test]
+    fn every_known_media_type_verifies_and_no_other() {
+        let key = key::generate().unwrap_or_else(|e| panic!("{e}"));
+        let digest = [7u8; 32];
+        let mut signed = signed_by(&key, &digest);
+        for media_type in sigstore::KNOWN_MEDIA_TYPES {
+            signed.media_type = media_type.into();
+            assert_eq!(check(&signed, &digest, &key), "", "{media_type}");
+        }
+        for unknown in [
+            "application/vnd.dev.sigstore.bundle.v0.4+json",
+            "application/vnd.dev.sigstore.bundle+json;version=0.1;x=y",
+            "application/vnd.dev.sigstore.bundle.v0.3+jsonx",
+            "application/json",
+        ] {
+            signed.media_type = unknown.into();
+            let refused = check(&signed, &digest, &key);
+            assert!(
+                refused.contains(&format!("its media type is '{unknown}'")),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn keyless_material_is_refused_naming_what_was_found() {
+        let key = key::generate().unwrap_or_else(|e| panic!("{e}"));
+        let digest = [7u8; 32];
+        let cert = serde_json::json!({"rawBytes": "MIIB"});
+        let mut with_cert = signed_by(&key, &digest);
+        with_cert.verification_material.certificate = Some(cert.clone());
+        let refused = check(&with_cert, &digest, &key);
+        assert!(
+            refused.contains("it holds a certificate (keyless signing)"),
+            "{refused}"
+        );
+        assert!(refused.contains("public key k.pub"), "{refused}");
+
+        let mut with_chain = signed_by(&key, &digest);
+        with_chain.verification_material.x509_certificate_chain =
+            Some(serde_json::json!({"certificates": [cert]}));
+        let refused = check(&with_chain, &digest, &key);
+        assert!(refused.contains("an x509CertificateChain"), "{refused}");
+        let exit = refusal(&with_chain, &digest, &key).map(|e| e.exit_code());
+        assert!(matches!(exit, Some(ExitCode::Refused)));
+    }
 }

@@ -5,6 +5,14 @@
 use serde::{Deserialize, Serialize};
 
 pub const MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+/// Every Sigstore bundle version forge reads: v0.1 and v0.2 (the form cosign wrote before
+/// v0.3), and v0.3 under both of the names the specification gives it.
+pub const KNOWN_MEDIA_TYPES: [&str; 4] = [
+    "application/vnd.dev.sigstore.bundle+json;version=0.1",
+    "application/vnd.dev.sigstore.bundle+json;version=0.2",
+    "application/vnd.dev.sigstore.bundle+json;version=0.3",
+    MEDIA_TYPE,
+];
 pub const SHA2_256: &str = "SHA2_256";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +28,12 @@ pub struct Bundle {
 pub struct VerificationMaterial {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<PublicKeyHint>,
+    /// Keyless material (v0.3's leaf certificate, v0.1/v0.2's chain): read only to be named
+    /// when forge expects a public key, never trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x509_certificate_chain: Option<serde_json::Value>,
     // Protobuf JSON leaves out empty lists; other clients may write them empty.
     #[serde(default)]
     pub tlog_entries: Vec<serde_json::Value>,

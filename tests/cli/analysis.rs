@@ -3,41 +3,33 @@
 //! healthy one passes), an unreachable Prometheus, and a real Prometheus scraping the sandbox.
 
 use crate::prometheus::Prometheus;
-use crate::sandbox::RunningSandbox;
+use crate::sandbox::{RunningSandbox, rollout_status};
 use crate::{TestEnv, free_port, require_tool};
 use forge::config::{Analysis, HttpCheck, Metric};
 use forge::gate::analysis::{Measurement, Report, Vars, run};
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
-/// Two versions of one app in `default`: 1.1.0 fails a fifth of its requests.
-const DEPLOYMENTS: &str = "apiVersion: apps/v1
+/// web's Deployment in `default` for one track (stable or canary), running `version`.
+fn deployment(track: &str, version: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: web-stable
-  labels: {app: web}
+  name: web-{track}
+  labels: {{app: web}}
 spec:
   replicas: 2
-  selector: {matchLabels: {app: web, track: stable}}
+  selector: {{matchLabels: {{app: web, track: {track}}}}}
   template:
-    metadata: {labels: {app: web, track: stable}}
+    metadata: {{labels: {{app: web, track: {track}}}}}
     spec:
-      containers: [{name: web, image: 'ghcr.io/acme/web:1.0.0'}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-canary
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web, track: canary}}
-  template:
-    metadata: {labels: {app: web, track: canary}}
-    spec:
-      containers: [{name: web, image: 'ghcr.io/acme/web:1.1.0'}]
-";
+      containers: [{{name: web, image: 'ghcr.io/acme/web:{version}'}}]
+"
+    )
+}
 
+/// 1.1.0, the canary, fails a fifth of its requests.
 const ERROR_RATE: &str = "ghcr.io/acme/web:1.1.0=0.2";
 
 const ERROR_RATE_QUERY: &str = r#"
@@ -53,24 +45,14 @@ fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
         .block_on(future)
 }
 
-/// The sandbox serving traffic from the two versions' Deployments, rolled out.
+/// The sandbox serving traffic from two versions of one app, 1.0.0 stable and 1.1.0 canary,
+/// rolled out in `default`.
 fn with_both_versions(env: &TestEnv) -> RunningSandbox {
     let sandbox = RunningSandbox::start_with(env, &["--error-rate", ERROR_RATE]);
-    let manifest = sandbox.dir.join("web.yaml");
-    std::fs::write(&manifest, DEPLOYMENTS).unwrap();
-    sandbox.kubectl_ok(&[
-        "create",
-        "--validate=false",
-        "-f",
-        manifest.to_str().unwrap(),
-    ]);
+    let stable = deployment("stable", "1.0.0");
+    sandbox.apply(&format!("{stable}---\n{}", deployment("canary", "1.1.0")));
     for name in ["web-stable", "web-canary"] {
-        sandbox.kubectl_ok(&[
-            "rollout",
-            "status",
-            &format!("deployment/{name}"),
-            "--timeout=30s",
-        ]);
+        sandbox.kubectl_ok(&rollout_status(&format!("deployment/{name}"), "default"));
     }
     sandbox
 }

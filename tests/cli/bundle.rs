@@ -17,14 +17,9 @@ fn inspect_json(env: &TestEnv, bundle: &Path) -> serde_json::Value {
 #[test]
 fn build_prints_the_path_on_stdout_and_progress_on_stderr() {
     let env = TestEnv::new();
-    let app = env.sample_app("sample");
-    let output = env
-        .forge()
-        .arg("-C")
-        .arg(app.join("forge.yaml"))
-        .args(["bundle", "build", "--version", "1.0.0", "--out", "dist"])
-        .output()
-        .unwrap();
+    env.sample_app("sample");
+    let build = ["bundle", "build", "--version", "1.0.0", "--out", "dist"];
+    let output = env.forge_sample(&build).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "dist/hello-1.0.0.forge.tar.zst\n");
     let err = stderr(&output);
@@ -39,23 +34,16 @@ fn build_prints_the_path_on_stdout_and_progress_on_stderr() {
         lines[1].contains("Built dist/hello-1.0.0.forge.tar.zst"),
         "{err}"
     );
-    assert!(env.path().join("dist/hello-1.0.0.forge.tar.zst").is_file());
+    let bundle = env.path().join("dist/hello-1.0.0.forge.tar.zst");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&bundle).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o777,
+        0o644,
+        "bundles are world-readable, as tar writes them"
+    );
 
-    let quiet = env
-        .forge()
-        .arg("-C")
-        .arg(app.join("forge.yaml"))
-        .args([
-            "bundle",
-            "build",
-            "--version",
-            "1.0.0",
-            "--out",
-            "dist",
-            "-q",
-        ])
-        .output()
-        .unwrap();
+    let quiet = env.forge_sample(&build).arg("-q").output().unwrap();
     assert_eq!(quiet.status.code(), Some(0));
     assert_eq!(stderr(&quiet), "");
 }
@@ -235,14 +223,8 @@ fn in_git_the_version_and_time_come_from_the_commit() {
 #[test]
 fn outside_git_a_version_is_required() {
     let env = TestEnv::new();
-    let app = env.sample_app("sample");
-    let output = env
-        .forge()
-        .arg("-C")
-        .arg(app.join("forge.yaml"))
-        .args(["bundle", "build"])
-        .output()
-        .unwrap();
+    env.sample_app("sample");
+    let output = env.forge_sample(&["bundle", "build"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(err.contains("is not in a git repository"), "{err}");
@@ -253,15 +235,8 @@ fn outside_git_a_version_is_required() {
 fn bad_inputs_are_usage_errors_and_write_nothing() {
     let env = TestEnv::new();
     let app = env.sample_app("sample");
-    let run = |args: &[&str]| {
-        env.forge()
-            .arg("-C")
-            .arg(app.join("forge.yaml"))
-            .args(["bundle", "build", "--out", "dist"])
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let build = ["bundle", "build", "--out", "dist"];
+    let run = |args: &[&str]| env.forge_sample(&build).args(args).output().unwrap();
     let bad_version = run(&["--version", "../1.0"]);
     assert_eq!(bad_version.status.code(), Some(2));
     assert!(stderr(&bad_version).contains("invalid version '../1.0'"));
@@ -310,4 +285,67 @@ fn a_missing_bundle_is_a_usage_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("bundle nope.forge.tar.zst does not exist"));
+}
+
+#[test]
+fn git_names_in_the_source_are_refused_not_packed() {
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    let build = || {
+        env.forge()
+            .arg("-C")
+            .arg(app.join("forge.yaml"))
+            .args(["bundle", "build", "--version", "1.0.0", "--out", "dist"])
+            .output()
+            .unwrap()
+    };
+    // (file written, path named in the refusal, why)
+    for (rel, refused_at, expected) in [
+        (
+            ".gitmodules",
+            ".gitmodules",
+            "component '.gitmodules', which is git's own",
+        ),
+        (
+            ".GIT/config",
+            ".GIT",
+            "component '.GIT', which is git's own",
+        ),
+        (
+            "deep/.gitattributes",
+            "deep/.gitattributes",
+            "component '.gitattributes', which is git's own",
+        ),
+        (
+            "hello\u{202E}lmy.yaml",
+            "hello\u{202E}lmy.yaml",
+            "invisible character U+202E",
+        ),
+    ] {
+        let path = app.join("base").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "a: b\n").unwrap();
+        let refused = build();
+        let err = stderr(&refused);
+        assert_eq!(refused.status.code(), Some(2), "{rel}: {err}");
+        let named = app.join("base").join(refused_at);
+        assert!(err.contains(&named.display().to_string()), "{rel}: {err}");
+        assert!(err.contains(expected), "{rel}: {err}");
+        assert!(!env.path().join("dist/hello-1.0.0.forge.tar.zst").exists());
+        let top = app.join("base").join(rel.split('/').next().unwrap());
+        if top.is_dir() {
+            std::fs::remove_dir_all(&top).unwrap();
+        } else {
+            std::fs::remove_file(&top).unwrap();
+        }
+    }
+
+    // A repository's own `.git` (directory or worktree file) is git's data, left out.
+    std::fs::create_dir_all(app.join("base/.git/objects")).unwrap();
+    std::fs::write(app.join("base/.git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let built = build();
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let listed = inspect_json(&env, &env.path().join("dist/hello-1.0.0.forge.tar.zst"));
+    let files = listed["manifest"]["files"].to_string();
+    assert!(!files.contains(".git"), "{files}");
 }

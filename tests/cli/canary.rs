@@ -7,23 +7,18 @@ use crate::serving::{Sample, assert_no_way_back, pods_started};
 use crate::{require_tool, stderr};
 use serde_json::Value;
 use std::path::Path;
+use std::process::Output;
 
-/// A dev env with two replicas and a canary at 10%, 50% then 100%, its analysis an error-rate
-/// query against the sandbox's own query API.
-fn canary_stage(sandbox_args: &[&str]) -> Stage {
-    canary_stage_with(sandbox_args, None, "3s")
-}
-
-/// The same, with another Prometheus URL (None: the sandbox's) and pause.
-fn canary_stage_with(sandbox_args: &[&str], prometheus: Option<&str>, pause: &str) -> Stage {
-    let stage = Stage::new(sandbox_args);
+/// A dev env with two replicas and a canary at 10%, 50% then 100%, pausing `pause` after the
+/// first step, its analysis an error-rate query against the sandbox's own query API; 1.0.0
+/// deployed there and healthy, for a canary to start from.
+fn canary_stage(pause: &str) -> Stage {
+    let stage = Stage::new(&[]);
     let info: Value =
         serde_json::from_slice(&std::fs::read(stage.sandbox.dir.join("sandbox.json")).unwrap())
             .unwrap();
-    let url = prometheus
-        .unwrap_or_else(|| info["url"].as_str().unwrap())
-        .to_string();
-    configure_canary(&stage, &url, pause);
+    configure_canary(&stage, info["url"].as_str().unwrap(), pause);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     stage
 }
 
@@ -74,8 +69,7 @@ fn a_healthy_canary_steps_through_and_promotes() {
     if !require_tool("kubectl") {
         return;
     }
-    let stage = canary_stage(&[]);
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let stage = canary_stage("3s");
     // Sampled as on the real stack (tests/cli/e2e/canary.rs): never fewer than 2 pods serve
     // through the final switch.
     let (output, samples) = crate::serving::sampled(
@@ -136,6 +130,22 @@ fn a_healthy_canary_steps_through_and_promotes() {
     assert_eq!(deployments(&stage), "hello=2 ");
 }
 
+/// 1.0.0 deployed to dev and waited for; then 1.1.0 deployed, with `args` more, running the
+/// image the stage's `--error-rate '*:bad=…'` fails requests of. Returns the image 1.0.0
+/// runs and the second deploy's output.
+fn good_then_bad_release(stage: &Stage, args: &[&str]) -> (String, Output) {
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let good_image = stage.running_image("dev");
+    let bad = [
+        "--version",
+        "1.1.0",
+        "--image",
+        "web=ghcr.io/forge-demo/hello:bad",
+    ];
+    let output = stage.forge(&[&["deploy", "dev"], &bad[..], args].concat());
+    (good_image, output)
+}
+
 #[test]
 fn a_canary_with_errors_fails_its_analysis_and_the_env_returns_to_stable() {
     if !require_tool("kubectl") {
@@ -148,18 +158,7 @@ fn a_canary_with_errors_fails_its_analysis_and_the_env_returns_to_stable() {
     let stage = Stage::new(&["--error-rate", "*:bad=0.2"]);
     let prometheus = real_prometheus(&stage);
     configure_canary(&stage, &prometheus.url(), "3s");
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    let stable_image = stage.running_image("dev");
-    let output = stage.forge(&[
-        "deploy",
-        "dev",
-        "--version",
-        "1.1.0",
-        "--image",
-        "web=ghcr.io/forge-demo/hello:bad",
-        "--output",
-        "json",
-    ]);
+    let (stable_image, output) = good_then_bad_release(&stage, &["--output", "json"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(err.contains("the analysis failed (error-rate"), "{err}");
@@ -188,8 +187,7 @@ fn a_canary_in_progress_blocks_deploys_until_resumed_or_aborted() {
     if !require_tool("kubectl") {
         return;
     }
-    let stage = canary_stage(&[]);
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let stage = canary_stage("3s");
     // Stop after the first step's commit, as a crashed run would.
     stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--no-wait"]);
     let status = json(&stage.forge_ok(&["canary", "status", "dev", "--output", "json"]));
@@ -289,8 +287,7 @@ fn a_canary_whose_forge_was_killed_resumes_and_finishes() {
     if !require_tool("kubectl") {
         return;
     }
-    let stage = canary_stage_with(&[], None, "3s");
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let stage = canary_stage("3s");
     let mut running = spawn_deploy(&stage, "1.1.0");
     wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/3");
     running.kill().unwrap();
@@ -306,20 +303,10 @@ fn a_canary_whose_forge_was_killed_resumes_and_finishes() {
 /// Ctrl-C during a canary stops at the next safe point and says how to go on.
 #[test]
 fn an_interrupted_canary_says_how_to_resume_or_abort() {
-    let stage = canary_stage_with(&[], None, "20s");
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let stage = canary_stage("20s");
     let running = spawn_deploy(&stage, "1.1.0");
     wait_for_subject(&stage, "canary hello 1.1.0 in dev: step 1/3");
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let pid = running.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let output = running.wait_with_output().unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
+    let err = crate::interrupt(running, 1);
     assert!(err.contains("interrupted at canary step 1 in dev"), "{err}");
     assert!(err.contains("forge canary resume dev"), "{err}");
     assert_eq!(
@@ -572,16 +559,7 @@ fn blue_green_with_a_failing_analysis_leaves_the_live_version_untouched() {
         return;
     }
     let stage = blue_green_stage(&["--error-rate", "*:bad=0.2"]);
-    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    let live_image = stage.running_image("dev");
-    let output = stage.forge(&[
-        "deploy",
-        "dev",
-        "--version",
-        "1.1.0",
-        "--image",
-        "web=ghcr.io/forge-demo/hello:bad",
-    ]);
+    let (live_image, output) = good_then_bad_release(&stage, &[]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(err.contains("> max 0.05"), "{err}");
@@ -610,15 +588,7 @@ fn an_interrupted_blue_green_keep_old_stops_at_the_switch() {
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
     let running = stage.spawn(&["deploy", "dev", "--version", "1.1.0", "--image", NEW_IMAGE]);
     wait_for_subject(&stage, "switch dev traffic to hello 1.1.0");
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &running.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let output = running.wait_with_output().unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
+    let err = crate::interrupt(running, 1);
     assert!(
         err.contains("interrupted at the blue-green switch in dev"),
         "{err}"

@@ -41,6 +41,20 @@ fn spawn_deploy_with(
     cmd.spawn().unwrap()
 }
 
+/// The Forge-Version trailer of every commit to hello's dev env dir, newest first, one a
+/// line (blank for a commit without one).
+fn dev_version_trailers(repo: &EnvRepoFixture) -> String {
+    let format = "--format=%(trailers:key=Forge-Version,valueonly)";
+    repo.remote_git(&["log", format, "main", "--", "apps/hello/dev"])
+}
+
+/// The env repo's history stays linear (every commit has one parent but the first) and its
+/// objects pass `git fsck`.
+fn linear_and_sound(repo: &EnvRepoFixture) {
+    assert_eq!(repo.remote_git(&["rev-list", "--merges", "main"]), "");
+    fsck(&repo.remote);
+}
+
 fn fsck(dir: &std::path::Path) {
     let output = Command::new("git")
         .arg("--git-dir")
@@ -82,9 +96,7 @@ fn sixteen_apps_deploying_at_once_all_land() {
         repo.remote_git(&["rev-parse", &format!("main:apps/{app}/dev/release.json")]);
     }
     assert_eq!(subjects.lines().count(), 17, "{subjects}");
-    // History stays linear: every commit has one parent but the first.
-    assert_eq!(repo.remote_git(&["rev-list", "--merges", "main"]), "");
-    fsck(&repo.remote);
+    linear_and_sound(&repo);
 }
 
 #[test]
@@ -119,13 +131,7 @@ fn racing_deploys_of_one_env_never_lose_a_commit() {
         }
     }
     assert!(!landed.is_empty(), "at least one deploy wins");
-    let deployed = repo.remote_git(&[
-        "log",
-        "--format=%(trailers:key=Forge-Version,valueonly)",
-        "main",
-        "--",
-        "apps/hello/dev",
-    ]);
+    let deployed = dev_version_trailers(&repo);
     let mut versions: Vec<&str> = deployed.lines().filter(|l| !l.is_empty()).collect();
     versions.sort();
     landed.sort();
@@ -134,8 +140,7 @@ fn racing_deploys_of_one_env_never_lose_a_commit() {
         landed.iter().map(String::as_str).collect::<Vec<_>>(),
         "every winner is in history exactly once"
     );
-    assert_eq!(repo.remote_git(&["rev-list", "--merges", "main"]), "");
-    fsck(&repo.remote);
+    linear_and_sound(&repo);
 }
 
 #[test]
@@ -158,13 +163,7 @@ fn with_force_racing_deploys_all_land_one_after_another() {
         let output = child.wait_with_output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
-    let deployed = repo.remote_git(&[
-        "log",
-        "--format=%(trailers:key=Forge-Version,valueonly)",
-        "main",
-        "--",
-        "apps/hello/dev",
-    ]);
+    let deployed = dev_version_trailers(&repo);
     assert_eq!(
         deployed.lines().filter(|l| !l.is_empty()).count(),
         4,

@@ -343,7 +343,16 @@ fn validate_reports_every_problem_in_one_run() {
         );
     let output = validate(&config);
     assert_eq!(output.status.code(), Some(2));
-    insta::assert_snapshot!(stderr(&output), @"");
+    insta::assert_snapshot!(stderr(&output), @r"
+    error: forge.yaml:5:3: unknown key `pth`
+    hint: did you mean `path`?
+    error: forge.yaml:12:5: unknown key `timout`
+    hint: did you mean `timeout`?
+    error: forge.yaml:15:7: unknown key `soaak`
+    hint: did you mean `soak`?
+    error: forge.yaml:11:18: environment 'prod': promoteFrom names unknown environment 'qa'
+    hint: environments are listed in promotion order
+    ");
 
     let typed = validate(&VALID.replace("  - name: dev\n", "  - name: dev\n    replicas: three\n"));
     assert_eq!(typed.status.code(), Some(2));
@@ -351,5 +360,42 @@ fn validate_reports_every_problem_in_one_run() {
         stderr(&typed).contains("expected a whole number"),
         "{}",
         stderr(&typed)
+    );
+}
+
+/// forge.yaml is read only from a regular file and at most 1 MiB of it: a FIFO is refused at
+/// once (never waited on), a huge file without reading it all.
+#[test]
+fn a_fifo_or_huge_config_is_refused_at_once() {
+    let env = TestEnv::new();
+    let fifo = env.path().join("forge.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Killed after 20 s if it waits on the FIFO: then it has no exit code.
+    let output = env
+        .forge()
+        .args(["config", "validate"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("forge.yaml is a FIFO, not a regular file"),
+        "{}",
+        stderr(&output)
+    );
+
+    std::fs::remove_file(&fifo).unwrap();
+    let huge = std::fs::File::create(&fifo).unwrap();
+    huge.set_len(3 << 30).unwrap();
+    let output = env.forge().args(["config", "validate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is larger than the limit of 1.0 MiB"),
+        "{}",
+        stderr(&output)
     );
 }

@@ -1,7 +1,7 @@
 //! `forge deploy --no-wait` and `forge history` against real git remotes.
 
 use crate::servers::{self, Server};
-use crate::{TestEnv, copy_dir, fixture, git, stderr, stdout};
+use crate::{DEPLOY_DEV_1_0_0_NO_WAIT, TestEnv, copy_dir, fixture, git, stderr, stdout};
 use std::path::PathBuf;
 
 /// A bare env repo with one commit on main, served one of several ways, and the sample app
@@ -128,12 +128,15 @@ impl EnvRepoFixture {
     }
 
     /// `forge -C sample/forge.yaml ARGS` with what it needs to reach the remote.
+    pub fn forge_sample(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = self.forge();
+        cmd.args(["-C", "sample/forge.yaml"]).args(args);
+        cmd
+    }
+
+    /// `forge_sample`, run.
     pub fn sample(&self, args: &[&str]) -> std::process::Output {
-        self.forge()
-            .args(["-C", "sample/forge.yaml"])
-            .args(args)
-            .output()
-            .unwrap()
+        self.forge_sample(args).output().unwrap()
     }
 
     /// `forge history ENV --output json`, which must succeed.
@@ -198,21 +201,7 @@ fn deploy_commits_the_rendered_env_dir_with_trailers() {
         ]
     );
     // The committed files are exactly what `forge render` writes.
-    let render = repo
-        .env
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "render",
-            "dev",
-            "--version",
-            "1.0.0",
-            "--out",
-            "rendered",
-        ])
-        .output()
-        .unwrap();
+    let render = crate::render::render_sample_dev(&repo.env, "rendered", &[]);
     assert_eq!(render.status.code(), Some(0), "{}", stderr(&render));
     let rendered = forge::fs::read_tree(&repo.env.path().join("rendered")).unwrap();
     for (path, bytes) in rendered {
@@ -253,23 +242,21 @@ fn an_unchanged_deploy_is_already_deployed_and_commits_nothing() {
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let head = repo.remote_git(&["rev-parse", "main"]);
     // The same bundle later, from another machine's cache, changes nothing.
+    let again = [
+        "deploy",
+        "dev",
+        "--bundle",
+        bundle,
+        "--no-wait",
+        "--output",
+        "json",
+    ];
     let second = repo
         .env
-        .forge()
+        .forge_sample(&again)
         .env("SOURCE_DATE_EPOCH", "1800000000")
         .env("XDG_CACHE_HOME", repo.env.path().join("other-cache"))
         .env("FORGE_GIT_AUTHOR", "Dee Ployer <dee@example.com>")
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "deploy",
-            "dev",
-            "--bundle",
-            bundle,
-            "--no-wait",
-            "--output",
-            "json",
-        ])
         .output()
         .unwrap();
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
@@ -514,16 +501,7 @@ fn bad_input_is_refused_and_nothing_is_pushed() {
     std::fs::write(&config, &text).unwrap();
     let anonymous = repo
         .env
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "deploy",
-            "dev",
-            "--version",
-            "1.0.0",
-            "--no-wait",
-        ])
+        .forge_sample(&DEPLOY_DEV_1_0_0_NO_WAIT)
         .output()
         .unwrap();
     assert_eq!(anonymous.status.code(), Some(2), "{}", stderr(&anonymous));
@@ -539,15 +517,9 @@ fn bad_input_is_refused_and_nothing_is_pushed() {
 fn diff_shows_what_deploy_would_change() {
     let repo = EnvRepoFixture::new();
     let diff = |version: &str, json: bool| {
-        let mut cmd = repo.env.forge();
-        cmd.args([
-            "-C",
-            "sample/forge.yaml",
-            "diff",
-            "dev",
-            "--version",
-            version,
-        ]);
+        let mut cmd = repo
+            .env
+            .forge_sample(&["diff", "dev", "--version", version]);
         if json {
             cmd.args(["--output", "json"]);
         }
@@ -603,21 +575,13 @@ fn credentials_in_the_url_never_reach_output_logs_or_the_cache() {
         text.replace(&repo.url, "http://bot:hunter2@127.0.0.1:9/envs.git"),
     )
     .unwrap();
+    // -v is global: it may follow the subcommand.
     let output = repo
         .env
-        .forge()
+        .forge_sample(&DEPLOY_DEV_1_0_0_NO_WAIT)
+        .arg("-vv")
         .env("FORGE_GIT_AUTHOR", "Dee <dee@example.com>")
         .env("FORGE_LOG", "debug")
-        .args([
-            "-vv",
-            "-C",
-            "sample/forge.yaml",
-            "deploy",
-            "dev",
-            "--version",
-            "1.0.0",
-            "--no-wait",
-        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));

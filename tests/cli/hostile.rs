@@ -218,11 +218,15 @@ fn cli_refuses_every_hostile_bundle() {
         escaped.is_empty(),
         "written outside the bundle: {escaped:?}"
     );
+    assert_no_failures(&failures, cases.cases.len());
+}
+
+/// Fails listing every failing case at once, so one run shows them all.
+fn assert_no_failures(failures: &[String], cases: usize) {
     assert!(
         failures.is_empty(),
-        "{} of {} cases failed:\n{}",
+        "{} of {cases} cases failed:\n{}",
         failures.len(),
-        cases.cases.len(),
         failures.join("\n")
     );
 }
@@ -326,13 +330,7 @@ fn extract_every_case() {
             failures.push(format!("{}: {}", case.file, problems.join("; ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.cases.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, cases.cases.len());
 }
 
 #[test]

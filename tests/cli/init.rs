@@ -118,3 +118,129 @@ fn invalid_names_are_refused_before_writing() {
     assert!(stderr(&output).contains("app name 'Shop!' is not valid"));
     assert!(!env.path().join("forge.yaml").exists());
 }
+
+/// From an empty directory to a healthy first deploy with no file written by hand: `forge
+/// init` scaffolds the source, `forge bootstrap` makes what applies each env dir (applied with
+/// the real kubectl to a sandbox nobody bootstrapped), and `forge deploy dev` lands.
+#[test]
+fn init_then_bootstrap_then_deploy_in_an_empty_directory() {
+    if !crate::require_tool("kubectl") {
+        return;
+    }
+    let repo = crate::deploy::EnvRepoFixture::new();
+    let sandbox = crate::sandbox::RunningSandbox::start_with(
+        &repo.env,
+        &[
+            "--env-repo",
+            &repo.url,
+            "--interval",
+            "1s",
+            "--no-bootstrap",
+        ],
+    );
+    let project = repo.env.path().join("shop");
+    std::fs::create_dir_all(&project).unwrap();
+    crate::git(&project, &["init", "-q"]);
+    let forge = |args: &[&str]| {
+        let output = repo
+            .forge()
+            .env("KUBECONFIG", sandbox.dir.join("kubeconfig"))
+            .args(["-C", "shop/forge.yaml"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "forge {args:?}: {}",
+            stderr(&output)
+        );
+        output
+    };
+    let init = forge(&[
+        "init",
+        "--yes",
+        "--app",
+        "shop",
+        "--env-repo",
+        &repo.url,
+        "--envs",
+        "dev,prod",
+    ]);
+    assert!(
+        stderr(&init).contains("deploy/: a kustomize base"),
+        "{}",
+        stderr(&init)
+    );
+    assert!(project.join("deploy/kustomization.yaml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(project.join(".gitignore")).unwrap(),
+        "# bundles built by forge\ndist/\n"
+    );
+
+    // A repository without commits says so, and how to name a version.
+    let unversioned = repo
+        .forge()
+        .args(["-C", "shop/forge.yaml", "bundle", "build"])
+        .output()
+        .unwrap();
+    assert_eq!(unversioned.status.code(), Some(2));
+    assert!(
+        stderr(&unversioned).contains("with no commits yet"),
+        "{}",
+        stderr(&unversioned)
+    );
+
+    let objects = forge(&["bootstrap", "--out", "-"]);
+    let file = repo.env.write("shop-gitops.yaml", &stdout(&objects));
+    sandbox.kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);
+    let deployed = forge(&["deploy", "dev", "--version", "0.1.0"]);
+    assert!(
+        stderr(&deployed).contains("Healthy"),
+        "{}",
+        stderr(&deployed)
+    );
+    let image = sandbox.kubectl_ok(&[
+        "get",
+        "deployment",
+        "shop",
+        "-n",
+        "shop-dev",
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image} {.status.readyReplicas}",
+    ]);
+    assert_eq!(image, "nginx:1.27-alpine 1");
+}
+
+/// A Helm project starts from a chart `helm template` renders, with the image where forge
+/// sets it.
+#[test]
+fn init_scaffolds_a_chart_helm_renders() {
+    if !crate::require_tool("helm") {
+        return;
+    }
+    let env = TestEnv::new();
+    let mut args = SCRIPTED.to_vec();
+    args.retain(|a| *a != "--path" && *a != "chart");
+    let output = env.forge().args(&args).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rendered = std::process::Command::new("helm")
+        .args(["template", "shop", "chart", "--set", "image.tag=9.9"])
+        .current_dir(env.path())
+        .output()
+        .unwrap();
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let text = String::from_utf8_lossy(&rendered.stdout);
+    assert!(text.contains("image: \"nginx:9.9\""), "{text}");
+    assert!(text.contains("kind: Service"), "{text}");
+    let render = env
+        .forge()
+        .args(["render", "dev", "--version", "0.1.0"])
+        .output()
+        .unwrap();
+    assert_eq!(render.status.code(), Some(0), "{}", stderr(&render));
+}

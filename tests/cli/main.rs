@@ -22,6 +22,7 @@ mod e2e;
 mod help;
 mod hostile;
 mod init;
+mod quickstart;
 mod render;
 mod rollout;
 mod sandbox;
@@ -30,14 +31,19 @@ mod signing;
 mod support;
 mod terminal;
 mod transports;
+mod verdicts;
 
 pub use support::files::copy_dir;
-pub use support::{files, free_port, prometheus, serving};
+pub use support::{files, free_port, interrupt, prometheus, serving};
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 pub const EPOCH: &str = "1700000000";
+
+/// `forge deploy` of release 1.0.0 to dev that commits without waiting for a cluster.
+pub const DEPLOY_DEV_1_0_0_NO_WAIT: [&str; 5] =
+    ["deploy", "dev", "--version", "1.0.0", "--no-wait"];
 
 /// The repository root (where Cargo.toml is).
 pub fn repo() -> PathBuf {
@@ -79,6 +85,13 @@ impl TestEnv {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("SOURCE_DATE_EPOCH", EPOCH)
             .current_dir(self.path());
+        cmd
+    }
+
+    /// `forge -C sample/forge.yaml ARGS`, as `forge`: for the sample app copied to `sample/`.
+    pub fn forge_sample(&self, args: &[&str]) -> Command {
+        let mut cmd = self.forge();
+        cmd.args(["-C", "sample/forge.yaml"]).args(args);
         cmd
     }
 

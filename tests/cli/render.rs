@@ -3,9 +3,15 @@
 
 use crate::{TestEnv, copy_dir, fixture, require_tool, run_ok, stderr, stdout};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 const DIGEST: &str = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+
+/// `forge -C sample/forge.yaml render dev --version 1.0.0 --out OUT ARGS`, as it ends.
+pub fn render_sample_dev(env: &TestEnv, out: &str, args: &[&str]) -> Output {
+    let render = ["render", "dev", "--version", "1.0.0", "--out", out];
+    env.forge_sample(&render).args(args).output().unwrap()
+}
 
 pub fn render(env: &TestEnv, config: &Path, target: &str, out: &str) -> PathBuf {
     let output = env
@@ -90,22 +96,7 @@ fn rendering_is_deterministic_and_lists_files_as_json() {
     let read = |dir: &Path| forge::fs::read_tree(dir).unwrap();
     assert_eq!(read(&one), read(&two));
 
-    let output = env
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "render",
-            "dev",
-            "--version",
-            "1.0.0",
-            "--out",
-            "three",
-            "--output",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let output = render_sample_dev(&env, "three", &["--output", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let listed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let files: Vec<&str> = listed["files"]
@@ -229,13 +220,7 @@ fn helm_overlays_render_with_helm_template() {
 fn bad_inputs_are_refused_and_nothing_is_written() {
     let env = TestEnv::new();
     let app = env.sample_app("sample");
-    let run = |args: &[&str]| {
-        env.forge()
-            .args(["-C", "sample/forge.yaml", "render"])
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| env.forge_sample(&["render"]).args(args).output().unwrap();
 
     let unknown = run(&["qa", "--version", "1.0.0", "--out", "x"]);
     assert_eq!(unknown.status.code(), Some(2));
@@ -303,20 +288,7 @@ fn project_templates_override_the_embedded_ones() {
         "sample/templates/kustomization.yaml.j2",
         "resources: [base]\n\n{{ no_such_thing }}\n",
     );
-    let output = env
-        .forge()
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "render",
-            "dev",
-            "--version",
-            "1.0.0",
-            "--out",
-            "bad",
-        ])
-        .output()
-        .unwrap();
+    let output = render_sample_dev(&env, "bad", &[]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(

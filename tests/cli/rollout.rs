@@ -17,10 +17,7 @@ impl Stage {
     /// An env repo and a sandbox following it (`args` are extra `forge sandbox up` flags).
     pub fn new(args: &[&str]) -> Stage {
         let repo = EnvRepoFixture::new();
-        let sandbox = RunningSandbox::start_with(
-            &repo.env,
-            &[&["--env-repo", &repo.url, "--interval", "1s"], args].concat(),
-        );
+        let sandbox = RunningSandbox::following(&repo, args);
         let stage = Stage { repo, sandbox };
         // A broken wait fails the test in a minute, not after the default 5m.
         stage.configure(|text| {
@@ -95,15 +92,9 @@ impl Stage {
 
     /// The image the cluster runs for hello in `env`, as kubectl reads it.
     pub fn running_image(&self, env: &str) -> String {
-        self.sandbox.kubectl_ok(&[
-            "get",
-            "deployment",
-            "hello",
-            "-n",
-            &format!("hello-{env}"),
-            "-o",
-            "jsonpath={.spec.template.spec.containers[0].image}",
-        ])
+        let image = "{.spec.template.spec.containers[0].image}";
+        self.sandbox
+            .jsonpath("deployment/hello", &format!("hello-{env}"), image)
     }
 
     /// Edits the sample app's forge.yaml.
@@ -138,15 +129,11 @@ fn good_deploy_is_applied_and_rolled_out(engine: &str) {
         stage.head(),
         "waited for the exact commit"
     );
-    let ready = stage.sandbox.kubectl_ok(&[
-        "get",
-        "deployment",
-        "hello",
-        "-n",
+    let ready = stage.sandbox.jsonpath(
+        "deployment/hello",
         "hello-dev",
-        "-o",
-        "jsonpath={.status.readyReplicas}/{.spec.replicas}",
-    ]);
+        "{.status.readyReplicas}/{.spec.replicas}",
+    );
     assert_eq!(ready, "1/1", "healthy when forge said so");
     assert!(stderr(&output).contains("Healthy"), "{}", stderr(&output));
 }
@@ -172,9 +159,14 @@ fn argocd_api(stage: &Stage) -> (String, String) {
     )
 }
 
-/// The sandbox's request log (one line per API request).
-fn sandbox_log(stage: &Stage) -> String {
-    std::fs::read_to_string(stage.sandbox.dir.join("sandbox.log")).unwrap_or_default()
+/// forge's `args` against the stage, told to follow Argo CD through its API at `url`.
+fn through_argocd_api(stage: &Stage, args: &[&str], url: &str, token: &str) -> Output {
+    stage
+        .command(args)
+        .env("ARGOCD_SERVER", url)
+        .env("ARGOCD_AUTH_TOKEN", token)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -184,13 +176,9 @@ fn argocd_deploy_follows_the_application_through_argo_cds_api() {
     }
     let stage = Stage::new(&["--engine", "argocd"]);
     let (url, token) = argocd_api(&stage);
-    let before = sandbox_log(&stage).len();
-    let output = stage
-        .command(&["deploy", "dev", "--version", "1.0.0", "--output", "json"])
-        .env("ARGOCD_SERVER", &url)
-        .env("ARGOCD_AUTH_TOKEN", &token)
-        .output()
-        .unwrap();
+    let before = stage.sandbox.log().len();
+    let deploy = ["deploy", "dev", "--version", "1.0.0", "--output", "json"];
+    let output = through_argocd_api(&stage, &deploy, &url, &token);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report = json(&output);
     assert_eq!(report["commit"], stage.head());
@@ -199,7 +187,7 @@ fn argocd_deploy_follows_the_application_through_argo_cds_api() {
         stage.head(),
         "waited for the exact commit"
     );
-    let log = sandbox_log(&stage)[before..].to_string();
+    let log = stage.sandbox.log()[before..].to_string();
     assert!(
         log.contains("GET /api/v1/stream/applications?name=hello-dev"),
         "followed through Argo CD's stream: {log}"
@@ -210,12 +198,8 @@ fn argocd_deploy_follows_the_application_through_argo_cds_api() {
         "no kube watch of Applications: {log}"
     );
 
-    let output = stage
-        .command(&["deploy", "dev", "--version", "1.1.0"])
-        .env("ARGOCD_SERVER", &url)
-        .env("ARGOCD_AUTH_TOKEN", "not-the-token")
-        .output()
-        .unwrap();
+    let deploy = ["deploy", "dev", "--version", "1.1.0"];
+    let output = through_argocd_api(&stage, &deploy, &url, "not-the-token");
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("Argo CD API"), "{err}");
@@ -232,12 +216,8 @@ fn argocd_deploy_follows_the_application_through_argo_cds_api() {
 fn argocd_api_streams_cut_short_do_not_break_the_wait() {
     let stage = Stage::new(&["--engine", "argocd", "--drop-watches-after", "1s"]);
     let (url, token) = argocd_api(&stage);
-    let output = stage
-        .command(&["deploy", "dev", "--version", "1.0.0", "--output", "json"])
-        .env("ARGOCD_SERVER", &url)
-        .env("ARGOCD_AUTH_TOKEN", &token)
-        .output()
-        .unwrap();
+    let deploy = ["deploy", "dev", "--version", "1.0.0", "--output", "json"];
+    let output = through_argocd_api(&stage, &deploy, &url, &token);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(json(&output)["applied"], stage.head());
 }
@@ -390,14 +370,7 @@ fn a_rollout_that_does_not_finish_in_time_is_exit_4() {
 /// API errors, throttling and watches cut every second do not stop a wait.
 #[test]
 fn a_wait_survives_api_faults_and_dropped_watches() {
-    let stage = Stage::new(&[
-        "--api-error-rate",
-        "0.2",
-        "--api-throttle-rate",
-        "0.1",
-        "--drop-watches-after",
-        "1s",
-    ]);
+    let stage = Stage::new(&crate::sandbox::API_FAULTS);
     let output = stage.forge_ok(&["deploy", "dev", "--version", "1.0.0", "--output", "json"]);
     assert_eq!(json(&output)["applied"], stage.head());
 }
@@ -446,19 +419,11 @@ fn a_deploy_over_ours_during_the_wait_is_a_conflict() {
             "message": format!("Applied revision: {revision}"),
             "lastTransitionTime": "2026-11-24T12:00:00Z"}],
     }});
-    sandbox.kubectl_ok(&[
-        "patch",
-        "kustomization",
-        "hello-dev",
-        "-n",
+    sandbox.patch_status(
+        "kustomization/hello-dev",
         "flux-system",
-        "--subresource",
-        "status",
-        "--type",
-        "merge",
-        "-p",
         &status.to_string(),
-    ]);
+    );
     let output = waiting.wait_with_output().unwrap();
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(5), "{err}");
@@ -700,17 +665,7 @@ fn helm_releases_are_waited_for_on_both_engines() {
         .replace("  - name: prod\n", "  - name: prod\n    timeout: 1m\n");
     std::fs::write(&config, text).unwrap();
     // The sandbox reads forge.yaml too: prod is Argo CD's.
-    let sandbox = RunningSandbox::start_with(
-        &repo.env,
-        &[
-            "-C",
-            "shop/forge.yaml",
-            "--env-repo",
-            &repo.url,
-            "--interval",
-            "1s",
-        ],
-    );
+    let sandbox = RunningSandbox::following(&repo, &["-C", "shop/forge.yaml"]);
     for (env, namespace) in [("dev", "shop-dev"), ("prod", "shop")] {
         let output = repo
             .forge()
@@ -730,15 +685,7 @@ fn helm_releases_are_waited_for_on_both_engines() {
         assert_eq!(output.status.code(), Some(0), "{env}: {err}");
         assert!(err.contains("Healthy 1.4.0"), "{err}");
         assert!(err.contains("(1 workload Current)"), "{err}");
-        let ready = sandbox.kubectl_ok(&[
-            "get",
-            "deployment",
-            "shop",
-            "-n",
-            namespace,
-            "-o",
-            "jsonpath={.status.readyReplicas}",
-        ]);
+        let ready = sandbox.jsonpath("deployment/shop", namespace, "{.status.readyReplicas}");
         assert!(!ready.is_empty() && ready != "0", "{env}: ready {ready}");
     }
 }
@@ -813,8 +760,9 @@ fn flux_deploy_without_its_kustomization_fails_fast() {
     );
     assert!(
         err.contains(
-            "flux create kustomization hello-dev --namespace flux-system --source \
-             GitRepository/flux-system --path ./apps/hello/dev"
+            "create it for hello/dev: forge bootstrap dev --out - | kubectl apply -f - (or flux create \
+             kustomization hello-dev --namespace flux-system --source GitRepository/flux-system \
+             --path ./apps/hello/dev"
         ),
         "{err}"
     );
@@ -855,17 +803,10 @@ spec:
     );
 
     // Pointed at the env dir, the same release is applied and rolls out.
-    stage.sandbox.kubectl_ok(&[
-        "patch",
-        "kustomization",
-        "hello-dev",
-        "-n",
-        "flux-system",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"path":"./apps/hello/dev"}}"#,
-    ]);
+    let path = r#"{"spec":{"path":"./apps/hello/dev"}}"#;
+    stage
+        .sandbox
+        .merge_patch("kustomization/hello-dev", "flux-system", path);
     let output = stage.forge_ok(&["deploy", "dev", "--version", "1.2.0", "--output", "json"]);
     assert_eq!(json(&output)["applied"], stage.head());
     stage.running_image("dev");
@@ -936,15 +877,7 @@ fn ctrl_c_while_a_deploy_waits_says_the_commit_is_pushed() {
         assert!(std::time::Instant::now() < deadline, "nothing was pushed");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &running.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let output = running.wait_with_output().unwrap();
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(130), "{err}");
+    let err = crate::interrupt(running, 130);
     let pushed = stage.head();
     assert!(
         err.contains(&format!(
@@ -995,4 +928,88 @@ fn wait_reattaches_to_the_envs_latest_commit_and_never_pushes() {
         stderr(&failed)
     );
     assert_eq!(stage.head(), failed_head, "waiting never rolls back");
+}
+
+/// On a cluster nobody bootstrapped, a deploy fails fast naming the missing Kustomization;
+/// `forge bootstrap`'s objects, applied with the real kubectl, make the same deploy work.
+#[test]
+fn bootstrap_makes_what_applies_each_env_dir() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&["--no-bootstrap"]);
+    let unbound = stage.forge(&["deploy", "dev", "--version", "1.0.0"]);
+    assert_eq!(unbound.status.code(), Some(3), "{}", stderr(&unbound));
+    assert!(
+        stderr(&unbound).contains("hello-dev does not exist"),
+        "{}",
+        stderr(&unbound)
+    );
+
+    let out = stage.repo.env.path().join("gitops");
+    std::fs::create_dir_all(&out).unwrap();
+    let written = stage.forge_ok(&["bootstrap", "--out", out.to_str().unwrap()]);
+    let file = out.join("hello.yaml");
+    assert_eq!(stdout(&written).trim(), file.to_str().unwrap());
+    let objects = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        stdout(&stage.forge_ok(&["bootstrap", "--out", "-"])),
+        objects,
+        "stdout and --out hold the same objects, rendered the same each time"
+    );
+    // The apiserver's validation first (the sandbox answers dry runs and keeps nothing).
+    let dry =
+        stage
+            .sandbox
+            .kubectl_ok(&["apply", "--dry-run=server", "-f", file.to_str().unwrap()]);
+    assert!(
+        dry.contains(
+            "kustomization.kustomize.toolkit.fluxcd.io/hello-dev created (server dry run)"
+        ),
+        "{dry}"
+    );
+    stage.sandbox.assert_absent(
+        "kustomization/hello-dev",
+        "flux-system",
+        "a dry run creates nothing",
+    );
+    let applied = stage
+        .sandbox
+        .kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);
+    for object in [
+        "namespace/hello-dev",
+        "kustomization.kustomize.toolkit.fluxcd.io/hello-dev",
+        "kustomization.kustomize.toolkit.fluxcd.io/hello-prod",
+    ] {
+        assert!(applied.contains(object), "{object} in {applied}");
+    }
+    stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+
+    // By default they are committed where a cluster's root sync applies them, once.
+    let committed = json(&stage.forge_ok(&["bootstrap", "--cluster", "eu-1", "--output", "json"]));
+    assert_eq!(committed["changed"], true);
+    assert_eq!(committed["commit"], stage.head());
+    assert_eq!(
+        stage
+            .repo
+            .remote_git(&["show", "main:clusters/eu-1/hello/hello.yaml"]),
+        objects.trim_end(),
+        "(git's output comes trimmed)"
+    );
+    let subject = stage
+        .repo
+        .remote_git(&["log", "-1", "--format=%s%n%b", "main"]);
+    assert!(subject.contains("Forge-Action: bootstrap"), "{subject}");
+    let again = json(&stage.forge_ok(&["bootstrap", "--cluster", "eu-1", "--output", "json"]));
+    assert_eq!(again["changed"], false);
+    assert_eq!(
+        again["commit"], committed["commit"],
+        "a second run commits nothing"
+    );
+    assert_eq!(
+        stage.repo.history("dev")[0]["version"],
+        "1.1.0",
+        "history is the deploys'"
+    );
 }

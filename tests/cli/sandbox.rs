@@ -2,6 +2,7 @@
 //! merge patch (generation moves only with spec), annotate, the status subresource, and
 //! `kubectl wait`, which watches.
 
+use crate::deploy::EnvRepoFixture;
 use crate::prometheus::{Prometheus, url_encode};
 use crate::{TestEnv, require_tool, stderr};
 use std::path::{Path, PathBuf};
@@ -23,16 +24,21 @@ impl RunningSandbox {
         Self::launch(env, args, None)
     }
 
-    /// The sandbox with only `git` on its PATH: no `helm` to render charts with.
-    fn start_without_helm(env: &TestEnv, args: &[&str]) -> RunningSandbox {
-        let bin = env.path().join("git-only-bin");
+    /// The sandbox following `repo`'s env repo, reconciling every second, with `args` more.
+    pub fn following(repo: &EnvRepoFixture, args: &[&str]) -> RunningSandbox {
+        Self::launch(&repo.env, &follow_args(repo, args), None)
+    }
+
+    /// `following`, with only `git` on its PATH: no `helm` to render charts with.
+    fn following_without_helm(repo: &EnvRepoFixture, args: &[&str]) -> RunningSandbox {
+        let bin = repo.env.path().join("git-only-bin");
         std::fs::create_dir_all(&bin).unwrap();
         let git = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
             .map(|dir| dir.join("git"))
             .find(|path| path.is_file())
             .expect("git is on PATH");
         std::os::unix::fs::symlink(git, bin.join("git")).unwrap();
-        Self::launch(env, args, Some(&bin))
+        Self::launch(&repo.env, &follow_args(repo, args), Some(&bin))
     }
 
     fn launch(env: &TestEnv, args: &[&str], path: Option<&Path>) -> RunningSandbox {
@@ -91,7 +97,7 @@ impl RunningSandbox {
         info["port"].as_u64().unwrap() as u16
     }
 
-    fn log(&self) -> String {
+    pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("sandbox.log")).unwrap_or_default()
     }
 
@@ -105,16 +111,84 @@ impl RunningSandbox {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// Runs kubectl expecting it to fail and to say `message` on stderr.
+    fn kubectl_fails(&self, args: &[&str], message: &str) {
+        let output = self.kubectl(args);
+        assert!(!output.status.success(), "kubectl {args:?} succeeded");
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
+    }
+
+    /// Whether `kubectl get` finds `object` in `namespace`.
+    fn exists(&self, object: &str, namespace: &str) -> bool {
+        self.kubectl(&["get", object, "-n", namespace])
+            .status
+            .success()
+    }
+
+    /// Asserts that `kubectl get` finds no `object` in `namespace`; `why` says what that shows.
+    #[track_caller]
+    pub fn assert_absent(&self, object: &str, namespace: &str, why: &str) {
+        assert!(!self.exists(object, namespace), "{why}");
+    }
+
     /// Polls until `kubectl get` finds the object (kubectl wait fails at once on a missing one).
-    fn wait_exists(&self, args: &[&str]) {
+    fn wait_exists(&self, object: &str, namespace: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
-        while !self.kubectl(&[&["get"], args].concat()).status.success() {
-            assert!(Instant::now() < deadline, "{args:?} never appeared");
+        while !self.exists(object, namespace) {
+            assert!(
+                Instant::now() < deadline,
+                "{object} in {namespace} never appeared"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
-    fn apply(&self, manifest: &str) {
+    /// One object's fields: `kubectl get <object> -n <namespace> -o jsonpath=<template>`.
+    pub fn jsonpath(&self, object: &str, namespace: &str, template: &str) -> String {
+        self.kubectl_ok(&get_args(
+            object,
+            namespace,
+            &format!("jsonpath={template}"),
+        ))
+    }
+
+    /// Polls `jsonpath` until it prints `expected`.
+    fn wait_for_jsonpath(&self, object: &str, namespace: &str, template: &str, expected: &str) {
+        let output = format!("jsonpath={template}");
+        let args = get_args(object, namespace, &output);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let output = self.kubectl(&args);
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            if text == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{args:?} printed {text:?}, never {expected:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `kubectl wait` until `object` in `namespace` is Ready, for 30 seconds at the most.
+    fn wait_ready(&self, object: &str, namespace: &str) {
+        let ready = ["--for=condition=Ready", object, "-n", namespace];
+        self.kubectl_ok(&[&["wait"], &ready[..], &["--timeout=30s"]].concat());
+    }
+
+    /// A JSON merge patch of `object`'s status subresource, as its controller would write it.
+    pub fn patch_status(&self, object: &str, namespace: &str, patch: &str) -> String {
+        let status = ["--subresource=status", "--type", "merge", "-p", patch];
+        self.kubectl_ok(&[&["patch", object, "-n", namespace], &status[..]].concat())
+    }
+
+    /// `kubectl patch` of `object` in `namespace` with a JSON merge patch.
+    pub fn merge_patch(&self, object: &str, namespace: &str, patch: &str) -> String {
+        self.kubectl_ok(&patch_args(object, namespace, "merge", patch))
+    }
+
+    pub fn apply(&self, manifest: &str) {
         let path = self.dir.join("manifest.yaml");
         std::fs::write(&path, manifest).unwrap();
         self.kubectl_ok(&["create", "--validate=false", "-f", path.to_str().unwrap()]);
@@ -126,6 +200,61 @@ impl Drop for RunningSandbox {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A bare sandbox in a fresh test env, both kept alive by the caller; None (the test is
+/// skipped) where kubectl is missing.
+fn sandbox_for_kubectl() -> Option<(TestEnv, RunningSandbox)> {
+    if !require_tool("kubectl") {
+        return None;
+    }
+    let env = TestEnv::new();
+    let sandbox = RunningSandbox::start(&env);
+    Some((env, sandbox))
+}
+
+/// Injected API faults: a fifth of requests fail, a tenth are throttled, watches are cut
+/// after a second.
+pub const API_FAULTS: [&str; 6] = [
+    "--api-error-rate",
+    "0.2",
+    "--api-throttle-rate",
+    "0.1",
+    "--drop-watches-after",
+    "1s",
+];
+
+fn follow_args<'a>(repo: &'a EnvRepoFixture, args: &[&'a str]) -> Vec<&'a str> {
+    [&["--env-repo", &repo.url, "--interval", "1s"], args].concat()
+}
+
+/// `kubectl get <object> -n <namespace> -o <output>`.
+fn get_args<'a>(object: &'a str, namespace: &'a str, output: &'a str) -> [&'a str; 6] {
+    ["get", object, "-n", namespace, "-o", output]
+}
+
+/// `kubectl patch` of `object` in `namespace` with a patch of `patch_type` (json or merge).
+fn patch_args<'a>(
+    object: &'a str,
+    namespace: &'a str,
+    patch_type: &'a str,
+    patch: &'a str,
+) -> [&'a str; 8] {
+    [
+        "patch", object, "-n", namespace, "--type", patch_type, "-p", patch,
+    ]
+}
+
+/// `kubectl rollout status` of `target` in `namespace`, giving up after 30 seconds.
+pub fn rollout_status<'a>(target: &'a str, namespace: &'a str) -> [&'a str; 6] {
+    [
+        "rollout",
+        "status",
+        target,
+        "-n",
+        namespace,
+        "--timeout=30s",
+    ]
 }
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
@@ -144,11 +273,9 @@ spec:
 
 #[test]
 fn kubectl_reads_and_writes_built_in_resources() {
-    if !require_tool("kubectl") {
+    let Some((_env, sandbox)) = sandbox_for_kubectl() else {
         return;
-    }
-    let env = TestEnv::new();
-    let sandbox = RunningSandbox::start(&env);
+    };
     // kubectl takes the aggregated discovery document: two requests, no per-group lists.
     let cache = sandbox.dir.join("discovery-cache");
     let discovery = sandbox.kubectl(&[
@@ -172,15 +299,7 @@ fn kubectl_reads_and_writes_built_in_resources() {
         );
     }
     sandbox.apply(DEPLOYMENT);
-    let field = |path: &str| {
-        sandbox.kubectl_ok(&[
-            "get",
-            "deployment",
-            "web",
-            "-o",
-            &format!("jsonpath={{{path}}}"),
-        ])
-    };
+    let field = |path: &str| sandbox.jsonpath("deployment/web", "default", &format!("{{{path}}}"));
     assert_eq!(field(".metadata.generation"), "1");
     sandbox.kubectl_ok(&["annotate", "deployment", "web", "team=platform"]);
     assert_eq!(
@@ -189,15 +308,7 @@ fn kubectl_reads_and_writes_built_in_resources() {
         "metadata changes keep the generation"
     );
     assert_eq!(field(".metadata.annotations.team"), "platform");
-    sandbox.kubectl_ok(&[
-        "patch",
-        "deployment",
-        "web",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"replicas":3}}"#,
-    ]);
+    sandbox.merge_patch("deployment/web", "default", r#"{"spec":{"replicas":3}}"#);
     assert_eq!(field(".metadata.generation"), "2");
     assert_eq!(field(".spec.replicas"), "3");
     assert_eq!(
@@ -231,29 +342,17 @@ fn kubectl_reads_and_writes_built_in_resources() {
     )
     .unwrap();
     sandbox.kubectl_ok(&apply);
-    let api = sandbox.kubectl_ok(&[
-        "get",
-        "deployment",
-        "api",
-        "-o",
-        "jsonpath={.spec.replicas} {.metadata.generation}",
-    ]);
+    let api = sandbox.jsonpath(
+        "deployment/api",
+        "default",
+        "{.spec.replicas} {.metadata.generation}",
+    );
     assert_eq!(api, "4 2");
     // A write naming a stale resourceVersion is a conflict.
-    let stale = sandbox.kubectl(&[
-        "patch",
-        "deployment",
-        "web",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"metadata":{"resourceVersion":"1"},"spec":{"replicas":5}}"#,
-    ]);
-    assert!(!stale.status.success());
-    assert!(
-        stderr(&stale).contains("the object has been modified"),
-        "{}",
-        stderr(&stale)
+    let stale = r#"{"metadata":{"resourceVersion":"1"},"spec":{"replicas":5}}"#;
+    sandbox.kubectl_fails(
+        &patch_args("deployment/web", "default", "merge", stale),
+        "the object has been modified",
     );
     // Server-side printing gives kubectl the columns a real cluster shows.
     let table = sandbox.kubectl_ok(&["get", "deployment", "web"]);
@@ -263,12 +362,9 @@ fn kubectl_reads_and_writes_built_in_resources() {
         ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
         "{table}"
     );
-    let missing = sandbox.kubectl(&["get", "deployment", "nope"]);
-    assert!(!missing.status.success());
-    assert!(
-        stderr(&missing).contains("deployments.apps \"nope\" not found"),
-        "{}",
-        stderr(&missing)
+    sandbox.kubectl_fails(
+        &["get", "deployment", "nope"],
+        "deployments.apps \"nope\" not found",
     );
     // kubectl pages through long lists with limit/continue.
     let config_maps: String = (0..7)
@@ -296,11 +392,9 @@ fn kubectl_reads_and_writes_built_in_resources() {
 
 #[test]
 fn kubectl_waits_on_a_flux_kustomization_condition() {
-    if !require_tool("kubectl") {
+    let Some((_env, sandbox)) = sandbox_for_kubectl() else {
         return;
-    }
-    let env = TestEnv::new();
-    let sandbox = RunningSandbox::start(&env);
+    };
     sandbox.apply(
         "apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -329,39 +423,25 @@ spec: {interval: 1m, path: ./apps/hello/dev, prune: true, sourceRef: {kind: GitR
         "kubectl wait must still be waiting"
     );
     let ready = r#"{"status":{"observedGeneration":1,"conditions":[{"type":"Ready","status":"True","reason":"ReconciliationSucceeded","message":"Applied revision: main@sha1:0123","lastTransitionTime":"2026-11-24T08:00:00Z"}]}}"#;
-    sandbox.kubectl_ok(&[
-        "patch",
-        "kustomization",
-        "hello-dev",
-        "-n",
-        "flux-system",
-        "--subresource=status",
-        "--type",
-        "merge",
-        "-p",
-        ready,
-    ]);
+    sandbox.patch_status("kustomization/hello-dev", "flux-system", ready);
     let output = wait.wait_with_output().unwrap();
     assert!(output.status.success(), "kubectl wait: {}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("condition met"));
 
     // Custom resources take merge patches only, as on a real API server.
-    let strategic = sandbox.kubectl(&[
-        "patch",
-        "kustomization",
-        "hello-dev",
-        "-n",
-        "flux-system",
-        "--type",
-        "strategic",
-        "-p",
-        r#"{"metadata":{"labels":{"a":"b"}}}"#,
-    ]);
-    assert!(!strategic.status.success());
-    assert!(
-        stderr(&strategic).contains("strategic-merge-patch+json is not supported"),
-        "{}",
-        stderr(&strategic)
+    sandbox.kubectl_fails(
+        &[
+            "patch",
+            "kustomization",
+            "hello-dev",
+            "-n",
+            "flux-system",
+            "--type",
+            "strategic",
+            "-p",
+            r#"{"metadata":{"labels":{"a":"b"}}}"#,
+        ],
+        "strategic-merge-patch+json is not supported",
     );
 }
 
@@ -429,34 +509,32 @@ fn the_built_in_kustomize_agrees_with_kubectl_on_forge_overlays() {
     }
 }
 
+/// Deploys the sample app to dev at `version`, with `args` more, without waiting; returns
+/// the env repo's new head.
+fn deploy_sample(repo: &EnvRepoFixture, version: &str, args: &[&str]) -> String {
+    let deploy = [&["dev", "--version", version, "--no-wait"], args].concat();
+    let deployed = repo.deploy("sample", &deploy);
+    assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
+    repo.remote_git(&["rev-parse", "main"])
+}
+
 /// The sample app deployed at 1.0.0 to a fresh env repo, and a sandbox following that repo
 /// with `args`; returns both and the commit deployed.
-fn deployed_and_followed(args: &[&str]) -> (crate::deploy::EnvRepoFixture, RunningSandbox, String) {
-    let repo = crate::deploy::EnvRepoFixture::new();
-    let deployed = repo.deploy("sample", &["dev", "--version", "1.0.0", "--no-wait"]);
-    assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
-    let head = repo.remote_git(&["rev-parse", "main"]);
-    let sandbox = RunningSandbox::start_with(
-        &repo.env,
-        &[&["--env-repo", &repo.url, "--interval", "1s"], args].concat(),
-    );
+fn deployed_and_followed(args: &[&str]) -> (EnvRepoFixture, RunningSandbox, String) {
+    let repo = EnvRepoFixture::new();
+    let head = deploy_sample(&repo, "1.0.0", &[]);
+    let sandbox = RunningSandbox::following(&repo, args);
     (repo, sandbox, head)
 }
 
 /// Deploys version 1.1.0 of the sample app with an image the sandbox crash-loops
 /// (`--bad-image '*:bad'`); returns the new head of the env repo.
-fn deploy_bad_image(repo: &crate::deploy::EnvRepoFixture) -> String {
-    let args = [
-        "dev",
-        "--version",
+fn deploy_bad_image(repo: &EnvRepoFixture) -> String {
+    deploy_sample(
+        repo,
         "1.1.0",
-        "--image",
-        "web=ghcr.io/forge-demo/hello:bad",
-        "--no-wait",
-    ];
-    let bad = repo.deploy("sample", &args);
-    assert_eq!(bad.status.code(), Some(0), "{}", stderr(&bad));
-    repo.remote_git(&["rev-parse", "main"])
+        &["--image", "web=ghcr.io/forge-demo/hello:bad"],
+    )
 }
 
 /// The whole loop with real tools: forge commits, the sandbox's Flux applies the commit, its
@@ -468,54 +546,25 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
     }
     let (repo, sandbox, head) =
         deployed_and_followed(&["--bad-image", "*:bad", "--progress-deadline", "3s"]);
-    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
-    sandbox.kubectl_ok(&[
-        "wait",
-        "--for=condition=Ready",
-        "kustomization/hello-dev",
-        "-n",
-        "flux-system",
-        "--timeout=30s",
-    ]);
-    let applied = sandbox.kubectl_ok(&[
-        "get",
-        "kustomization",
-        "hello-dev",
-        "-n",
-        "flux-system",
-        "-o",
-        "jsonpath={.status.lastAppliedRevision}",
-    ]);
+    let ks = "kustomization/hello-dev";
+    sandbox.wait_exists(ks, "flux-system");
+    sandbox.wait_ready(ks, "flux-system");
+    let applied = sandbox.jsonpath(ks, "flux-system", "{.status.lastAppliedRevision}");
     assert_eq!(applied, format!("main@sha1:{head}"));
-    let source = sandbox.kubectl_ok(&[
-        "get",
-        "gitrepository",
+    let source = sandbox.jsonpath(
+        "gitrepository/flux-system",
         "flux-system",
-        "-n",
-        "flux-system",
-        "-o",
-        "jsonpath={.status.artifact.revision}",
-    ]);
+        "{.status.artifact.revision}",
+    );
     assert_eq!(source, format!("main@sha1:{head}"));
-    sandbox.wait_exists(&["deployment/hello", "-n", "hello-dev"]);
-    let rolled = sandbox.kubectl_ok(&[
-        "rollout",
-        "status",
-        "deployment/hello",
-        "-n",
-        "hello-dev",
-        "--timeout=30s",
-    ]);
+    sandbox.wait_exists("deployment/hello", "hello-dev");
+    let rolled = sandbox.kubectl_ok(&rollout_status("deployment/hello", "hello-dev"));
     assert!(rolled.contains("successfully rolled out"), "{rolled}");
-    let image = sandbox.kubectl_ok(&[
-        "get",
-        "deployment",
-        "hello",
-        "-n",
+    let image = sandbox.jsonpath(
+        "deployment/hello",
         "hello-dev",
-        "-o",
-        "jsonpath={.spec.template.spec.containers[0].image}",
-    ]);
+        "{.spec.template.spec.containers[0].image}",
+    );
     assert!(
         image.starts_with("ghcr.io/forge-demo/hello@sha256:"),
         "{image}"
@@ -534,15 +583,11 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
     ]);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let handled = sandbox.kubectl_ok(&[
-            "get",
-            "kustomization",
-            "hello-dev",
-            "-n",
+        let handled = sandbox.jsonpath(
+            ks,
             "flux-system",
-            "-o",
-            "jsonpath={.status.lastHandledReconcileAt} {.status.lastAppliedRevision}",
-        ]);
+            "{.status.lastHandledReconcileAt} {.status.lastAppliedRevision}",
+        );
         if handled == format!("now-1 main@sha1:{head}") {
             break;
         }
@@ -552,19 +597,9 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let failed = sandbox.kubectl(&[
-        "rollout",
-        "status",
-        "deployment/hello",
-        "-n",
-        "hello-dev",
-        "--timeout=30s",
-    ]);
-    assert!(!failed.status.success());
-    assert!(
-        stderr(&failed).contains("exceeded its progress deadline"),
-        "{}",
-        stderr(&failed)
+    sandbox.kubectl_fails(
+        &rollout_status("deployment/hello", "hello-dev"),
+        "exceeded its progress deadline",
     );
     let pods = sandbox.kubectl_ok(&["get", "pods", "-n", "hello-dev", "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].state.waiting.reason}{\"\\n\"}{end}"]);
     let crashing = pods
@@ -579,10 +614,7 @@ fn the_sandbox_applies_what_forge_deploys_and_rolls_it_out() {
 /// A raw HTTP/1.1 GET against the sandbox: status line, headers and body as one string.
 fn raw_get(sandbox: &RunningSandbox, path: &str) -> String {
     use std::io::{Read, Write};
-    let info: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(sandbox.dir.join("sandbox.json")).unwrap()).unwrap();
-    let port = info["port"].as_u64().unwrap() as u16;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", sandbox.port())).unwrap();
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n"
@@ -596,17 +628,7 @@ fn raw_get(sandbox: &RunningSandbox, path: &str) -> String {
 #[test]
 fn injected_api_faults_and_dropped_watches() {
     let env = TestEnv::new();
-    let sandbox = RunningSandbox::start_with(
-        &env,
-        &[
-            "--api-error-rate",
-            "0.2",
-            "--api-throttle-rate",
-            "0.1",
-            "--drop-watches-after",
-            "1s",
-        ],
-    );
+    let sandbox = RunningSandbox::start_with(&env, &API_FAULTS);
     let statuses: Vec<String> = (0..50)
         .map(|_| {
             raw_get(&sandbox, "/api/v1/namespaces/default/configmaps")
@@ -661,15 +683,8 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
         return;
     }
     let (repo, sandbox, _) = deployed_and_followed(&["--error-rate", "ghcr.io/forge-demo/*=0.25"]);
-    sandbox.wait_exists(&["deployment/hello", "-n", "hello-dev"]);
-    sandbox.kubectl_ok(&[
-        "rollout",
-        "status",
-        "deployment/hello",
-        "-n",
-        "hello-dev",
-        "--timeout=30s",
-    ]);
+    sandbox.wait_exists("deployment/hello", "hello-dev");
+    sandbox.kubectl_ok(&rollout_status("deployment/hello", "hello-dev"));
     let deadline = Instant::now() + Duration::from_secs(20);
     let (ok, failed) = loop {
         let metrics = sandbox.kubectl_ok(&["get", "--raw", "/metrics"]);
@@ -733,23 +748,6 @@ fn pods_serve_metrics_per_version_with_injected_errors() {
     );
 }
 
-/// Polls `kubectl get … -o jsonpath=…` until it prints `expected`.
-fn wait_for_output(sandbox: &RunningSandbox, args: &[&str], expected: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let output = sandbox.kubectl(args);
-        let text = String::from_utf8_lossy(&output.stdout).into_owned();
-        if text == expected {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{args:?} printed {text:?}, never {expected:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn as_argo_cd_the_sandbox_syncs_applications_and_reports_health() {
     if !require_tool("kubectl") {
@@ -763,29 +761,17 @@ fn as_argo_cd_the_sandbox_syncs_applications_and_reports_health() {
         "--progress-deadline",
         "3s",
     ]);
-    let app = ["get", "application", "hello-dev", "-n", "argocd", "-o"];
-    let state = "jsonpath={.status.sync.status} {.status.sync.revision} {.status.health.status} {.status.operationState.phase}";
-    wait_for_output(
-        &sandbox,
-        &[&app[..], &[state]].concat(),
-        &format!("Synced {head} Healthy Succeeded"),
-    );
-    let destination = sandbox.kubectl_ok(
-        &[
-            &app[..],
-            &["jsonpath={.spec.destination.namespace} {.spec.source.path}"],
-        ]
-        .concat(),
+    let app = "application/hello-dev";
+    let state = "{.status.sync.status} {.status.sync.revision} {.status.health.status} {.status.operationState.phase}";
+    let synced = format!("Synced {head} Healthy Succeeded");
+    sandbox.wait_for_jsonpath(app, "argocd", state, &synced);
+    let destination = sandbox.jsonpath(
+        app,
+        "argocd",
+        "{.spec.destination.namespace} {.spec.source.path}",
     );
     assert_eq!(destination, "hello-dev apps/hello/dev");
-    sandbox.kubectl_ok(&[
-        "rollout",
-        "status",
-        "deployment/hello",
-        "-n",
-        "hello-dev",
-        "--timeout=30s",
-    ]);
+    sandbox.kubectl_ok(&rollout_status("deployment/hello", "hello-dev"));
 
     // A refresh is handled and its annotation cleared; a sync operation runs and is removed.
     sandbox.kubectl_ok(&[
@@ -796,43 +782,18 @@ fn as_argo_cd_the_sandbox_syncs_applications_and_reports_health() {
         "argocd",
         "argocd.argoproj.io/refresh=normal",
     ]);
-    wait_for_output(
-        &sandbox,
-        &[
-            &app[..],
-            &["jsonpath={.metadata.annotations.argocd\\.argoproj\\.io/refresh}"],
-        ]
-        .concat(),
-        "",
-    );
+    let refresh = "{.metadata.annotations.argocd\\.argoproj\\.io/refresh}";
+    sandbox.wait_for_jsonpath(app, "argocd", refresh, "");
     let operation = format!(r#"{{"operation":{{"sync":{{"revision":"{head}"}}}}}}"#);
-    sandbox.kubectl_ok(&[
-        "patch",
-        "application",
-        "hello-dev",
-        "-n",
-        "argocd",
-        "--type",
-        "merge",
-        "-p",
-        &operation,
-    ]);
-    wait_for_output(
-        &sandbox,
-        &[&app[..], &["jsonpath={.operation}"]].concat(),
-        "",
-    );
-    let history =
-        sandbox.kubectl_ok(&[&app[..], &["jsonpath={.status.history[*].revision}"]].concat());
+    sandbox.merge_patch(app, "argocd", &operation);
+    sandbox.wait_for_jsonpath(app, "argocd", "{.operation}", "");
+    let history = sandbox.jsonpath(app, "argocd", "{.status.history[*].revision}");
     assert_eq!(history, format!("{head} {head}"));
 
     // A bad image makes the application Degraded once the rollout misses its deadline.
     let head = deploy_bad_image(&repo);
-    wait_for_output(
-        &sandbox,
-        &[&app[..], &[state]].concat(),
-        &format!("Synced {head} Degraded Succeeded"),
-    );
+    let degraded = format!("Synced {head} Degraded Succeeded");
+    sandbox.wait_for_jsonpath(app, "argocd", state, &degraded);
 }
 
 /// A raw HTTP/1.1 request with a bearer token and a JSON body; returns (status, body).
@@ -844,10 +805,7 @@ fn argocd_request(
     body: &str,
 ) -> (u16, serde_json::Value) {
     use std::io::{Read, Write};
-    let info: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(sandbox.dir.join("sandbox.json")).unwrap()).unwrap();
-    let mut stream =
-        std::net::TcpStream::connect(("127.0.0.1", info["port"].as_u64().unwrap() as u16)).unwrap();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", sandbox.port())).unwrap();
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
@@ -906,13 +864,7 @@ fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
     assert_eq!(get("/api/v1/applications/nope").0, 404);
 
     // A new deploy, then a hard refresh: the application follows the new commit.
-    assert_eq!(
-        repo.deploy("sample", &["dev", "--version", "1.1.0", "--no-wait"])
-            .status
-            .code(),
-        Some(0)
-    );
-    let second = repo.remote_git(&["rev-parse", "main"]);
+    let second = deploy_sample(&repo, "1.1.0", &[]);
     assert_eq!(get("/api/v1/applications/hello-dev?refresh=hard").0, 200);
     let app = synced_to(&second);
     assert_eq!(app["status"]["history"].as_array().unwrap().len(), 2);
@@ -940,24 +892,8 @@ fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
 
     // Without it, a new commit leaves the application OutOfSync until someone syncs.
     let manual = r#"{"spec":{"syncPolicy":null}}"#;
-    sandbox.kubectl_ok(&[
-        "patch",
-        "application",
-        "hello-dev",
-        "-n",
-        "argocd",
-        "--type",
-        "merge",
-        "-p",
-        manual,
-    ]);
-    assert_eq!(
-        repo.deploy("sample", &["dev", "--version", "1.2.0", "--no-wait"])
-            .status
-            .code(),
-        Some(0)
-    );
-    let third = repo.remote_git(&["rev-parse", "main"]);
+    sandbox.merge_patch("application/hello-dev", "argocd", manual);
+    let third = deploy_sample(&repo, "1.2.0", &[]);
     assert_eq!(get("/api/v1/applications/hello-dev?refresh=normal").0, 200);
     let deadline = Instant::now() + Duration::from_secs(30);
     while get("/api/v1/applications/hello-dev")
@@ -983,17 +919,21 @@ fn the_argo_cd_rest_api_refreshes_syncs_and_rolls_back() {
     // A rollback to history id 0 applies the first commit's manifests again.
     assert_eq!(rollback(0).0, 200);
     synced_to(&first);
-    let image = sandbox.kubectl_ok(&[
-        "get",
-        "deployment",
-        "hello",
-        "-n",
-        "hello-dev",
-        "-o",
-        "jsonpath={.metadata.labels.app\\.kubernetes\\.io/version}",
-    ]);
+    let version = "{.metadata.labels.app\\.kubernetes\\.io/version}";
+    let image = sandbox.jsonpath("deployment/hello", "hello-dev", version);
     assert_eq!(image, "1.0.0", "the first release's manifests are back");
     assert_eq!(rollback(99).0, 400);
+}
+
+/// The image the Helm sample app's chart runs, pinned by digest.
+const SHOP_IMAGE: &str = "ghcr.io/forge-demo/shop@sha256:4f8a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a";
+
+/// Waits for the Helm app's Deployment in `namespace` to roll out; returns its replicas and
+/// image, space-separated, then its `extra` fields (a jsonpath template).
+fn shop_rolled_out(sandbox: &RunningSandbox, namespace: &str, extra: &str) -> String {
+    sandbox.kubectl_ok(&rollout_status("deployment/shop", namespace));
+    let fields = format!("{{.spec.replicas}} {{.spec.template.spec.containers[0].image}}{extra}");
+    sandbox.jsonpath("deployment/shop", namespace, &fields)
 }
 
 #[test]
@@ -1001,51 +941,24 @@ fn helm_releases_are_rendered_with_helm_and_rolled_out() {
     if !require_tool("kubectl") || !require_tool("helm") {
         return;
     }
-    let repo = crate::deploy::EnvRepoFixture::new();
+    let repo = EnvRepoFixture::new();
     repo.helm_app();
     let deployed = repo.deploy("shop", &["dev", "--version", "1.4.0", "--no-wait"]);
     assert_eq!(deployed.status.code(), Some(0), "{}", stderr(&deployed));
-    let sandbox =
-        RunningSandbox::start_with(&repo.env, &["--env-repo", &repo.url, "--interval", "1s"]);
-    sandbox.wait_exists(&["helmrelease/shop", "-n", "shop-dev"]);
-    sandbox.kubectl_ok(&[
-        "wait",
-        "--for=condition=Ready",
-        "helmrelease/shop",
-        "-n",
-        "shop-dev",
-        "--timeout=30s",
-    ]);
-    let status = sandbox.kubectl_ok(&["get", "helmrelease", "shop", "-n", "shop-dev", "-o", "jsonpath={.status.lastAttemptedRevision} {.status.history[0].chartName} {.status.history[0].status}"]);
+    let sandbox = RunningSandbox::following(&repo, &[]);
+    sandbox.wait_exists("helmrelease/shop", "shop-dev");
+    sandbox.wait_ready("helmrelease/shop", "shop-dev");
+    let status = sandbox.jsonpath("helmrelease/shop", "shop-dev", "{.status.lastAttemptedRevision} {.status.history[0].chartName} {.status.history[0].status}");
     assert_eq!(status, "0.1.0 shop deployed");
-    sandbox.wait_exists(&["deployment/shop", "-n", "shop-dev"]);
-    sandbox.kubectl_ok(&[
-        "rollout",
-        "status",
-        "deployment/shop",
-        "-n",
-        "shop-dev",
-        "--timeout=30s",
-    ]);
-    let deployment = sandbox.kubectl_ok(&[
-        "get",
-        "deployment",
-        "shop",
-        "-n",
-        "shop-dev",
-        "-o",
-        "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}",
-    ]);
-    assert_eq!(
-        deployment,
-        "2 ghcr.io/forge-demo/shop@sha256:4f8a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
-    );
+    sandbox.wait_exists("deployment/shop", "shop-dev");
+    let deployment = shop_rolled_out(&sandbox, "shop-dev", "");
+    assert_eq!(deployment, format!("2 {SHOP_IMAGE}"));
 }
 
 /// forge's sample Helm app (Flux in dev, Argo CD in prod) released to dev and prod, without
 /// waiting; returns the env repo and its head.
-fn helm_app_released_to_dev_and_prod() -> (crate::deploy::EnvRepoFixture, String) {
-    let repo = crate::deploy::EnvRepoFixture::new();
+fn helm_app_released_to_dev_and_prod() -> (EnvRepoFixture, String) {
+    let repo = EnvRepoFixture::new();
     repo.helm_app();
     for env in ["dev", "prod"] {
         let deployed = repo.deploy("shop", &[env, "--version", "1.4.0", "--no-wait"]);
@@ -1053,6 +966,17 @@ fn helm_app_released_to_dev_and_prod() -> (crate::deploy::EnvRepoFixture, String
     }
     let head = repo.remote_git(&["rev-parse", "main"]);
     (repo, head)
+}
+
+/// Argo CD's Application for the Helm app in prod.
+const SHOP_PROD: &str = "application/shop-prod";
+
+/// Waits for `SHOP_PROD` to appear and then to show `expected` as
+/// `<sync status> <revision> <operation phase>`.
+fn wait_for_shop_prod_sync(sandbox: &RunningSandbox, expected: &str) {
+    sandbox.wait_exists(SHOP_PROD, "argocd");
+    let sync = "{.status.sync.status} {.status.sync.revision} {.status.operationState.phase}";
+    sandbox.wait_for_jsonpath(SHOP_PROD, "argocd", sync, expected);
 }
 
 /// On Argo CD, a Helm env dir's `application.yaml` is the Application (as an app-of-apps
@@ -1064,78 +988,34 @@ fn argo_cd_renders_the_env_dirs_helm_application_with_its_values() {
         return;
     }
     let (repo, head) = helm_app_released_to_dev_and_prod();
-    let sandbox = RunningSandbox::start_with(
-        &repo.env,
-        &[
-            "-C",
-            "shop/forge.yaml",
-            "--env-repo",
-            &repo.url,
-            "--interval",
-            "1s",
-        ],
-    );
-    sandbox.wait_exists(&["application/shop-prod", "-n", "argocd"]);
-    let app = ["get", "application", "shop-prod", "-n", "argocd", "-o"];
-    wait_for_output(
-        &sandbox,
-        &[&app[..], &["jsonpath={.status.sync.status} {.status.sync.revision} {.status.operationState.phase}"]].concat(),
-        &format!("Synced {head} Succeeded"),
-    );
-    let source = sandbox.kubectl_ok(&[&app[..], &["jsonpath={.spec.source.path} {.spec.source.helm.releaseName} {.spec.source.helm.valuesObject.replicaCount} {.spec.destination.namespace}"]].concat());
+    let sandbox = RunningSandbox::following(&repo, &["-C", "shop/forge.yaml"]);
+    let app = SHOP_PROD;
+    wait_for_shop_prod_sync(&sandbox, &format!("Synced {head} Succeeded"));
+    let source = sandbox.jsonpath(app, "argocd", "{.spec.source.path} {.spec.source.helm.releaseName} {.spec.source.helm.valuesObject.replicaCount} {.spec.destination.namespace}");
     assert_eq!(source, "apps/shop/prod/chart shop 3 shop");
-    let resources = sandbox.kubectl_ok(
-        &[
-            &app[..],
-            &["jsonpath={range .status.resources[*]}{.kind}/{.namespace}/{.name} {end}"],
-        ]
-        .concat(),
+    let resources = sandbox.jsonpath(
+        app,
+        "argocd",
+        "{range .status.resources[*]}{.kind}/{.namespace}/{.name} {end}",
     );
     let mut resources: Vec<&str> = resources.split_whitespace().collect();
     resources.sort();
     assert_eq!(resources, ["Deployment/shop/shop", "Service/shop/shop"]);
-    let history = sandbox.kubectl_ok(
-        &[
-            &app[..],
-            &["jsonpath={.status.history[*].revision} {.status.history[0].source.path}"],
-        ]
-        .concat(),
+    let history = sandbox.jsonpath(
+        app,
+        "argocd",
+        "{.status.history[*].revision} {.status.history[0].source.path}",
     );
     assert_eq!(history, format!("{head} apps/shop/prod/chart"));
 
-    sandbox.kubectl_ok(&[
-        "rollout",
-        "status",
-        "deployment/shop",
-        "-n",
+    let instance = " {.metadata.labels.app\\.kubernetes\\.io/instance}";
+    let deployment = shop_rolled_out(&sandbox, "shop", instance);
+    assert_eq!(deployment, format!("3 {SHOP_IMAGE} shop"));
+    sandbox.wait_for_jsonpath(app, "argocd", "{.status.health.status}", "Healthy");
+    sandbox.assert_absent(
+        "application/shop-prod",
         "shop",
-        "--timeout=30s",
-    ]);
-    let deployment = sandbox.kubectl_ok(&[
-        "get",
-        "deployment",
-        "shop",
-        "-n",
-        "shop",
-        "-o",
-        "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.labels.app\\.kubernetes\\.io/instance}",
-    ]);
-    assert_eq!(
-        deployment,
-        "3 ghcr.io/forge-demo/shop@sha256:4f8a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a shop"
-    );
-    wait_for_output(
-        &sandbox,
-        &[&app[..], &["jsonpath={.status.health.status}"]].concat(),
-        "Healthy",
-    );
-    assert!(
-        sandbox
-            .kubectl(&["get", "application", "shop-prod", "-n", "shop"])
-            .status
-            .code()
-            != Some(0),
-        "the Application itself is not applied as a resource"
+        "the Application itself is not applied as a resource",
     );
 }
 
@@ -1146,43 +1026,16 @@ fn without_helm_argo_cd_fails_the_sync_of_a_helm_source() {
         return;
     }
     let (repo, head) = helm_app_released_to_dev_and_prod();
-    let sandbox = RunningSandbox::start_without_helm(
-        &repo.env,
-        &[
-            "-C",
-            "shop/forge.yaml",
-            "--env-repo",
-            &repo.url,
-            "--interval",
-            "1s",
-        ],
-    );
-    sandbox.wait_exists(&["application/shop-prod", "-n", "argocd"]);
-    let app = ["get", "application", "shop-prod", "-n", "argocd", "-o"];
-    wait_for_output(
-        &sandbox,
-        &[
-            &app[..],
-            &["jsonpath={.status.sync.status} {.status.sync.revision} {.status.operationState.phase}"],
-        ]
-        .concat(),
-        &format!("OutOfSync {head} Failed"),
-    );
-    let message =
-        sandbox.kubectl_ok(&[&app[..], &["jsonpath={.status.operationState.message}"]].concat());
+    let sandbox = RunningSandbox::following_without_helm(&repo, &["-C", "shop/forge.yaml"]);
+    wait_for_shop_prod_sync(&sandbox, &format!("OutOfSync {head} Failed"));
+    let message = sandbox.jsonpath(SHOP_PROD, "argocd", "{.status.operationState.message}");
     assert!(
         message.starts_with(
             "ComparisonError: helm is not installed, so the sandbox cannot render charts"
         ),
         "{message}"
     );
-    assert!(
-        !sandbox
-            .kubectl(&["get", "deployment/shop", "-n", "shop"])
-            .status
-            .success(),
-        "nothing is applied"
-    );
+    sandbox.assert_absent("deployment/shop", "shop", "nothing is applied");
 }
 
 #[test]
@@ -1191,28 +1044,18 @@ fn a_slow_reconcile_reports_progress_before_it_applies() {
         return;
     }
     let (_repo, sandbox, head) = deployed_and_followed(&["--reconcile-delay", "2s"]);
-    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
-    let ks = [
-        "get",
-        "kustomization",
-        "hello-dev",
-        "-n",
+    let ks = "kustomization/hello-dev";
+    sandbox.wait_exists(ks, "flux-system");
+    let conditions = "{.status.conditions[?(@.type==\"Reconciling\")].status} {.status.conditions[?(@.type==\"Ready\")].status}";
+    sandbox.wait_for_jsonpath(ks, "flux-system", conditions, "True Unknown");
+    sandbox.assert_absent("deployment/hello", "hello-dev", "nothing is applied yet");
+    let applied = "{.status.conditions[?(@.type==\"Ready\")].status} {.status.lastAppliedRevision}";
+    sandbox.wait_for_jsonpath(
+        ks,
         "flux-system",
-        "-o",
-    ];
-    wait_for_output(
-        &sandbox,
-        &[&ks[..], &["jsonpath={.status.conditions[?(@.type==\"Reconciling\")].status} {.status.conditions[?(@.type==\"Ready\")].status}"]].concat(),
-        "True Unknown",
+        applied,
+        &format!("True main@sha1:{head}"),
     );
-    assert!(
-        !sandbox
-            .kubectl(&["get", "deployment/hello", "-n", "hello-dev"])
-            .status
-            .success(),
-        "nothing is applied yet"
-    );
-    wait_for_output(&sandbox, &[&ks[..], &["jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.lastAppliedRevision}"]].concat(), &format!("True main@sha1:{head}"));
 }
 
 /// curl with only the CA given on its command line (the machine's CA variables removed);
@@ -1258,13 +1101,7 @@ fn with_tls_kubectl_and_curl_trust_the_generated_ca_and_plain_http_is_refused() 
     let namespaces = sandbox.kubectl_ok(&["get", "ns", "-o", "name"]);
     assert!(namespaces.contains("namespace/default"), "{namespaces}");
     // The kube API wants the kubeconfig's bearer token.
-    let wrong_token = sandbox.kubectl(&["get", "ns", "--token", "not-the-token"]);
-    assert!(!wrong_token.status.success());
-    assert!(
-        stderr(&wrong_token).contains("Unauthorized"),
-        "{}",
-        stderr(&wrong_token)
-    );
+    sandbox.kubectl_fails(&["get", "ns", "--token", "not-the-token"], "Unauthorized");
     // Plain HTTP on the same port is answered as Go's HTTPS servers answer it.
     let plain = sandbox.kubectl(&["get", "ns", "--server", &format!("http://127.0.0.1:{port}")]);
     assert!(!plain.status.success(), "plain HTTP was served");
@@ -1317,7 +1154,7 @@ fn the_sandbox_logs_requests_and_reconciles_in_its_dir() {
         return;
     }
     let (_repo, sandbox, head) = deployed_and_followed(&[]);
-    sandbox.wait_exists(&["kustomization/hello-dev", "-n", "flux-system"]);
+    sandbox.wait_exists("kustomization/hello-dev", "flux-system");
     sandbox.kubectl_ok(&["get", "deployments", "-n", "hello-dev"]);
     sandbox.kubectl(&["get", "deployment", "missing"]);
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -1360,11 +1197,9 @@ fn the_sandbox_logs_requests_and_reconciles_in_its_dir() {
 
 #[test]
 fn kubectl_json_patches_and_applies_with_validation_on() {
-    if !require_tool("kubectl") {
+    let Some((_env, sandbox)) = sandbox_for_kubectl() else {
         return;
-    }
-    let env = TestEnv::new();
-    let sandbox = RunningSandbox::start(&env);
+    };
     let manifest = sandbox.dir.join("web.yaml");
     std::fs::write(&manifest, DEPLOYMENT).unwrap();
     let path = manifest.to_str().unwrap();
@@ -1394,15 +1229,7 @@ fn kubectl_json_patches_and_applies_with_validation_on() {
             ])
             .contains("deployment.apps/api serverside-applied")
     );
-    let field = |path: &str| {
-        sandbox.kubectl_ok(&[
-            "get",
-            "deployment",
-            "web",
-            "-o",
-            &format!("jsonpath={path}"),
-        ])
-    };
+    let field = |template: &str| sandbox.jsonpath("deployment/web", "default", template);
     assert_eq!(field("{.spec.replicas} {.metadata.generation}"), "3 2");
 
     // JSON patch: every operation, with ~1 for the slash in a label key.
@@ -1415,7 +1242,8 @@ fn kubectl_json_patches_and_applies_with_validation_on() {
         {"op": "add", "path": "/spec/template/spec/containers/-", "value": {"name": "sidecar", "image": "busybox"}},
         {"op": "remove", "path": "/spec/template/spec/containers/0"}
     ]"#;
-    sandbox.kubectl_ok(&["patch", "deployment", "web", "--type", "json", "-p", ops]);
+    let web = "deployment/web";
+    sandbox.kubectl_ok(&patch_args(web, "default", "json", ops));
     assert_eq!(
         field(
             "{.spec.replicas} {.metadata.labels.forge\\.dev/team} {.metadata.labels.moved} {.metadata.labels.copied} {.spec.template.spec.containers[*].name} {.metadata.generation}"
@@ -1423,31 +1251,14 @@ fn kubectl_json_patches_and_applies_with_validation_on() {
         "5 platform web  sidecar 3"
     );
     // A failed test is 422 Invalid and changes nothing.
-    let failed = sandbox.kubectl(&[
-        "patch",
-        "deployment",
-        "web",
-        "--type",
-        "json",
-        "-p",
-        r#"[{"op": "test", "path": "/spec/replicas", "value": 9}, {"op": "replace", "path": "/spec/replicas", "value": 7}]"#,
-    ]);
-    assert!(!failed.status.success());
-    assert!(
-        stderr(&failed).contains("The request is invalid: testing value /spec/replicas failed"),
-        "{}",
-        stderr(&failed)
+    let failing_test = r#"[{"op": "test", "path": "/spec/replicas", "value": 9}, {"op": "replace", "path": "/spec/replicas", "value": 7}]"#;
+    sandbox.kubectl_fails(
+        &patch_args(web, "default", "json", failing_test),
+        "The request is invalid: testing value /spec/replicas failed",
     );
     assert_eq!(field("{.spec.replicas}"), "5");
-    let missing = sandbox.kubectl(&[
-        "patch",
-        "deployment",
-        "web",
-        "--type",
-        "json",
-        "-p",
-        r#"[{"op": "remove", "path": "/spec/nothing"}]"#,
-    ]);
+    let remove_missing = r#"[{"op": "remove", "path": "/spec/nothing"}]"#;
+    let missing = sandbox.kubectl(&patch_args(web, "default", "json", remove_missing));
     assert!(
         stderr(&missing).contains("/spec/nothing does not exist"),
         "{}",

@@ -369,3 +369,138 @@ fn openssl_verifies_forge_signatures_and_forge_verifies_openssl_signatures() {
         Some(6)
     );
 }
+
+/// A read of a FIFO waits for a writer forever: killed after this, the test fails instead.
+const HANG: std::time::Duration = std::time::Duration::from_secs(20);
+
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+#[test]
+fn a_fifo_as_bundle_signature_or_key_is_refused_at_once() {
+    let env = TestEnv::new();
+    keygen(&env, "k");
+    let bundle = bundle(&env);
+    let signed = sign(&env, &bundle, &env.path().join("k.key"), PASSPHRASE);
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let fifo = env.path().join("fifo");
+    mkfifo(&fifo);
+    let verify_with = |bundle: &Path, key: &Path, signature: &Path| {
+        env.forge()
+            .timeout(HANG)
+            .args(["bundle", "verify"])
+            .arg(bundle)
+            .arg("--key")
+            .arg(key)
+            .arg("--signature")
+            .arg(signature)
+            .output()
+            .unwrap()
+    };
+    let key = env.path().join("k.pub");
+    let signature = signing_path(&bundle);
+    for (what, output) in [
+        ("bundle fifo", verify_with(&fifo, &key, &signature)),
+        ("signature fifo", verify_with(&bundle, &key, &fifo)),
+        ("key file fifo", verify_with(&bundle, &fifo, &signature)),
+    ] {
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{what}: {err}");
+        assert!(
+            err.contains("is a FIFO, not a regular file"),
+            "{what}: {err}"
+        );
+        assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1);
+    }
+    for command in ["inspect", "verify"] {
+        let output = env
+            .forge()
+            .timeout(HANG)
+            .args(["bundle", command])
+            .arg(&fifo)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains("is a FIFO"), "{}", stderr(&output));
+    }
+    let device = verify_with(Path::new("/dev/zero"), &key, &signature);
+    assert_eq!(device.status.code(), Some(2), "{}", stderr(&device));
+    assert!(stderr(&device).contains("is a device, not a regular file"));
+}
+
+fn signing_path(bundle: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.sigstore.json", bundle.display()))
+}
+
+#[test]
+fn an_oversized_signature_or_key_is_refused_without_reading_it() {
+    let env = TestEnv::new();
+    keygen(&env, "k");
+    let bundle = bundle(&env);
+    // Sparse: 4 GiB that take no disk, and would take seconds and gigabytes to read.
+    let huge = std::fs::File::create(signing_path(&bundle)).unwrap();
+    huge.set_len(4 << 30).unwrap();
+    let started = std::time::Instant::now();
+    let output = verify(&env, &bundle, &env.path().join("k.pub"));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is larger than the limit of 1.0 MiB"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    let huge_key = env.path().join("huge.pub");
+    std::fs::File::create(&huge_key)
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    let output = verify(&env, &bundle, &huge_key);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is larger than the limit of 64.0 KiB"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_tampered_byte_is_a_signature_mismatch_not_a_parse_error() {
+    let env = TestEnv::new();
+    let bundle = bundle(&env);
+    let signed = sign(&env, &bundle, &fixture("keys/sample.key"), "forge-sample");
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&bundle, bytes).unwrap();
+    let unsigned = env
+        .forge()
+        .args(["bundle", "verify"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(unsigned.status.code(), Some(2), "unpacked without a key");
+
+    let checked = verify(&env, &bundle, &fixture("keys/sample.pub"));
+    let err = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(6), "{err}");
+    assert!(err.contains("does not match the bundle"), "{err}");
+    // Render and deploy open bundles the same way when forge.yaml names a key.
+    let rendered = env
+        .forge()
+        .args(["-C", "sample/forge.yaml", "render", "dev", "--bundle"])
+        .arg(&bundle)
+        .args(["--out", "out"])
+        .output()
+        .unwrap();
+    let err = stderr(&rendered);
+    assert_eq!(rendered.status.code(), Some(6), "{err}");
+    assert!(err.contains("does not match the bundle"), "{err}");
+    assert!(!env.path().join("out").exists());
+}

@@ -2,7 +2,7 @@
 //! git-http-backend), `git daemon`, and ssh.
 
 use crate::deploy::{EnvRepoFixture, HTTP_PASSWORD, HTTP_USER, Transport};
-use crate::stderr;
+use crate::{DEPLOY_DEV_1_0_0_NO_WAIT, stderr};
 
 fn deploy_and_read_back(transport: Transport) {
     let Some(repo) = EnvRepoFixture::over(transport) else {
@@ -50,17 +50,8 @@ fn wrong_http_credentials_fail_clearly_without_leaking() {
     };
     let head = repo.remote_git(&["rev-parse", "main"]);
     let output = repo
-        .forge()
+        .forge_sample(&DEPLOY_DEV_1_0_0_NO_WAIT)
         .env("FORGE_GIT_TOKEN", "wrong-token-7781")
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "deploy",
-            "dev",
-            "--version",
-            "1.0.0",
-            "--no-wait",
-        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -84,19 +75,11 @@ fn credentials_in_the_url_work_and_stay_out_of_commits() {
         .unwrap()
         .replace(&repo.url, &with_credentials);
     std::fs::write(&config, text).unwrap();
+    // Not `repo.forge()`: the credentials must come from the URL alone.
     let output = repo
         .env
-        .forge()
+        .forge_sample(&DEPLOY_DEV_1_0_0_NO_WAIT)
         .env("FORGE_GIT_AUTHOR", "Dee <dee@example.com>")
-        .args([
-            "-C",
-            "sample/forge.yaml",
-            "deploy",
-            "dev",
-            "--version",
-            "1.0.0",
-            "--no-wait",
-        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -4,7 +4,7 @@
 
 use crate::http::{Body, Request, Response};
 use crate::resources::{self, ResourceType};
-use crate::store::{ApiError, Cluster, Key, Part};
+use crate::store::{ApiError, Cluster, Key, Part, Store};
 use crate::{argocd_api, jsonpatch, openapi, table};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -148,7 +148,7 @@ pub(crate) fn handle(cluster: &Arc<Cluster>, request: Request) -> Response {
         ("GET", Some(_)) => get(cluster, &target, request.header("accept")),
         ("POST", None) => create(cluster, &target, &request),
         ("PATCH", Some(_)) => patch(cluster, &target, &request),
-        ("DELETE", Some(_)) => delete(cluster, &target),
+        ("DELETE", Some(_)) => delete(cluster, &target, &request),
         _ => Err(ApiError {
             code: 405,
             reason: "MethodNotAllowed",
@@ -298,8 +298,7 @@ fn list(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
 }
 
 fn create(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
-    let mut object: Value = serde_json::from_slice(&request.body)
-        .map_err(|e| bad_request(format!("invalid JSON: {e}")))?;
+    let mut object = json_object(&request.body)?;
     let name = object
         .pointer("/metadata/name")
         .and_then(Value::as_str)
@@ -317,6 +316,7 @@ fn create(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
             None => return Err(bad_request("metadata.name is required".into())),
         },
     };
+    check_name(target.resource, &name)?;
     object["apiVersion"] = target.resource.api_version().into();
     object["kind"] = target.resource.kind.into();
     let key = Key {
@@ -324,9 +324,7 @@ fn create(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
         ..key(target)
     };
     let now = crate::time::rfc3339(crate::time::now_epoch());
-    cluster
-        .write(|store| store.create(key, object, &now))
-        .map(|created| (201, created))
+    write(cluster, request, |store| store.create(key, object, &now)).map(|created| (201, created))
 }
 
 fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
@@ -365,18 +363,15 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     if json_patch {
         // Applied to the whole object, then stored as the equivalent merge patch: one path
         // for generation bumps, status rules and resourceVersion preconditions.
-        return cluster.write(|store| {
+        return write(cluster, request, |store| {
             let current = store.get(&key).ok_or_else(|| ApiError::not_found(&key))?;
             let patched = jsonpatch::apply(current, &request.body)?;
             let diff = jsonpatch::merge_diff(current, &patched);
             store.patch(&key, &diff, part).map(|object| (200, object))
         });
     }
-    let patch: Value = serde_json::from_slice(&request.body)
-        .map_err(|e| bad_request(format!("invalid JSON: {e}")))?;
-    cluster
-        .write(|store| store.patch(&key, &patch, part))
-        .map(|object| (200, object))
+    let patch = json_object(&request.body)?;
+    write(cluster, request, |store| store.patch(&key, &patch, part)).map(|object| (200, object))
 }
 
 /// Server-side apply, where it is cheap: the applied configuration is created when the
@@ -384,11 +379,13 @@ fn patch(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
 fn server_side_apply(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     let text = std::str::from_utf8(&request.body)
         .map_err(|_| bad_request("apply body is not UTF-8".into()))?;
-    let mut applied: Value = serde_saphyr::from_str(text)
+    let applied: Value = serde_saphyr::from_str(text)
         .map_err(|e| bad_request(format!("invalid apply body: {}", e.without_snippet())))?;
+    let mut applied = an_object(applied)?;
     applied["apiVersion"] = target.resource.api_version().into();
     applied["kind"] = target.resource.kind.into();
     let key = key(target);
+    check_name(target.resource, &key.name)?;
     let part = if target.subresource.as_deref() == Some("status") {
         Part::Status
     } else if target.resource.has_status() {
@@ -397,7 +394,7 @@ fn server_side_apply(cluster: &Cluster, target: &Target, request: &Request) -> A
         Part::Whole
     };
     let now = crate::time::rfc3339(crate::time::now_epoch());
-    cluster.write(|store| {
+    write(cluster, request, |store| {
         if store.get(&key).is_some() {
             store
                 .patch(&key, &applied, part)
@@ -410,11 +407,19 @@ fn server_side_apply(cluster: &Cluster, target: &Target, request: &Request) -> A
     })
 }
 
-fn delete(cluster: &Cluster, target: &Target) -> Answer {
+/// A change the request asks for: made, or with `?dryRun=All` (`kubectl … --dry-run=server`)
+/// only answered, as the apiserver does after validating it.
+fn write<T>(cluster: &Cluster, request: &Request, change: impl FnOnce(&mut Store) -> T) -> T {
+    if request.query("dryRun") == Some("All") {
+        cluster.write_dry(change)
+    } else {
+        cluster.write(change)
+    }
+}
+
+fn delete(cluster: &Cluster, target: &Target, request: &Request) -> Answer {
     let key = key(target);
-    cluster
-        .write(|store| store.delete(&key))
-        .map(|object| (200, object))
+    write(cluster, request, |store| store.delete(&key)).map(|object| (200, object))
 }
 
 /// `pods/{name}/log`: the lines the sandbox recorded for the pod.
@@ -429,6 +434,55 @@ fn log(cluster: &Cluster, target: &Target) -> Response {
         }
         Err(err) => err.response(),
     }
+}
+
+/// A create or merge-patch body: JSON, and an object, as the apiserver requires.
+fn json_object(body: &[u8]) -> Result<Value, ApiError> {
+    let value =
+        serde_json::from_slice(body).map_err(|e| bad_request(format!("invalid JSON: {e}")))?;
+    an_object(value)
+}
+
+/// `value` when it is an object; an array or a scalar is 400, never indexed into.
+fn an_object(value: Value) -> Result<Value, ApiError> {
+    let found = match &value {
+        Value::Object(_) => return Ok(value),
+        Value::Array(_) => "an array",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+    };
+    Err(bad_request(format!(
+        "the request body must be a JSON object, not {found}"
+    )))
+}
+
+/// Object names as the apiserver takes them for the kinds the sandbox serves: a lowercase
+/// RFC 1123 subdomain (so never `/`, `..` or an empty part), else 422 Invalid.
+fn check_name(resource: &ResourceType, name: &str) -> Result<(), ApiError> {
+    let label = |part: &str| {
+        let bytes = part.as_bytes();
+        !bytes.is_empty()
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            && bytes[0] != b'-'
+            && bytes[bytes.len() - 1] != b'-'
+    };
+    if name.len() <= 253 && name.split('.').all(label) {
+        return Ok(());
+    }
+    Err(ApiError {
+        code: 422,
+        reason: "Invalid",
+        message: format!(
+            "{} \"{}\" is invalid: metadata.name: Invalid value: \"{}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+            resource.kind,
+            name.escape_debug(),
+            name.escape_debug()
+        ),
+    })
 }
 
 fn bad_request(message: String) -> ApiError {
@@ -659,5 +713,106 @@ mod tests {
         assert!(matches("!missing", "metadata.namespace!=other"));
         assert!(!matches("", "metadata.name=api"));
         assert!(Selector::parse(Some("app in (a,b)"), None).is_err());
+    }
+
+    fn request(method: &str, path: &str, content_type: &str, body: &str) -> Request {
+        Request {
+            method: method.into(),
+            path: path.into(),
+            query: Default::default(),
+            headers: [("content-type".to_string(), content_type.to_string())]
+                .into_iter()
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// Status code and `metav1.Status` message (empty for a success).
+    fn answer(cluster: &Arc<Cluster>, request: Request) -> (u16, String) {
+        let response = handle(cluster, request);
+        let crate::http::Body::Whole(body) = response.body else {
+            panic!("a whole body");
+        };
+        let value: Value = serde_json::from_slice(&body).unwrap();
+        let message = value["message"].as_str().unwrap_or_default().to_string();
+        (response.status, message)
+    }
+
+    const CONFIG_MAPS: &str = "/api/v1/namespaces/demo/configmaps";
+
+    #[test]
+    fn bodies_that_are_not_objects_are_bad_requests() {
+        let cluster = Arc::new(Cluster::new(Default::default(), "token".into()));
+        let created = answer(
+            &cluster,
+            request(
+                "POST",
+                CONFIG_MAPS,
+                "application/json",
+                r#"{"metadata": {"name": "web"}}"#,
+            ),
+        );
+        assert_eq!(created.0, 201, "{}", created.1);
+        let web = format!("{CONFIG_MAPS}/web");
+        for body in ["[1, 2]", r#""text""#, "7", "true", "null"] {
+            for (method, path, content_type) in [
+                ("POST", CONFIG_MAPS, "application/json"),
+                ("PATCH", web.as_str(), "application/merge-patch+json"),
+                ("PATCH", web.as_str(), "application/apply-patch+yaml"),
+                (
+                    "PATCH",
+                    "/api/v1/namespaces/demo/configmaps/new",
+                    "application/apply-patch+yaml",
+                ),
+            ] {
+                let (status, message) = answer(&cluster, request(method, path, content_type, body));
+                assert_eq!(status, 400, "{method} {path} {body}: {message}");
+                assert!(message.contains("must be a JSON object"), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_that_are_not_rfc_1123_subdomains_are_invalid() {
+        let cluster = Arc::new(Cluster::new(Default::default(), "token".into()));
+        for name in [
+            "Web",
+            "a/b",
+            "..",
+            "a..b",
+            "-web",
+            "web_1",
+            "",
+            &"a".repeat(254),
+        ] {
+            let body = serde_json::json!({"metadata": {"name": name}}).to_string();
+            let (status, message) = answer(
+                &cluster,
+                request("POST", CONFIG_MAPS, "application/json", &body),
+            );
+            assert_eq!(status, 422, "{name:?}: {message}");
+        }
+        let (status, message) = answer(
+            &cluster,
+            request(
+                "PATCH",
+                "/api/v1/namespaces/demo/configmaps/Web",
+                "application/apply-patch+yaml",
+                "data: {a: b}",
+            ),
+        );
+        assert_eq!(status, 422, "{message}");
+        assert!(
+            message.contains("ConfigMap \"Web\" is invalid"),
+            "{message}"
+        );
+        for good in ["web", "web-1.v2", "a"] {
+            let body = serde_json::json!({"metadata": {"name": good}}).to_string();
+            let created = answer(
+                &cluster,
+                request("POST", CONFIG_MAPS, "application/json", &body),
+            );
+            assert_eq!(created.0, 201, "{good}: {}", created.1);
+        }
     }
 }

@@ -17,15 +17,23 @@ pub struct BuildError {
 
 /// Builds the kustomization in `dir` (a path inside `files`, "" for the root).
 pub fn build(files: &Files, dir: &str) -> Result<Vec<Value>, BuildError> {
-    let path = join(dir, "kustomization.yaml");
+    let path = inside(dir, "kustomization.yaml");
     let kustomization: Value = parse_one(files, &path)?;
     let mut objects = Vec::new();
     for resource in list(&kustomization, "resources") {
-        let target = join(dir, &resource);
-        if files.contains_key(&join(&target, "kustomization.yaml")) {
+        // As kustomize's default load restrictor: another kustomization may be anywhere in
+        // the tree (`../base`), a file only in or below this kustomization's directory.
+        let outside = |root: &str| BuildError {
+            file: path.clone(),
+            reason: format!("security; resource '{resource}' is not in or below '{root}'"),
+        };
+        let target = join(dir, &resource).ok_or_else(|| outside("/"))?;
+        if files.contains_key(&inside(&target, "kustomization.yaml")) {
             objects.extend(build(files, &target)?);
-        } else {
+        } else if dir.is_empty() || target.starts_with(&format!("{dir}/")) {
             objects.extend(parse_all(files, &target)?);
+        } else {
+            return Err(outside(if dir.is_empty() { "." } else { dir }));
         }
     }
     let mut generated = BTreeMap::new();
@@ -216,22 +224,36 @@ fn rename_all(kustomization: &Value, objects: &mut [Value]) {
     }
 }
 
-fn join(dir: &str, name: &str) -> String {
+/// `name` (relative, perhaps with `.` and `..`) resolved against `dir`; None when it climbs
+/// out of the files' root, where nothing may be read.
+fn join(dir: &str, name: &str) -> Option<String> {
     let mut parts: Vec<&str> = if dir.is_empty() {
         Vec::new()
     } else {
         dir.split('/').collect()
     };
+    if name.starts_with('/') {
+        return None;
+    }
     for part in name.split('/') {
         match part {
             "." | "" => {}
             ".." => {
-                parts.pop();
+                parts.pop()?;
             }
             other => parts.push(other),
         }
     }
-    parts.join("/")
+    Some(parts.join("/"))
+}
+
+/// The path of `name`, a plain file name, in `dir` ("" for the root).
+fn inside(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 fn list(value: &Value, key: &str) -> Vec<String> {
@@ -476,6 +498,44 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(config_map_hash(&data), "47668c6k28");
+    }
+
+    #[test]
+    fn files_outside_the_kustomization_root_are_refused() {
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
+        let refused = |resource: &str, dir: &str| {
+            let files = files(&[
+                (
+                    &inside(dir, "kustomization.yaml"),
+                    &format!("resources: ['{resource}']\n"),
+                ),
+                ("overlays/secret.yaml", deployment),
+                ("secret.yaml", deployment),
+            ]);
+            build(&files, dir).unwrap_err().reason
+        };
+        assert_eq!(
+            refused("../secret.yaml", "overlays/dev"),
+            "security; resource '../secret.yaml' is not in or below 'overlays/dev'"
+        );
+        assert_eq!(
+            refused("../../../etc/passwd", "overlays/dev"),
+            "security; resource '../../../etc/passwd' is not in or below '/'"
+        );
+        assert_eq!(
+            refused("/etc/passwd", ""),
+            "security; resource '/etc/passwd' is not in or below '/'"
+        );
+        // Another kustomization may sit anywhere in the tree: the overlay over a base.
+        let files = files(&[
+            (
+                "overlays/dev/kustomization.yaml",
+                "resources: [../../base]\n",
+            ),
+            ("base/kustomization.yaml", "resources: [deploy.yaml]\n"),
+            ("base/deploy.yaml", deployment),
+        ]);
+        assert_eq!(build(&files, "overlays/dev").unwrap().len(), 1);
     }
 
     #[test]

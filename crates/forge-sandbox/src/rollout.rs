@@ -714,8 +714,38 @@ mod tests {
             "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": image}]}}}})
     }
 
+    /// The Deployment every test rolls out: `web` in `demo`.
+    fn web_key() -> Key {
+        key("deployments.apps", "demo", "web")
+    }
+
     fn status(store: &Store) -> Value {
-        store.get(&key("deployments.apps", "demo", "web")).unwrap()["status"].clone()
+        store.get(&web_key()).unwrap()["status"].clone()
+    }
+
+    /// A store holding `web` with `replicas` of `image`, and a controller with `settings`
+    /// that has not yet seen it.
+    fn web_created(image: &str, replicas: i64, settings: Rollout) -> (Store, Controller) {
+        let mut store = Store::default();
+        store
+            .create(web_key(), deployment(image, replicas), "t")
+            .unwrap();
+        (store, Controller::new(settings))
+    }
+
+    /// A new pod template for `web`: its one container runs `image`.
+    fn set_image(store: &mut Store, image: &str) {
+        let template = json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": image}]}}}});
+        store.patch(&web_key(), &template, Part::Main).unwrap();
+    }
+
+    /// The ReplicaSets in `demo`, copied out of the store.
+    fn all_replica_sets(store: &Store) -> Vec<Value> {
+        store
+            .list("replicasets.apps", Some("demo"))
+            .into_iter()
+            .cloned()
+            .collect()
     }
 
     fn settings() -> Rollout {
@@ -731,15 +761,7 @@ mod tests {
 
     #[test]
     fn a_good_rollout_becomes_available_pod_by_pod() {
-        let mut store = Store::default();
-        let mut controller = Controller::new(settings());
-        store
-            .create(
-                key("deployments.apps", "demo", "web"),
-                deployment("web:1", 2),
-                "t",
-            )
-            .unwrap();
+        let (mut store, mut controller) = web_created("web:1", 2, settings());
         controller.step(&mut store, 1000.0);
         assert_eq!(status(&store)["updatedReplicas"], 2);
         assert!(status(&store).get("readyReplicas").is_none());
@@ -765,15 +787,10 @@ mod tests {
 
     #[test]
     fn a_new_template_replaces_the_old_pods_once_ready() {
-        let mut store = Store::default();
-        let mut controller = Controller::new(settings());
-        let k = key("deployments.apps", "demo", "web");
-        store
-            .create(k.clone(), deployment("web:1", 1), "t")
-            .unwrap();
+        let (mut store, mut controller) = web_created("web:1", 1, settings());
         controller.step(&mut store, 1000.0);
         controller.step(&mut store, 1002.0);
-        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
+        set_image(&mut store, "web:2");
         controller.step(&mut store, 1003.0);
         assert_eq!(
             status(&store)["replicas"],
@@ -804,15 +821,7 @@ mod tests {
 
     #[test]
     fn an_unpullable_image_waits_in_image_pull_back_off_with_no_log() {
-        let mut store = Store::default();
-        let mut controller = Controller::new(settings());
-        store
-            .create(
-                key("deployments.apps", "demo", "web"),
-                deployment("web:pull-error", 1),
-                "t",
-            )
-            .unwrap();
+        let (mut store, mut controller) = web_created("web:pull-error", 1, settings());
         controller.step(&mut store, 1000.0);
         controller.step(&mut store, 1005.0);
         let pod = store.list("pods", Some("demo"))[0].clone();
@@ -825,15 +834,10 @@ mod tests {
 
     #[test]
     fn a_deleted_deployments_replica_sets_go_and_its_pods_terminate() {
-        let mut store = Store::default();
-        let mut controller = Controller::new(settings());
-        let k = key("deployments.apps", "demo", "web");
-        store
-            .create(k.clone(), deployment("web:1", 2), "t")
-            .unwrap();
+        let (mut store, mut controller) = web_created("web:1", 2, settings());
         controller.step(&mut store, 1000.0);
         controller.step(&mut store, 1003.0);
-        store.delete(&k).unwrap();
+        store.delete(&web_key()).unwrap();
         controller.step(&mut store, 1004.0);
         assert!(store.list("replicasets.apps", Some("demo")).is_empty());
         let pods = store.list("pods", Some("demo"));
@@ -848,21 +852,17 @@ mod tests {
 
     #[test]
     fn a_lagging_controller_notices_a_new_spec_late_and_a_rollback_starts_new_pods() {
-        let mut store = Store::default();
-        let mut controller = Controller::new(Rollout {
+        let lagging = Rollout {
             controller_lag: Duration::from_secs(2),
             ..settings()
-        });
-        let k = key("deployments.apps", "demo", "web");
-        store
-            .create(k.clone(), deployment("web:1", 1), "t")
-            .unwrap();
+        };
+        let (mut store, mut controller) = web_created("web:1", 1, lagging);
         controller.step(&mut store, 1000.0);
-        assert!(store.get(&k).unwrap().get("status").is_none());
+        assert!(store.get(&web_key()).unwrap().get("status").is_none());
         controller.step(&mut store, 1002.0);
         controller.step(&mut store, 1004.0);
         let first_pod = store.list("pods", Some("demo"))[0]["metadata"]["name"].clone();
-        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
+        set_image(&mut store, "web:2");
         controller.step(&mut store, 1005.0);
         assert_eq!(status(&store)["observedGeneration"], 1, "not noticed yet");
         controller.step(&mut store, 1007.0);
@@ -870,7 +870,7 @@ mod tests {
         assert_eq!(status(&store)["observedGeneration"], 2);
         // Back to web:1 once its pod is gone: its ReplicaSet scales up with a new pod.
         controller.step(&mut store, 1020.0);
-        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:1"}]}}}}), Part::Main).unwrap();
+        set_image(&mut store, "web:1");
         controller.step(&mut store, 1021.0);
         controller.step(&mut store, 1023.0);
         let pods = store.list("pods", Some("demo"));
@@ -897,22 +897,13 @@ mod tests {
 
     #[test]
     fn replica_sets_carry_their_owner_and_revision_as_the_controller_writes_them() {
-        let mut store = Store::default();
-        let mut controller = Controller::new(settings());
-        let k = key("deployments.apps", "demo", "web");
-        store
-            .create(k.clone(), deployment("web:1", 1), "t")
-            .unwrap();
+        let (mut store, mut controller) = web_created("web:1", 1, settings());
         controller.step(&mut store, 1000.0);
-        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}}), Part::Main).unwrap();
+        set_image(&mut store, "web:2");
         controller.step(&mut store, 1001.0);
-        let web = store.get(&k).unwrap().clone();
+        let web = store.get(&web_key()).unwrap().clone();
         assert_eq!(web["metadata"]["annotations"][REVISION], "2");
-        let replica_sets: Vec<Value> = store
-            .list("replicasets.apps", Some("demo"))
-            .into_iter()
-            .cloned()
-            .collect();
+        let replica_sets = all_replica_sets(&store);
         for rs in &replica_sets {
             assert_eq!(
                 rs["metadata"]["ownerReferences"][0]["uid"],
@@ -925,15 +916,11 @@ mod tests {
             "web:2"
         );
         // Back to the first template: its ReplicaSet is reused and numbered 3.
-        store.patch(&k, &json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:1"}]}}}}), Part::Main).unwrap();
+        set_image(&mut store, "web:1");
         controller.step(&mut store, 1002.0);
-        let web = store.get(&k).unwrap().clone();
+        let web = store.get(&web_key()).unwrap().clone();
         assert_eq!(web["metadata"]["annotations"][REVISION], "3");
-        let replica_sets: Vec<Value> = store
-            .list("replicasets.apps", Some("demo"))
-            .into_iter()
-            .cloned()
-            .collect();
+        let replica_sets = all_replica_sets(&store);
         assert_eq!(replica_sets.len(), 2);
         let current = current_replica_set(&web, &replica_sets);
         assert_eq!(
@@ -944,15 +931,7 @@ mod tests {
 
     #[test]
     fn a_bad_image_crash_loops_and_misses_the_deadline() {
-        let mut store = Store::default();
-        let mut controller = Controller::new(settings());
-        store
-            .create(
-                key("deployments.apps", "demo", "web"),
-                deployment("web:bad", 1),
-                "t",
-            )
-            .unwrap();
+        let (mut store, mut controller) = web_created("web:bad", 1, settings());
         controller.step(&mut store, 1000.0);
         controller.step(&mut store, 1005.0);
         let pod = store.list("pods", Some("demo"))[0].clone();

@@ -81,7 +81,7 @@ impl ApiError {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Store {
     objects: BTreeMap<Key, Value>,
     revision: u64,
@@ -342,6 +342,13 @@ impl Cluster {
         let result = write(&mut crate::store::lock(&self.store));
         self.changed.notify_all();
         result
+    }
+
+    /// A write as a dry run (`?dryRun=All`): on a copy of the store, so the answer is what
+    /// the write would give, and nothing changes or reaches a watch.
+    pub(crate) fn write_dry<T>(&self, write: impl FnOnce(&mut Store) -> T) -> T {
+        let mut copy = crate::store::lock(&self.store).clone();
+        write(&mut copy)
     }
 
     /// Whether request number n falls in the failing share: spread evenly, no randomness.

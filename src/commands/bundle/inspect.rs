@@ -31,11 +31,7 @@ pub fn run(ctx: &Context, args: InspectArgs) -> Result<(), CliError> {
     let _ = writeln!(text, "app:       {}", m.app);
     let _ = writeln!(text, "version:   {}", m.version);
     let _ = writeln!(text, "digest:    {}", verified.digest());
-    let _ = writeln!(
-        text,
-        "size:      {}",
-        crate::bundle::human_size(verified.size)
-    );
+    let _ = writeln!(text, "size:      {}", crate::fs::human_size(verified.size));
     let _ = writeln!(text, "created:   {}", m.created_at);
     let _ = writeln!(text, "source:    {} in {}/", m.source.kind, m.source.path);
     if let Some(commit) = &m.source.commit {

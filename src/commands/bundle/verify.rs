@@ -4,6 +4,7 @@
 use crate::bundle::read::{Limits, verify};
 use crate::commands::Context;
 use crate::error::CliError;
+use crate::ship::bundle::check_file_signature;
 use crate::signing;
 use clap::Args;
 use std::path::PathBuf;
@@ -21,7 +22,6 @@ pub struct VerifyArgs {
 }
 
 pub fn run(ctx: &Context, args: VerifyArgs) -> Result<(), CliError> {
-    let verified = verify(&args.bundle, &Limits::default())?;
     let key_path = match args.key {
         Some(key) => Some(key),
         None if ctx.config_path.is_file() => ctx.load_config()?.public_key_path(),
@@ -30,10 +30,14 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> Result<(), CliError> {
     let signature_path = args
         .signature
         .unwrap_or_else(|| signing::signature_path(&args.bundle));
-    if let Some(key_path) = &key_path {
-        let key = signing::key::load_public_key(key_path)?;
-        let signed = signing::read_signature(&args.bundle, &signature_path)?;
-        signing::verify(&signed, &signature_path, &verified.sha256, &key, key_path)?;
+    // The signature first, over the file's bytes: nothing untrusted is unpacked before it.
+    let signed = key_path
+        .as_ref()
+        .map(|key_path| check_file_signature(&args.bundle, &signature_path, key_path))
+        .transpose()?;
+    let verified = verify(&args.bundle, &Limits::default())?;
+    if let Some(signed) = &signed {
+        verified.check_same_as(&args.bundle, &signed.sha256)?;
     }
     let m = &verified.manifest;
     if ctx.json() {

@@ -75,8 +75,9 @@ fn a_deploy_whose_kustomization_was_never_created_fails_fast() {
     if app.suite.engine == "flux" {
         assert!(
             run.stderr.contains(&format!(
-                "hint: create it for {app}/dev: flux create kustomization {name} --namespace \
-                 flux-system --source GitRepository/{app} --path ./apps/{app}/dev",
+                "hint: create it for {app}/dev: forge bootstrap dev --out - | kubectl apply -f - (or \
+                 flux create kustomization {name} --namespace flux-system --source \
+                 GitRepository/{app} --path ./apps/{app}/dev",
                 app = app.name
             )),
             "{}",

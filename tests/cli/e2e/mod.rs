@@ -9,10 +9,10 @@
 //! your own instead (Flux, or Argo CD with `FORGE_E2E_ENGINE=argocd`); the README's "Against a
 //! real cluster" section lists every variable.
 //!
-//! Each test uses an app name of its own (`e2e-<random>`), creates the GitOps objects a
-//! bootstrap would hold for it with `kubectl apply` (a Namespace per env, and a GitRepository
-//! plus a Kustomization per env for Flux, or an Application per env for Argo CD), runs the
-//! real `forge` binary, and deletes those objects again.
+//! Each test uses an app name of its own (`e2e-<random>`), applies the GitOps objects
+//! `forge bootstrap` prints for it with `kubectl apply` (a Namespace per env, and a
+//! GitRepository plus a Kustomization per env for Flux, or an Application per env for Argo
+//! CD), runs the real `forge` binary, and deletes those objects again.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -27,6 +27,7 @@ mod helm;
 mod missing;
 mod strategies;
 mod traffic;
+mod verdicts;
 mod workloads;
 
 /// What the suite runs against.
@@ -400,35 +401,10 @@ impl App {
         std::fs::write(base.join("kustomization.yaml"), kustomization).unwrap();
     }
 
-    /// The app's kustomize base: one Deployment running `image` (no probes: the pause image
-    /// serves nothing) and a Service. Changing it and deploying is what makes a new release.
+    /// The app's kustomize base: one Deployment running `image` and a Service. Changing it
+    /// and deploying is what makes a new release.
     pub fn write_source(&self, image: &str) {
-        let deployment = format!(
-            "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app.kubernetes.io/name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: web
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: web
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: {image}
-          ports:
-            - name: http
-              containerPort: 8080
-"
-        );
+        let deployment = web_deployment(image, 1, false);
         let service = "apiVersion: v1
 kind: Service
 metadata:
@@ -444,91 +420,23 @@ spec:
         self.write_base(&[("deployment.yaml", &deployment), ("service.yaml", service)]);
     }
 
-    /// What a bootstrap holds for this app: the target namespaces, and per env a Flux
-    /// Kustomization (with a GitRepository for the env repo) or an Argo CD Application.
+    /// What `forge bootstrap` makes for this app, for the cluster to apply: the target
+    /// namespaces, and per env a Flux Kustomization (with a GitRepository for the env repo) or
+    /// an Argo CD Application. Every e2e test runs on these, so the real controllers judge
+    /// them.
     fn gitops_objects(&self) -> String {
         let suite = &self.suite;
-        let mut text = String::new();
-        for env in ENVS {
-            text.push_str(&format!(
-                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {}\n---\n",
-                self.namespace(env)
-            ));
+        let mut args = vec![
+            "bootstrap",
+            "--out",
+            "-",
+            "--source-url",
+            suite.cluster_repo.as_str(),
+        ];
+        if let Some(secret) = &suite.git_secret {
+            args.extend(["--secret-ref", secret.as_str()]);
         }
-        if suite.engine == "flux" {
-            let secret = suite
-                .git_secret
-                .as_ref()
-                .map(|s| format!("  secretRef:\n    name: {s}\n"))
-                .unwrap_or_default();
-            text.push_str(&format!(
-                "apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: {name}
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: {url}
-  ref:
-    branch: {branch}
-{secret}---
-",
-                name = self.name,
-                url = suite.cluster_repo,
-                branch = suite.branch,
-            ));
-            for env in ENVS {
-                text.push_str(&format!(
-                    "apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: {name}-{env}
-  namespace: flux-system
-spec:
-  interval: 1m
-  path: ./apps/{name}/{env}
-  prune: true
-  targetNamespace: {namespace}
-  sourceRef:
-    kind: GitRepository
-    name: {name}
----
-",
-                    name = self.name,
-                    namespace = self.namespace(env),
-                ));
-            }
-        } else {
-            for env in ENVS {
-                text.push_str(&format!(
-                    "apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: {name}-{env}
-  namespace: argocd
-spec:
-  project: default
-  source:
-    repoURL: {url}
-    targetRevision: {branch}
-    path: apps/{name}/{env}
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: {namespace}
-  syncPolicy:
-    automated:
-      prune: true
----
-",
-                    name = self.name,
-                    url = suite.cluster_repo,
-                    branch = suite.branch,
-                    namespace = self.namespace(env),
-                ));
-            }
-        }
-        text
+        self.forge(&args).expect(0, "forge bootstrap").stdout
     }
 
     pub fn kubectl(&self, args: &[&str]) -> String {
@@ -646,4 +554,46 @@ pub fn commit_of(run: &Run) -> String {
         run.stdout
     );
     commit
+}
+
+/// The Deployment `web`: `replicas` pods running `image` (no probes: the pause image serves
+/// nothing); `paused` adds `spec.paused: true`, which stops the rollout of a new template.
+pub fn web_deployment(image: &str, replicas: u32, paused: bool) -> String {
+    let paused = if paused { "  paused: true\n" } else { "" };
+    let template = pod_template("web", image);
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app.kubernetes.io/name: web
+spec:
+{paused}  replicas: {replicas}
+{template}          ports:
+            - name: http
+              containerPort: 8080
+"
+    )
+}
+
+/// The `selector` and `template` of a workload's spec (indented for a top-level `spec:`):
+/// pods labelled `app.kubernetes.io/name: <name>`, stopped within a second, with one
+/// container `name` running `image`, last, so that its other fields can follow.
+pub fn pod_template(name: &str, image: &str) -> String {
+    format!(
+        "  selector:
+    matchLabels:
+      app.kubernetes.io/name: {name}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {name}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: {name}
+          image: {image}
+"
+    )
 }

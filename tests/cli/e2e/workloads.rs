@@ -4,7 +4,7 @@
 //! Set `FORGE_E2E_CAPTURE=DIR` to save the objects (`kubectl get -o json`, managedFields
 //! removed) at the moments these tests check, as material for `fixtures/status/`.
 
-use super::{App, Run, commit_of};
+use super::{App, Run, commit_of, pod_template, web_deployment};
 use serde_json::Value;
 
 const OLD: &str = "registry.k8s.io/pause:3.10";
@@ -25,19 +25,8 @@ metadata:
 spec:
   updateStrategy:
     type: {strategy}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: agent
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: agent
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: agent
-          image: {image}
-"
+{template}",
+        template = pod_template("agent", image)
     )
 }
 
@@ -68,44 +57,8 @@ spec:
     type: RollingUpdate
     rollingUpdate:
       partition: {partition}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: db
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: db
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: db
-          image: {image}
-"
-    )
-}
-
-fn deployment(paused: bool, image: &str) -> String {
-    format!(
-        "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  paused: {paused}
-  replicas: 2
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: web
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: web
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: {image}
-"
+{template}",
+        template = pod_template("db", image)
     )
 }
 
@@ -315,10 +268,19 @@ fn a_partitioned_stateful_set_is_done_once_the_ordinals_above_the_partition_are_
 #[test]
 fn a_paused_deployment_fails_fast_and_says_how_to_resume_it() {
     let app = App::start();
-    deploy(&app, "1.0.0", &[("web.yaml", &deployment(false, OLD))]).expect(0, "deploy 1.0.0");
+    deploy(
+        &app,
+        "1.0.0",
+        &[("web.yaml", &web_deployment(OLD, 2, false))],
+    )
+    .expect(0, "deploy 1.0.0");
     let started = std::time::Instant::now();
-    let run = deploy(&app, "1.1.0", &[("web.yaml", &deployment(true, NEW))])
-        .expect(3, "deploy 1.1.0 of a paused Deployment");
+    let run = deploy(
+        &app,
+        "1.1.0",
+        &[("web.yaml", &web_deployment(NEW, 2, true))],
+    )
+    .expect(3, "deploy 1.1.0 of a paused Deployment");
     assert!(
         started.elapsed() < std::time::Duration::from_secs(60),
         "took {:?}",
