@@ -88,6 +88,12 @@ impl Release {
         }
     }
 
+    /// The side whose pods serve this release once it is settled; None while a canary or
+    /// blue-green release is in progress (both sides may serve).
+    pub fn settled_side(&self) -> Option<Side> {
+        self.strategy.canary.is_none().then_some(self.strategy.side)
+    }
+
     /// Writes this release as the env dir's release.json.
     pub fn write_into(&self, files: &mut Files) {
         let mut bytes = forge_base::json::to_vec_pretty(self);

@@ -205,6 +205,42 @@ pub fn compose_settled(
     files
 }
 
+/// The release files (as rendered, without release.json) of a settled env dir whose release
+/// serves from `side`: a plain dir whole, a dir settled on the preview side from `main/`.
+pub fn release_files(env_dir: &Files, side: Side) -> Files {
+    let mut files = match side {
+        Side::Main => env_dir.clone(),
+        Side::Preview => under(env_dir, &format!("{MAIN_DIR}/release/")),
+    };
+    Release::remove_from(&mut files);
+    files
+}
+
+/// A rendered env dir (with its release.json) as an env whose settled release is `live`
+/// keeps it: when `live` is the same release settled on the preview side, in that layout
+/// (what deploying it again leaves), otherwise as rendered. With the release it records.
+pub fn in_live_layout(
+    rendered: &Files,
+    release: &Release,
+    live: Option<&Release>,
+) -> Result<(Files, Release), super::overlay::RenderError> {
+    let settled = Release {
+        strategy: crate::model::release::StrategyState {
+            side: Side::Preview,
+            ..release.strategy.clone()
+        },
+        ..release.clone()
+    };
+    let on_preview = live
+        .is_some_and(|live| live.settled_side() == Some(Side::Preview) && live.same_as(&settled));
+    if !on_preview {
+        return Ok((rendered.clone(), release.clone()));
+    }
+    let files = release_files(rendered, Side::Main);
+    let selectors = super::overlay::service_selectors(&files)?;
+    Ok((compose_settled(&files, &selectors, &settled), settled))
+}
+
 const KUSTOMIZATION: &str = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
 /// Where a blue-green env dir keeps the release under the app's own names.
 const MAIN_DIR: &str = "main";
@@ -296,9 +332,14 @@ pub fn stable_files(env_dir: &Files) -> Files {
     if !in_canary {
         return env_dir.clone();
     }
-    env_dir
+    under(env_dir, &prefix)
+}
+
+/// The files under `prefix` (a dir and its slash), by their path inside it.
+fn under(files: &Files, prefix: &str) -> Files {
+    files
         .iter()
-        .filter_map(|(path, bytes)| Some((path.strip_prefix(&prefix)?.to_string(), bytes.clone())))
+        .filter_map(|(path, bytes)| Some((path.strip_prefix(prefix)?.to_string(), bytes.clone())))
         .collect()
 }
 
@@ -338,19 +379,6 @@ mod tests {
 
     fn text(files: &Files, path: &str) -> String {
         String::from_utf8(files[path].clone()).unwrap()
-    }
-
-    /// The files under `dir/`, by their path inside it.
-    fn under(files: &Files, dir: &str) -> Files {
-        files
-            .iter()
-            .filter_map(|(path, bytes)| {
-                Some((
-                    path.strip_prefix(&format!("{dir}/"))?.to_string(),
-                    bytes.clone(),
-                ))
-            })
-            .collect()
     }
 
     #[test]
@@ -403,7 +431,7 @@ mod tests {
             &selectors,
             &release("1.1", StrategyKind::BlueGreen, Side::Preview),
         );
-        assert_eq!(under(&settled, "preview"), under(&switch, "preview"));
+        assert_eq!(under(&settled, "preview/"), under(&switch, "preview/"));
         let top = text(&settled, "kustomization.yaml");
         assert!(top.contains("resources:\n  - main\n  - preview\n"), "{top}");
         assert!(top.contains(to_preview), "{top}");
@@ -414,7 +442,7 @@ mod tests {
                 "{main}"
             );
         }
-        assert_eq!(under(&settled, "main/release"), rendered("1.1"));
+        assert_eq!(under(&settled, "main/release/"), rendered("1.1"));
         assert_eq!(
             Release::read_from(&settled)
                 .unwrap()
@@ -437,7 +465,7 @@ mod tests {
             text(&preview, "main/kustomization.yaml"),
             release_only(false)
         );
-        assert_eq!(under(&preview, "main/release"), rendered("1.2"));
+        assert_eq!(under(&preview, "main/release/"), rendered("1.2"));
         assert_eq!(
             stable_files(&preview),
             settled,
@@ -446,7 +474,7 @@ mod tests {
         let switch = step(&settled, "1.2", Side::Main, true);
         assert!(!text(&switch, "kustomization.yaml").contains("patches"));
         assert_eq!(
-            under(&switch, "main/release"),
+            under(&switch, "main/release/"),
             rendered("1.2"),
             "its promotion, the plain env dir, keeps the same objects"
         );
