@@ -3,7 +3,7 @@
 //! tests/cli/analysis.rs), and kubectl judging what runs.
 
 use crate::rollout::{Stage, json};
-use crate::serving::{Sample, assert_no_way_back, pods_started};
+use crate::serving::{Sample, assert_no_way_back, fewest_behind, pods_started};
 use crate::{require_tool, stderr};
 use serde_json::Value;
 use std::path::Path;
@@ -501,6 +501,25 @@ fn assert_released_blue_green(stage: &Stage, version: &str, selected: [&str; 3])
     assert_eq!(seen, selected, "at the preview, the switch and after");
 }
 
+/// A rollback to `version` on the other side went through a preview and a switch, the live
+/// Service never had fewer than the env's 2 ready pods behind it, and it ends on `image`.
+fn assert_rolled_back_across(stage: &Stage, samples: &[Sample], version: &str, image: &str) {
+    assert_eq!(
+        subjects(stage, 3),
+        [
+            format!("roll back hello in dev to {version}"),
+            format!("switch dev traffic to hello {version}"),
+            format!("preview hello {version} in dev beside the live version"),
+        ]
+    );
+    let (fewest, seen) = fewest_behind(samples, "hello");
+    assert!(
+        fewest >= 2,
+        "{seen} samples through the rollback; the fewest pods behind the live Service was {fewest}"
+    );
+    assert_eq!(samples.last().unwrap().behind["hello"], [image; 2]);
+}
+
 #[test]
 fn blue_green_switches_only_after_the_analysis_passes() {
     if !require_tool("kubectl") {
@@ -532,16 +551,30 @@ fn the_next_blue_green_release_switches_back_and_a_rollback_is_healthy() {
     assert_released_blue_green(&stage, "1.2.0", ["hello-preview", "hello", "hello"]);
     assert_runs(&stage, "1.2.0", "hello=2 ");
 
+    // 1.1.0 ran on the other side: its pods start beside 1.2.0's before the Service moves.
     let (_, samples) = sampled_forge(&stage, &["rollback", "dev"]);
     assert_runs(&stage, "1.1.0", "hello-preview=2 ");
-    let live = &samples.last().unwrap().behind["hello"];
-    assert_eq!(
-        live,
-        &[image_of(NEW_IMAGE); 2],
-        "the live Service on 1.1.0's pods"
-    );
+    assert_rolled_back_across(&stage, &samples, "1.1.0", image_of(NEW_IMAGE));
     let rows = json(&stage.forge_ok(&["status", "dev", "--output", "json"]));
     assert_eq!(rows[0]["healthy"], true, "{rows:#}");
+    // An unchanged release diffs empty in the preview layout it is settled in.
+    let same = stage.forge(&[
+        "diff",
+        "dev",
+        "--version",
+        "1.1.0",
+        "--image",
+        NEW_IMAGE,
+        "--exit-code",
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(
+        same.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&same.stdout)
+    );
+    let other = stage.forge(&["diff", "dev", "--version", "1.4.0", "--exit-code"]);
+    assert_eq!(other.status.code(), Some(7), "{}", stderr(&other));
 
     // A release previewed beside the settled 1.1.0 and aborted leaves 1.1.0 as it was.
     stage.forge_ok(&["deploy", "dev", "--version", "1.3.0", "--no-wait"]);
@@ -551,6 +584,10 @@ fn the_next_blue_green_release_switches_back_and_a_rollback_is_healthy() {
     );
     stage.forge_ok(&["canary", "abort", "dev"]);
     assert_runs(&stage, "1.1.0", "hello-preview=2 ");
+    // And back the other way, to 1.2.0 under the app's own names.
+    let (_, samples) = sampled_forge(&stage, &["rollback", "dev", "--to", "1.2.0"]);
+    assert_runs(&stage, "1.2.0", "hello=2 ");
+    assert_rolled_back_across(&stage, &samples, "1.2.0", image_of(NEXT_IMAGE));
 }
 
 #[test]
@@ -599,4 +636,29 @@ fn an_interrupted_blue_green_keep_old_stops_at_the_switch() {
     stage.forge_ok(&["canary", "promote", "dev"]);
     assert_eq!(subjects(&stage, 1)[0], "deploy hello 1.1.0 to dev");
     assert_eq!(stage.deployed_version("dev"), "1.1.0");
+}
+
+/// An env whose strategy leaves blueGreen while its release runs under the -preview names:
+/// the next deploy switches back to the app's own names blue-green (the new pods ready
+/// before the Service moves), then the env's own strategy holds.
+#[test]
+fn leaving_blue_green_on_the_preview_side_switches_back_first() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = blue_green_stage(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    release_blue_green(&stage, "1.1.0", NEW_IMAGE);
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
+    stage.configure(|text| text.replace("type: blueGreen", "type: rolling"));
+    let output = release_blue_green(&stage, "1.2.0", NEXT_IMAGE);
+    assert!(stderr(&output).contains("switches back to the app's own names"));
+    assert_released_blue_green(&stage, "1.2.0", ["hello-preview", "hello", "hello"]);
+    assert_runs(&stage, "1.2.0", "hello=2 ");
+    let release = json(&stage.forge_ok(&["status", "dev", "--output", "json"]));
+    assert_eq!(release[0]["healthy"], true, "{release:#}");
+    // Then plainly, as the env now says.
+    stage.forge_ok(&["deploy", "dev", "--version", "1.3.0"]);
+    assert_eq!(subjects(&stage, 1), ["deploy hello 1.3.0 to dev"]);
+    assert_runs(&stage, "1.3.0", "hello=2 ");
 }

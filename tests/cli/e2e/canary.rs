@@ -3,7 +3,8 @@
 
 use super::App;
 use crate::serving::{
-    assert_no_way_back, fewest_serving_through_the_final_switch, pods_started, sampled,
+    assert_no_way_back, fewest_behind, fewest_serving_through_the_final_switch, pods_started,
+    sampled,
 };
 
 /// The final switch from the canary at 100% to the promoted release never serves from fewer
@@ -56,7 +57,8 @@ fn the_canarys_final_switch_never_has_fewer_ready_pods_than_replicas() {
 /// Blue-green on a real cluster: once the live Service sends traffic to the new version, it
 /// never sends any to the old one again (nor when the old version's pods go), never to fewer
 /// pods than the env's replicas, and the new version's pods start once. The next release
-/// previews under the app's own names and switches back; a rollback after it is healthy.
+/// previews under the app's own names and switches back; a rollback after it, to the other
+/// side, never has fewer ready pods behind the Service than replicas and is healthy.
 #[test]
 fn blue_green_never_sends_traffic_back_to_the_old_version() {
     let app = App::start();
@@ -107,6 +109,20 @@ fn blue_green_never_sends_traffic_back_to_the_old_version() {
     );
     rolled_back.expect(0, "roll back to 1.1.0");
     app.assert_healthy_at("dev", "1.1.0");
+    // 1.1.0 ran under the -preview names: its pods start beside 1.2.0's, out of traffic,
+    // before the Service moves to them.
+    let (fewest, seen) = fewest_behind(&samples, "web");
+    assert!(
+        fewest >= 2,
+        "{seen} samples through the rollback; the fewest ready pods behind web was {fewest}"
+    );
+    let actions: Vec<String> = app
+        .history("dev")
+        .iter()
+        .take(3)
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["rollback", "switch", "preview"]);
     let last = samples.last().unwrap();
     assert_eq!(last.deployments, [("web-preview".to_string(), 2)]);
     assert_eq!(last.behind["web"], [next.clone(), next]);

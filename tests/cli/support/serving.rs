@@ -177,3 +177,14 @@ pub fn pods_started(samples: &[Sample], image: &str) -> usize {
         .collect();
     names.len()
 }
+
+/// The fewest ready pods `service` sends traffic to in any sample, and how many samples there
+/// were: a release or rollback that never leaves it short keeps this at the env's replicas.
+pub fn fewest_behind(samples: &[Sample], service: &str) -> (usize, usize) {
+    let fewest = samples
+        .iter()
+        .map(|s| s.behind.get(service).map_or(0, Vec::len))
+        .min()
+        .unwrap_or(0);
+    (fewest, samples.len())
+}
