@@ -291,7 +291,7 @@ pub(super) fn roll_back_across(
     let plan = Candidate {
         next: Next::Restored {
             dir: restored.clone(),
-            release: release.clone(),
+            release: Box::new(release.clone()),
         },
         stable: canary::stable_files(&live.files),
         stable_state: beside(ctx, &live.release)?,
@@ -351,7 +351,7 @@ enum Next<'a> {
     /// A bundle, rendered for the env (and a canary step's replicas).
     Bundle(Signed<'a>),
     /// An env dir from history (a rollback), committed again as it was once switched to.
-    Restored { dir: Files, release: Release },
+    Restored { dir: Files, release: Box<Release> },
 }
 
 impl<'a> Run<'a> {
@@ -619,7 +619,7 @@ impl Run<'_> {
             }
             Next::Restored { dir, release } => Ok((
                 canary::release_files(dir, release.strategy.side),
-                release.clone(),
+                (**release).clone(),
             )),
         }
     }
@@ -721,7 +721,7 @@ impl Run<'_> {
     /// dir as it was.
     fn promote(&self, plan: &Candidate, subtree: Option<String>) -> Result<Report, CliError> {
         let (files, release) = match &plan.next {
-            Next::Restored { dir, release } => (dir.clone(), release.clone()),
+            Next::Restored { dir, release } => (dir.clone(), (**release).clone()),
             Next::Bundle(_) => {
                 let (mut files, mut release) = self.next_release(plan, self.env)?;
                 if plan.side == Side::Preview {
