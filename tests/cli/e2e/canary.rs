@@ -89,13 +89,7 @@ fn blue_green_never_sends_traffic_back_to_the_old_version() {
         );
         let last = samples.last().unwrap();
         assert_eq!(last.deployments, [(deployment.to_string(), 2)]);
-        let actions: Vec<String> = app
-            .history("dev")
-            .iter()
-            .take(3)
-            .map(|e| e["action"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(actions, ["deploy", "switch", "preview"]);
+        assert_eq!(newest_actions(&app, 3), ["deploy", "switch", "preview"]);
     };
     let next = format!("{image}-next");
     release("1.1.0", &next, "web-preview");
@@ -116,16 +110,19 @@ fn blue_green_never_sends_traffic_back_to_the_old_version() {
         fewest >= 2,
         "{seen} samples through the rollback; the fewest ready pods behind web was {fewest}"
     );
-    let actions: Vec<String> = app
-        .history("dev")
-        .iter()
-        .take(3)
-        .map(|e| e["action"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(actions, ["rollback", "switch", "preview"]);
+    assert_eq!(newest_actions(&app, 3), ["rollback", "switch", "preview"]);
     let last = samples.last().unwrap();
     assert_eq!(last.deployments, [("web-preview".to_string(), 2)]);
     assert_eq!(last.behind["web"], [next.clone(), next]);
+}
+
+/// The actions of dev's newest `count` commits, newest first.
+fn newest_actions(app: &App, count: usize) -> Vec<String> {
+    app.history("dev")
+        .iter()
+        .take(count)
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// dev as a two-step canary (half the pods, then all) whose first step is judged by the
