@@ -1912,7 +1912,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__sandbox__subcmd__up)
-            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --unpullable-image --error-rate --api-error-rate --api-throttle-rate --reconcile-delay --drop-watches-after --tls --progress-deadline --pod-grace-period --no-bootstrap --controller-lag --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --unpullable-image --error-rate --api-error-rate --api-throttle-rate --reconcile-delay --drop-watches-after --tls --progress-deadline --pod-grace-period --no-bootstrap --controller-lag --keep --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2002,7 +2002,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__status)
-            opts="-C -q -v -y -h --check --context --config --output --quiet --verbose --color --yes --help"
+            opts="-w -C -q -v -y -h --check --context --watch --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

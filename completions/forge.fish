@@ -374,6 +374,7 @@ complete -c forge -n "__fish_forge_using_subcommand status" -l color -d 'When to
 always\t''
 never\t''"
 complete -c forge -n "__fish_forge_using_subcommand status" -l check -d 'Exit 3 when an env is not healthy at the version git holds'
+complete -c forge -n "__fish_forge_using_subcommand status" -s w -l watch -d 'Keep looking until interrupted: on a terminal the table is redrawn in place; otherwise a new one (or JSON document) is printed each time something changed'
 complete -c forge -n "__fish_forge_using_subcommand status" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand status" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
@@ -437,6 +438,7 @@ always\t''
 never\t''"
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l tls -d 'Serve HTTPS with a CA generated for this run (DIR/ca.crt); the API then wants the kubeconfig\'s bearer token'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l no-bootstrap -d 'Create no Kustomization or Application per app/env directory (a cluster nobody bootstrapped): only those created with kubectl are reconciled'
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l keep -d 'Leave DIR (kubeconfig, log, state) behind on exit [default: removed when this run made it, else its files are]'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'

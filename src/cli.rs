@@ -94,9 +94,10 @@ pub enum Command {
 }
 
 impl Cli {
-    /// The command tree as `--help` shows it: with each command's examples.
+    /// The command tree as `--help` shows it (with each command's examples) and as dynamic
+    /// completion walks it (with completers that know the project).
     pub fn tree() -> clap::Command {
-        commands::examples::add_to(Cli::command())
+        commands::complete::add_to(commands::examples::add_to(Cli::command()))
     }
 
     /// The command line, parsed against [`Cli::tree`]; a usage error exits 2, as clap does.
@@ -135,7 +136,7 @@ impl Cli {
             Command::Rollback(args) => commands::rollback::run(ctx, args),
             Command::Wait(args) => commands::wait::run(ctx, args),
             Command::Canary(command) => commands::canary::run(ctx, command),
-            Command::Completions(args) => commands::completions::run(args, Cli::tree()),
+            Command::Completions(args) => commands::completions::run(args, Cli::command()),
         }
     }
 }

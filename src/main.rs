@@ -4,6 +4,9 @@ use forge::ui::TerminalFacts;
 
 fn main() -> std::process::ExitCode {
     std::panic::set_hook(Box::new(|info| forge::ui::bug(info)));
+    // With COMPLETE=<shell> set, forge answers a completion (or prints the registration) and
+    // exits here; otherwise this does nothing.
+    clap_complete::CompleteEnv::with_factory(Cli::tree).complete();
     let cli = Cli::parse_args();
     let facts = TerminalFacts::detect();
     let ctx = cli.context(&facts, ProcessEnv::read());

@@ -267,7 +267,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
         let kept = workspace.keep();
         let dir = kept.display();
         ctx.ui.line(format_args!(
-            "\nThe workspace is kept in {dir}. To look around:\n  cd {dir}\n  forge sandbox up --dir sandbox --env-repo {env_repo}{engine} &\n  export KUBECONFIG=$PWD/sandbox/kubeconfig\n  forge status; forge history dev; kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat",
+            "\nThe workspace is kept in {dir}. To look around:\n  cd {dir}\n  forge sandbox up --dir sandbox --env-repo {env_repo}{engine} &\n  export KUBECONFIG=$PWD/sandbox/kubeconfig XDG_CACHE_HOME=$PWD/cache FORGE_KEY_PASSWORD={PASSPHRASE}\n  forge status; forge history dev; kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat",
             engine = if args.engine == Engine::Argocd {
                 " --engine argocd"
             } else {
@@ -335,14 +335,24 @@ fn setup(root: &Path) -> Result<String, CliError> {
 }
 
 /// Runs one step as its own `forge` process, exactly as a user would, and checks its exit.
+/// With `--quiet` only the story's headlines are shown: each step runs quietly, and its
+/// output is shown only when it ends otherwise than the story expects.
 fn run_step(ctx: &Context, root: &Path, kubeconfig: &PathBuf, step: &Step) -> Result<(), CliError> {
+    let quiet = ctx.ui.is_quiet();
     if !step.what.is_empty() {
-        ctx.ui.status("Demo", step.what);
+        if quiet {
+            ctx.ui.line(step.what);
+        } else {
+            ctx.ui.status("Demo", step.what);
+        }
     }
-    ctx.ui.line(format_args!("$ forge {}", step.args.join(" ")));
+    if !quiet {
+        ctx.ui.line(format_args!("$ forge {}", step.args.join(" ")));
+    }
     let exe = std::env::current_exe()
         .map_err(|e| CliError::operational(format!("cannot find the forge binary: {e}")))?;
-    let status = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args(&step.args)
         .current_dir(root)
         .env("KUBECONFIG", kubeconfig)
@@ -352,18 +362,32 @@ fn run_step(ctx: &Context, root: &Path, kubeconfig: &PathBuf, step: &Step) -> Re
         .env("FORGE_CONFIG", root.join("forge.yaml"))
         .env_remove("FORGE_OUTPUT")
         .env_remove("ARGOCD_SERVER")
-        .env_remove("ARGOCD_AUTH_TOKEN")
+        .env_remove("ARGOCD_AUTH_TOKEN");
+    let output = if quiet {
+        command.arg("--quiet").output()
+    } else {
         // The steps' data is part of the show; the demo's own stdout is the workspace path.
-        .stdout(std::process::Stdio::from(std::io::stderr()))
-        .status()
-        .map_err(|e| CliError::operational(format!("cannot run forge: {e}")))?;
-    match status.code() {
+        command
+            .stdout(std::process::Stdio::from(std::io::stderr()))
+            .status()
+            .map(|status| std::process::Output {
+                status,
+                stdout: Vec::new(),
+                stderr: Vec::new(),
+            })
+    }
+    .map_err(|e| CliError::operational(format!("cannot run forge: {e}")))?;
+    match output.status.code() {
         Some(code) if code == step.expect => Ok(()),
-        code => Err(CliError::operational(format!(
-            "demo step `forge {}` exited {}, expected {}",
-            step.args.join(" "),
-            code.map_or("on a signal".into(), |c| c.to_string()),
-            step.expect
-        ))),
+        code => {
+            ctx.ui
+                .line(String::from_utf8_lossy(&output.stderr).trim_end());
+            Err(CliError::operational(format!(
+                "demo step `forge {}` exited {}, expected {}",
+                step.args.join(" "),
+                code.map_or("on a signal".into(), |c| c.to_string()),
+                step.expect
+            )))
+        }
     }
 }

@@ -134,7 +134,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "forge status",
             "forge status prod --check",
-            "forge status --output json",
+            "forge status dev staging --watch",
         ],
     ),
     (

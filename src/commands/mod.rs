@@ -6,6 +6,7 @@ pub mod args;
 pub mod bootstrap;
 pub mod bundle;
 pub mod canary;
+pub mod complete;
 pub mod completions;
 pub mod config;
 pub mod demo;

@@ -67,6 +67,10 @@ pub struct UpArgs {
     /// How long the deployment controller takes to notice a changed Deployment.
     #[arg(long, default_value = "0s", value_name = "DURATION")]
     pub controller_lag: crate::duration::Duration,
+    /// Leave DIR (kubeconfig, log, state) behind on exit [default: removed when this run made
+    /// it, else its files are]
+    #[arg(long)]
+    pub keep: bool,
 }
 
 fn parse_error_rate(text: &str) -> Result<(String, f64), String> {
@@ -150,8 +154,10 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
         tls: args.tls,
         log: Some(args.dir.join("sandbox.log")),
     };
+    let made_dir = !args.dir.exists();
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| CliError::operational(format!("cannot create {}: {e}", args.dir.display())))?;
+    let _in_use = claim(&args.dir)?;
     let sandbox = Sandbox::start(args.port, settings).map_err(|e| {
         CliError::operational(format!(
             "cannot start the sandbox on 127.0.0.1:{}: {e}",
@@ -199,6 +205,39 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
     if let Some(signal) = signals.forever().next() {
         ctx.ui.status("Stopping", format!("on signal {signal}"));
     }
-    let _ = std::fs::remove_file(&state);
+    if args.keep {
+        let _ = std::fs::remove_file(&state);
+    } else if made_dir {
+        let _ = std::fs::remove_dir_all(&args.dir);
+    } else {
+        for file in [STATE_FILES.as_slice(), &[LOCK_FILE]].concat() {
+            let _ = std::fs::remove_file(args.dir.join(file));
+        }
+    }
     Ok(())
+}
+
+/// What a sandbox writes into its DIR.
+const STATE_FILES: [&str; 4] = ["sandbox.json", "kubeconfig", "sandbox.log", "ca.crt"];
+/// Held (flock) while a sandbox serves from DIR, so a second one is told, not mixed in.
+const LOCK_FILE: &str = "sandbox.lock";
+
+/// Takes DIR for this sandbox, or says which running one has it.
+fn claim(dir: &std::path::Path) -> Result<std::fs::File, CliError> {
+    let path = dir.join(LOCK_FILE);
+    let lock = std::fs::File::create(&path)
+        .map_err(|e| CliError::operational(format!("cannot create {}: {e}", path.display())))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::usage(format!(
+            "{} is in use by a running sandbox (see {})",
+            dir.display(),
+            dir.join("sandbox.json").display()
+        ))
+        .with_hint("stop that one (Ctrl-C where it runs), or pass another --dir")),
+        Err(std::fs::TryLockError::Error(e)) => Err(CliError::operational(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
+    }
 }

@@ -18,26 +18,68 @@ pub struct StatusArgs {
     /// kubeconfig context for every env (default: each env's `context`, else the current one).
     #[arg(long)]
     pub context: Option<String>,
+    /// Keep looking until interrupted: on a terminal the table is redrawn in place; otherwise
+    /// a new one (or JSON document) is printed each time something changed.
+    #[arg(short, long, conflicts_with = "check")]
+    pub watch: bool,
 }
+
+/// How often `--watch` looks again.
+const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let envs = environments(&loaded, &args.envs)?;
-    let rows = crate::ship::status::status(ctx, &loaded, &envs, args.context.as_deref())?;
-    if ctx.json() {
-        crate::ui::emit_json(&rows)?;
-    } else {
-        crate::ui::emit(&table(&rows))?;
-        for row in &rows {
-            if let Some(problem) = &row.problem {
-                ctx.ui.status(&row.env, problem);
-            }
-        }
+    let context = args.context.as_deref();
+    if args.watch {
+        return watch(ctx, || {
+            crate::ship::status::status(ctx, &loaded, &envs, context)
+        });
     }
+    let rows = crate::ship::status::status(ctx, &loaded, &envs, context)?;
+    print(ctx, &rows)?;
     if args.check {
         check(&rows)?;
     }
     Ok(())
+}
+
+/// The rows on stdout (table or data), and each env's problem on stderr.
+fn print(ctx: &Context, rows: &[Row]) -> Result<(), CliError> {
+    if ctx.json() {
+        return crate::ui::emit_json(&rows);
+    }
+    crate::ui::emit(&table(rows))?;
+    for row in rows {
+        if let Some(problem) = &row.problem {
+            ctx.ui.status(&row.env, problem);
+        }
+    }
+    Ok(())
+}
+
+/// `--watch`: the rows again every [`WATCH_INTERVAL`] until interrupted, redrawn in place on
+/// a terminal, else printed whenever they changed.
+fn watch(ctx: &Context, rows: impl Fn() -> Result<Vec<Row>, CliError>) -> Result<(), CliError> {
+    let in_place = crate::ui::stdout_is_terminal() && !ctx.json();
+    let mut shown: Option<String> = None;
+    loop {
+        let rows = rows()?;
+        let text = if ctx.json() {
+            forge_base::json::to_string_pretty(&rows) + "\n"
+        } else {
+            table(&rows)
+        };
+        if in_place {
+            let previous = shown.as_deref().map_or(0, |text| text.lines().count());
+            crate::ui::emit_over(previous, &text)?;
+            shown = Some(text);
+        } else if shown.as_deref() != Some(text.as_str()) {
+            crate::ui::emit(&text)?;
+            shown = Some(text);
+        }
+        std::thread::sleep(WATCH_INTERVAL);
+    }
 }
 
 /// `--check`: exit 3 when an env is known not to be healthy at the version git holds, else

@@ -60,6 +60,8 @@ pub struct Ui {
     /// Prompts are possible: stdin and stderr are terminals.
     interactive: bool,
     color: bool,
+    /// The warnings said so far: each is said once, however many steps find it.
+    warned: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
 }
 
 impl Ui {
@@ -78,7 +80,13 @@ impl Ui {
             attended: facts.stderr_is_terminal && !facts.term_is_dumb && !facts.ci && !quiet,
             interactive: facts.stdin_is_terminal && facts.stderr_is_terminal,
             color,
+            warned: Default::default(),
         }
+    }
+
+    /// Whether status lines are off (`--quiet`).
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
     }
 
     /// Whether stderr gets colour (also used for log lines).
@@ -107,8 +115,13 @@ impl Ui {
         eprintln!("{text}");
     }
 
+    /// A warning on stderr, once per process for the same text.
     pub fn warn(&self, message: impl Display) {
-        eprintln!("{} {message}", console::style("warning:").yellow().bold());
+        let message = message.to_string();
+        let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+        if warned.insert(message.clone()) {
+            eprintln!("{} {message}", console::style("warning:").yellow().bold());
+        }
     }
 
     pub fn error(&self, err: &CliError) {
@@ -299,6 +312,21 @@ pub fn emit(text: &str) -> Result<(), CliError> {
             "cannot write to stdout: {err}"
         ))),
     }
+}
+
+/// Whether stdout is a terminal (a redraw in place makes sense there, not in a pipe or file).
+pub fn stdout_is_terminal() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
+/// stdout on a terminal: `text` in place of the `previous` lines written last.
+pub fn emit_over(previous: usize, text: &str) -> Result<(), CliError> {
+    let clear = if previous > 0 {
+        format!("\x1b[{previous}A\x1b[J")
+    } else {
+        String::new()
+    };
+    emit(&format!("{clear}{text}"))
 }
 
 /// Writes a value as pretty JSON plus a newline to stdout.

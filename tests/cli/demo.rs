@@ -29,6 +29,13 @@ fn the_demo_ships_promotes_runs_canaries_breaks_and_rolls_back() {
     ] {
         assert!(err.contains(step), "{step} in:\n{err}");
     }
+    // The broken release's unpinned image is found by its build and its render: said once.
+    assert_eq!(
+        err.matches("is not pinned by digest (ghcr.io/forge-demo/hello:broken)")
+            .count(),
+        1,
+        "{err}"
+    );
     let envs = workspace.join("envs.git");
     let subjects = git(&envs, &["log", "--format=%s", "main"]);
     assert_eq!(
@@ -66,4 +73,20 @@ fn the_demo_runs_on_argo_cd_and_cleans_up() {
         !workspace.exists(),
         "without --keep the workspace is removed"
     );
+}
+
+/// `forge demo -q` tells the story in its headlines only: no commands, no progress, no
+/// expected failures' errors.
+#[test]
+fn a_quiet_demo_prints_only_its_headlines() {
+    let env = TestEnv::new();
+    let (output, _) = demo(&env, &["-q"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines.len() <= 20, "{} lines:\n{err}", lines.len());
+    assert!(lines.contains(&"where every environment stands"), "{err}");
+    for noise in ["$ forge", "error:", "warning:", "Pushed"] {
+        assert!(!err.contains(noise), "{noise} in:\n{err}");
+    }
 }

@@ -1013,3 +1013,37 @@ fn bootstrap_makes_what_applies_each_env_dir() {
         "history is the deploys'"
     );
 }
+
+/// `forge status --watch` without a terminal prints the table again only when it changed:
+/// first the env at 1.0.0, last at 1.1.0 once that is healthy, never the same table twice
+/// in a row.
+#[test]
+fn status_watch_prints_each_change_once() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = Stage::new(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let mut watching = stage.spawn(&["status", "dev", "--watch"]);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    watching.kill().unwrap();
+    let output = watching.wait_with_output().unwrap();
+    let text = stdout(&output);
+    let tables: Vec<&str> = text
+        .split("ENV ")
+        .filter(|table| !table.is_empty())
+        .collect();
+    assert!(tables.len() >= 2, "{text}");
+    assert!(
+        tables[0].contains("1.0.0") && tables[0].contains("Healthy"),
+        "{text}"
+    );
+    let last = tables[tables.len() - 1];
+    assert!(last.contains("1.1.0") && last.contains("Healthy"), "{text}");
+    assert!(
+        tables.windows(2).all(|pair| pair[0] != pair[1]),
+        "a table repeated:\n{text}"
+    );
+}

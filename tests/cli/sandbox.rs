@@ -1377,3 +1377,56 @@ fn kube_rs_lists_watches_and_patches_the_custom_resources_over_tls() {
         assert_eq!(handled, Some(format!("main@sha1:{head}")));
     });
 }
+
+/// A sandbox's DIR is its own: a second one there is refused (exit 2) while the first runs;
+/// on exit the first removes the DIR it made, unless `--keep`.
+#[test]
+fn a_sandbox_dir_is_claimed_and_removed_on_exit() {
+    let env = TestEnv::new();
+    let first = RunningSandbox::start(&env);
+    let second = env
+        .forge()
+        .args(["sandbox", "up", "--dir"])
+        .arg(&first.dir)
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("is in use by a running sandbox"),
+        "{}",
+        stderr(&second)
+    );
+
+    for (keep, stays) in [(false, false), (true, true)] {
+        let dir = env.path().join(format!("state-{keep}"));
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_forge"));
+        command.args(["sandbox", "up", "--dir"]).arg(&dir);
+        if keep {
+            command.arg("--keep");
+        }
+        let child = command
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !dir.join("sandbox.json").exists() {
+            assert!(Instant::now() < deadline, "it never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let id = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &id])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(dir.exists(), stays, "--keep {keep}");
+        if keep {
+            assert!(dir.join("kubeconfig").is_file(), "the kubeconfig is kept");
+        }
+    }
+}

@@ -231,3 +231,27 @@ fn ctrl_c_during_a_canary_asks_whether_to_abort() {
     );
     assert_eq!(stage.deployed_version("dev"), "1.0.0");
 }
+
+/// On a terminal `forge status --watch` redraws its table in place: after a deploy the
+/// screen shows the new version, with one header, not a scroll of tables.
+#[test]
+fn status_watch_redraws_in_place() {
+    if !require_tool("tmux") || !require_tool("kubectl") {
+        return;
+    }
+    let stage = crate::rollout::Stage::new(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let command = format!(
+        "KUBECONFIG='{}' {} -C sample/forge.yaml status dev --watch",
+        stage.sandbox.dir.join("kubeconfig").display(),
+        forge()
+    );
+    let tmux = Tmux::start(&stage.repo.env, &command);
+    tmux.wait_for("1.0.0");
+    stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
+    tmux.wait_for("1.1.0");
+    std::thread::sleep(Duration::from_secs(3));
+    let screen = tmux.screen();
+    assert_eq!(screen.matches("ENV ").count(), 1, "{screen}");
+    assert!(!screen.contains("1.0.0"), "{screen}");
+}
