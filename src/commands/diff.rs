@@ -43,7 +43,6 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
         }
     };
     let rendered = render_env(ctx, &loaded, env, &opened, signer)?;
-    let release = rendered.release.clone();
     let dir = loaded.config.env_path(&args.env);
 
     let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;
@@ -54,7 +53,14 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
         ),
         None => (Files::new(), None),
     };
-    let proposed = keep_deploy_time(&rendered.files, &release, existing.as_ref());
+    // An env settled on blue-green's preview side keeps an unchanged release in that layout.
+    let (laid_out, release) = crate::render::canary::in_live_layout(
+        &rendered.files,
+        &rendered.release,
+        existing.as_ref(),
+    )
+    .map_err(|e| CliError::usage(e.to_string()))?;
+    let proposed = keep_deploy_time(&laid_out, &release, existing.as_ref());
     let changes = compare(&current, &proposed);
 
     let rendered_diff = if args.rendered {

@@ -15,8 +15,8 @@ pub enum Action {
     Preview,
     /// Blue-green: the live Service points at the new version.
     Switch,
-    /// Canary or blue-green: the new version at full size under the main names beside the
-    /// canary or preview, so the copy's pods go only once the main ones are ready.
+    /// Canary: the new version at full size under the main names beside the canary, so the
+    /// copy's pods go only once the main ones are ready.
     Handover,
 }
 

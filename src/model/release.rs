@@ -32,6 +32,36 @@ pub struct StrategyState {
     /// Set while a canary of this release runs beside the stable one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<CanaryState>,
+    /// The names this release's workloads run under. Blue-green alternates: a release
+    /// previews on the side the live one does not run on and stays there once switched, so
+    /// the pods that took the traffic are the ones that remain.
+    #[serde(default, skip_serializing_if = "Side::is_main")]
+    pub side: Side,
+}
+
+/// Which of blue-green's two sets of names a release's workloads run under.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Side {
+    /// The app's own names and labels: every plain or canary release.
+    #[default]
+    Main,
+    /// The `-preview` names, whose pods carry `<value>-preview` for each Service selector label.
+    Preview,
+}
+
+impl Side {
+    /// The side a blue-green release beside one on this side takes.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Main => Side::Preview,
+            Side::Preview => Side::Main,
+        }
+    }
+
+    fn is_main(&self) -> bool {
+        *self == Side::Main
+    }
 }
 
 /// Where a canary stands, kept in release.json so that a crashed run can resume.
@@ -56,6 +86,12 @@ impl Release {
             deployed_at: String::new(),
             ..other.clone()
         }
+    }
+
+    /// The side whose pods serve this release once it is settled; None while a canary or
+    /// blue-green release is in progress (both sides may serve).
+    pub fn settled_side(&self) -> Option<Side> {
+        self.strategy.canary.is_none().then_some(self.strategy.side)
     }
 
     /// Writes this release as the env dir's release.json.

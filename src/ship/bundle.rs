@@ -7,7 +7,7 @@ use crate::bundle::read::{Extracted, Limits, extract};
 use crate::config::{Environment, Loaded};
 use crate::context::Context;
 use crate::error::CliError;
-use crate::model::release::{Release, StrategyState};
+use crate::model::release::{Release, Side, StrategyState};
 use crate::render::overlay::{RenderRequest, Rendered, render};
 use std::path::{Path, PathBuf};
 
@@ -290,6 +290,7 @@ pub fn render_env(
         strategy: StrategyState {
             kind: env.strategy.kind,
             canary: None,
+            side: Side::Main,
         },
     };
     let templates = loaded.templates();

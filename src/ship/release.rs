@@ -13,7 +13,7 @@ use crate::envrepo::trailers::Action;
 use crate::envrepo::trailers::parse_log;
 use crate::error::CliError;
 use crate::gate::analysis::Measurement;
-use crate::model::release::Release;
+use crate::model::release::{Release, Side};
 use serde::Serialize;
 
 /// How a release is shipped to an env.
@@ -32,8 +32,8 @@ pub struct Shipping {
 /// How a release reaches an env, from its strategy and what the env holds.
 enum Plan {
     Plain,
-    /// A canary or blue-green release (the env's strategy) beside the stable one.
-    Strategy(Box<Stable>),
+    /// A canary or blue-green release beside the stable one.
+    Strategy(Box<Stable>, StrategyKind),
 }
 
 /// What an operation that ships commits reports.
@@ -127,7 +127,9 @@ pub fn release(
     }
     keep(ctx, opened);
     match plan(ctx, loaded, env, repo, shipping)? {
-        Plan::Strategy(stable) => rollout::start(ctx, loaded, env, repo, signed, shipping, *stable),
+        Plan::Strategy(stable, kind) => {
+            rollout::start(ctx, loaded, env, repo, (signed, kind), shipping, *stable)
+        }
         Plan::Plain => {
             let rendered = render_env(ctx, loaded, env, opened, signed.signer)?;
             let release = rendered.release.clone();
@@ -187,7 +189,10 @@ fn refuse_downgrade(
 }
 
 /// A canary or blue-green strategy runs beside the env's release; without one to run beside
-/// (a first release), the release is shipped plainly.
+/// (a first release), the release is shipped plainly. An env whose strategy is no longer
+/// blue-green while its release is settled on the preview side is released blue-green once
+/// more, switching back to the app's own names: a plain commit would point the live Services
+/// at pods that only start.
 fn plan(
     ctx: &Context,
     loaded: &Loaded,
@@ -195,18 +200,26 @@ fn plan(
     repo: &EnvRepo,
     shipping: &Shipping,
 ) -> Result<Plan, CliError> {
-    if !matches!(
-        env.strategy.kind,
-        StrategyKind::Canary | StrategyKind::BlueGreen
-    ) {
-        return Ok(Plan::Plain);
-    }
+    let current = Current::read(repo, &loaded.config.env_path(&env.name.value))?;
+    let kind = match env.strategy.kind {
+        kind @ (StrategyKind::Canary | StrategyKind::BlueGreen) => kind,
+        _ if current.settled_side() == Some(Side::Preview) => {
+            ctx.ui.status(
+                "Note",
+                format!(
+                    "{} runs under blue-green's -preview names: this release switches back to the app's own names blue-green; the env's strategy applies from the next one",
+                    env.name.value
+                ),
+            );
+            StrategyKind::BlueGreen
+        }
+        _ => return Ok(Plan::Plain),
+    };
     if !shipping.no_wait {
         preflight(&shipping.wait, env)?;
     }
-    let current = Current::read(repo, &loaded.config.env_path(&env.name.value))?;
     match current.into_stable(&env.name.value)? {
-        Some(stable) => Ok(Plan::Strategy(Box::new(stable))),
+        Some(stable) => Ok(Plan::Strategy(Box::new(stable), kind)),
         None => {
             ctx.ui.status(
                 "Note",

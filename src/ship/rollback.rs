@@ -5,6 +5,7 @@
 
 use super::bundle::{check_signature, open_release};
 use super::release::{Report, Shipping, conclude};
+use super::rollout::roll_back_across;
 use super::wait::{Wait, preflight, wait_for};
 use crate::config::{Environment, Loaded};
 use crate::context::Context;
@@ -153,26 +154,50 @@ pub fn rollback(
             release.version
         ))?;
     }
+    let shipping = rolling_back(request.no_wait, request.wait);
+    if let Some(report) = across(ctx, loaded, env, &repo, &restored, &shipping)? {
+        return Ok(report);
+    }
     let expect = repo.subtree(&tip.commit, &dir);
     let published = commit(ctx, env, &repo, &dir, restored, expect)?;
-    conclude(
-        ctx,
-        loaded,
-        env,
-        &repo,
-        &release,
-        &published,
-        &Shipping {
-            action: Action::Rollback,
-            force: false,
-            create_branch: false,
-            no_wait: request.no_wait,
-            wait: request.wait,
-            // Going back is what a rollback is for.
-            allow_downgrade: true,
-        },
-    )
-    .map(Report::Shipped)
+    conclude(ctx, loaded, env, &repo, &release, &published, &shipping).map(Report::Shipped)
+}
+
+/// How a rollback ships.
+fn rolling_back(no_wait: bool, wait: Wait) -> Shipping {
+    Shipping {
+        action: Action::Rollback,
+        force: false,
+        create_branch: false,
+        no_wait,
+        wait,
+        // Going back is what a rollback is for.
+        allow_downgrade: true,
+    }
+}
+
+/// A rollback to a release on the other side than the live one, through blue-green's preview
+/// and switch (see [`roll_back_across`]); None when one commit is safe.
+fn across(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    restored: &Restored,
+    shipping: &Shipping,
+) -> Result<Option<Report>, CliError> {
+    let pair = (&restored.files, &restored.release);
+    let report = roll_back_across(ctx, loaded, env, repo, pair, shipping)?;
+    if report.is_some() {
+        ctx.ui.status(
+            "Rolled back",
+            format!(
+                "{} to {} (from {}) through a blue-green switch",
+                env.name.value, restored.release.version, restored.from
+            ),
+        );
+    }
+    Ok(report)
 }
 
 /// After `failed` did not become healthy (`rollback: auto`): commits the env dir as it was
@@ -193,6 +218,31 @@ pub(super) fn after_failure(
         return Ok("; nothing to roll back to".into());
     };
     let previous = restored.release.version.clone();
+    let shipping = rolling_back(false, wait.clone());
+    match across(ctx, loaded, env, repo, &restored, &shipping) {
+        Ok(None) => {}
+        Ok(Some(Report::Shipped(shipped))) => {
+            return Ok(format!(
+                "; rolled back to {previous} ({})",
+                crate::engine::short(&shipped.commit)
+            ));
+        }
+        Ok(Some(Report::Aborted(aborted))) => {
+            return Ok(format!(
+                "; the rollback to {previous} failed too: {}",
+                aborted.cause
+            ));
+        }
+        Ok(Some(Report::Stopped { .. } | Report::Returned { .. })) => {
+            return Ok(format!("; the rollback to {previous} stopped"));
+        }
+        Err(err) => {
+            return Ok(format!(
+                "; the rollback to {previous} failed too: {}",
+                err.message
+            ));
+        }
+    }
     let expect = repo.subtree(failed, &dir);
     let commit = match commit(ctx, env, repo, &dir, restored, expect)? {
         Published::Committed { commit, .. } | Published::AlreadyDeployed { commit } => commit,

@@ -18,7 +18,7 @@ use crate::envrepo::publish::{PublishRequest, Published, publish, read_release};
 use crate::envrepo::trailers::{self, CanaryMark};
 use crate::error::{CliError, ExitCode};
 use crate::model::Files;
-use crate::model::release::{CanaryState, Release};
+use crate::model::release::{CanaryState, Release, Side};
 use crate::render::canary;
 use serde::Serialize;
 use std::sync::Arc;
@@ -65,6 +65,12 @@ impl Current {
             release: read_release(repo, &tip.commit, dir)?,
             subtree: repo.subtree(&tip.commit, dir),
         })
+    }
+
+    /// The side the env's settled release serves from; None when the env holds none or a
+    /// release is in progress.
+    pub(super) fn settled_side(&self) -> Option<Side> {
+        self.release.as_ref().and_then(Release::settled_side)
     }
 
     /// A canary in progress, if any.
@@ -208,58 +214,116 @@ pub fn control(
     }
     let opened = open_release(ctx, loaded, &release.bundle_digest, request.bundle)?;
     let plan = Candidate {
-        bundle: check_signature(loaded, env, &opened)?,
+        next: Next::Bundle(check_signature(loaded, env, &opened)?),
         stable,
         stable_state: state.clone(),
+        side: release.strategy.side,
+        kind: release.strategy.kind,
         action: trailers::Action::Deploy,
     };
-    // Resuming goes on through the canary steps from where the env is: past the last one
-    // (and for blue-green, which has none) that is the handover.
-    let machine = run.machine(StrategyKind::Canary);
+    // Resuming goes on from the step the env is at, as the release in progress was started
+    // (whatever the env's strategy says now).
+    let machine = run.machine(release.strategy.kind);
     let first = match control {
-        Control::Promote => Action::Commit(Stage::Handover),
+        Control::Promote => machine.finish(),
         _ => machine.start(state.step),
     };
     run.drive(&plan, &machine, first, now.subtree.clone())
 }
 
-/// Starts a canary or blue-green release of `bundle` in `env` (from deploy or promote)
-/// beside `stable`, the release the env holds.
+/// Starts a `kind` (canary or blue-green) release of `bundle` in `env` (from deploy or
+/// promote) beside `stable`, the release the env holds.
 pub(super) fn start(
     ctx: &Context,
     loaded: &Loaded,
     env: &Environment,
     repo: &EnvRepo,
-    bundle: Signed,
+    (bundle, kind): (Signed, StrategyKind),
     shipping: &Shipping,
     stable: Stable,
 ) -> Result<Report, CliError> {
     let dir = loaded.config.env_path(&env.name.value);
-    let stable_release = &stable.release;
-    let run = Run {
-        measurements: Default::default(),
-        ctx,
-        loaded,
-        env,
-        repo,
-        dir: &dir,
-        wait: shipping.wait.clone().carrying_on(),
-        no_wait: shipping.no_wait,
-    };
+    let run = Run::new(ctx, loaded, env, repo, &dir, shipping);
     let plan = Candidate {
-        bundle,
+        next: Next::Bundle(bundle),
         stable: canary::stable_files(&stable.files),
-        stable_state: CanaryState {
-            stable_version: stable_release.version.clone(),
-            stable_bundle_digest: stable_release.bundle_digest.clone(),
-            step: 0,
-            weight: 0,
-            started_at: ctx.now_rfc3339()?,
+        stable_state: beside(ctx, &stable.release)?,
+        side: match kind {
+            StrategyKind::BlueGreen => stable.release.strategy.side.other(),
+            _ => Side::Main,
         },
+        kind,
         action: shipping.action,
     };
-    let machine = run.machine(env.strategy.kind);
+    let machine = run.machine(kind);
     run.drive(&plan, &machine, machine.start(0), stable.subtree)
+}
+
+/// Rolls `env` back to `restored`, an env dir from history, when its release runs on the
+/// other side than the live one: one commit would point the live Services at pods that only
+/// start. It goes as a blue-green release without analysis instead: the restored pods
+/// previewed beside the live ones, the Services switched once they are ready, then the env
+/// dir committed as it was (Forge-Action: rollback), which keeps those pods. None when one
+/// commit is safe: the same side, nothing deployed, or a release in progress.
+pub(super) fn roll_back_across(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    repo: &EnvRepo,
+    (restored, release): (&Files, &Release),
+    shipping: &Shipping,
+) -> Result<Option<Report>, CliError> {
+    let dir = loaded.config.env_path(&env.name.value);
+    let current = Current::read(repo, &dir)?;
+    if current
+        .settled_side()
+        .is_none_or(|side| side == release.strategy.side)
+    {
+        return Ok(None);
+    }
+    let Some(live) = current.into_stable(&env.name.value)? else {
+        return Ok(None);
+    };
+    ctx.ui.status(
+        "Note",
+        format!(
+            "{} runs on the other side than {}: its pods start beside the live ones before the Services switch",
+            release.version, live.release.version
+        ),
+    );
+    let run = Run::new(ctx, loaded, env, repo, &dir, shipping);
+    let plan = Candidate {
+        next: Next::Restored {
+            dir: restored.clone(),
+            release: Box::new(release.clone()),
+        },
+        stable: canary::stable_files(&live.files),
+        stable_state: beside(ctx, &live.release)?,
+        side: release.strategy.side,
+        kind: StrategyKind::BlueGreen,
+        action: shipping.action,
+    };
+    // Going back skips the gates a new release passes.
+    let machine = Machine {
+        strategy: Strategy::BlueGreen {
+            analysis: false,
+            keep_old: None,
+        },
+        no_wait: shipping.no_wait,
+    };
+    run.drive(&plan, &machine, machine.start(0), live.subtree)
+        .map(Some)
+}
+
+/// The state of a release started now beside `stable`.
+fn beside(ctx: &Context, stable: &Release) -> Result<CanaryState, CliError> {
+    Ok(CanaryState {
+        stable_version: stable.version.clone(),
+        stable_bundle_digest: stable.bundle_digest.clone(),
+        step: 0,
+        weight: 0,
+        started_at: ctx.now_rfc3339()?,
+    })
 }
 
 struct Run<'a> {
@@ -274,13 +338,46 @@ struct Run<'a> {
     no_wait: bool,
 }
 
-/// What a canary ships: the new bundle, the stable side's files and versions, and the action
-/// the final promotion commit records.
+/// What a canary ships: the new release, the stable side's files and versions, the side the
+/// new release runs on, the strategy it is released by, and the action the final promotion
+/// commit records.
 struct Candidate<'a> {
-    bundle: Signed<'a>,
+    next: Next<'a>,
     stable: Files,
     stable_state: CanaryState,
+    side: Side,
+    kind: StrategyKind,
     action: trailers::Action,
+}
+
+/// Where the new release comes from.
+enum Next<'a> {
+    /// A bundle, rendered for the env (and a canary step's replicas).
+    Bundle(Signed<'a>),
+    /// An env dir from history (a rollback), committed again as it was once switched to.
+    Restored { dir: Files, release: Box<Release> },
+}
+
+impl<'a> Run<'a> {
+    fn new(
+        ctx: &'a Context,
+        loaded: &'a Loaded,
+        env: &'a Environment,
+        repo: &'a EnvRepo,
+        dir: &'a str,
+        shipping: &Shipping,
+    ) -> Run<'a> {
+        Run {
+            measurements: Default::default(),
+            ctx,
+            loaded,
+            env,
+            repo,
+            dir,
+            wait: shipping.wait.clone().carrying_on(),
+            no_wait: shipping.no_wait,
+        }
+    }
 }
 
 impl Run<'_> {
@@ -400,7 +497,6 @@ impl Run<'_> {
         stage: Stage,
         subtree: Option<String>,
     ) -> Result<String, CliError> {
-        let source = crate::fs::read_tree(&plan.bundle.opened.extracted.source_dir())?;
         let steps = &self.env.strategy.steps;
         let (env, canary_replicas, stable_replicas) = match stage {
             Stage::Step(index) => {
@@ -412,16 +508,7 @@ impl Run<'_> {
             }
             _ => (std::borrow::Cow::Borrowed(self.env), 0, 0),
         };
-        let rendered = render_env(
-            self.ctx,
-            self.loaded,
-            &env,
-            plan.bundle.opened,
-            plan.bundle.signer.clone(),
-        )?;
-        let mut release = rendered.release.clone();
-        let mut new_files = rendered.files;
-        Release::remove_from(&mut new_files);
+        let (new_files, mut release) = self.next_release(plan, &env)?;
         let (step, weight) = match stage {
             Stage::Step(index) => (index, steps[index].value.weight),
             Stage::Preview => (0, 0),
@@ -433,6 +520,8 @@ impl Run<'_> {
             weight,
             ..plan.stable_state.clone()
         });
+        release.strategy.side = plan.side;
+        release.strategy.kind = plan.kind;
         let what = format!("{} {} in {}", release.app, release.version, self.name());
         let (files, action, mark) = match stage {
             Stage::Step(index) => {
@@ -445,10 +534,10 @@ impl Run<'_> {
                         steps.len(),
                     ),
                 );
-                let workloads = crate::render::overlay::workload_names(&source)
+                let workloads = crate::render::overlay::workload_names(&new_files)
                     .map_err(|e| CliError::usage(e.to_string()))?;
                 let files = self.compose(
-                    &source,
+                    &new_files,
                     weight,
                     canary::Step {
                         stable: &plan.stable,
@@ -474,56 +563,38 @@ impl Run<'_> {
                     ("Previewing", trailers::Action::Preview)
                 };
                 self.ctx.ui.status(verb, what);
-                let files = canary::compose_preview(
-                    &plan.stable,
-                    &new_files,
-                    &selectors(&source)?,
+                let files = canary::compose_blue_green(&canary::BlueGreen {
+                    live: &plan.stable,
+                    next: &new_files,
+                    side: plan.side,
+                    selectors: &selectors(&new_files)?,
                     switched,
-                    &release,
-                );
+                    release: &release,
+                });
                 (files, action, None)
             }
-            // The final switch without a moment short of ready pods: first the new version
-            // at full size under the main names beside the canary or preview, waited for;
-            // only then the promotion, which removes the copy. Committing the promotion
-            // straight away would delete the copy's pods while the main ones are still
-            // starting (and, for blue-green, point the live Services back at the old
-            // version's pods meanwhile).
+            // The canary's final switch without a moment short of ready pods: first the new
+            // version at full size under the main names beside the canary, waited for; only
+            // then the promotion, which removes the copy. Committing the promotion straight
+            // away would delete the copy's pods while the main ones are still starting.
             Stage::Handover => {
-                let (files, beside) = match self.env.strategy.kind {
-                    // The live Services stay on the preview while the main names roll to
-                    // the new version: traffic never goes back to the old one.
-                    StrategyKind::BlueGreen => {
-                        let files = canary::compose_preview(
-                            &new_files,
-                            &new_files,
-                            &selectors(&source)?,
-                            true,
-                            &release,
-                        );
-                        (files, "the preview")
-                    }
-                    // Both sides run the new version: the route may send everything to the
-                    // stable names.
-                    _ => {
-                        let files = self.compose(
-                            &source,
-                            0,
-                            canary::Step {
-                                stable: &new_files,
-                                canary: &new_files,
-                                workloads: &[],
-                                stable_replicas: 0,
-                                release: &release,
-                                route: None,
-                            },
-                        )?;
-                        (files, "the canary")
-                    }
-                };
+                // Both sides run the new version: the route may send everything to the
+                // stable names.
+                let files = self.compose(
+                    &new_files,
+                    0,
+                    canary::Step {
+                        stable: &new_files,
+                        canary: &new_files,
+                        workloads: &[],
+                        stable_replicas: 0,
+                        release: &release,
+                        route: None,
+                    },
+                )?;
                 self.ctx.ui.status(
                     "Handing over",
-                    format!("{what}: the main names at full size beside {beside}"),
+                    format!("{what}: the main names at full size beside the canary"),
                 );
                 (files, trailers::Action::Handover, None)
             }
@@ -531,8 +602,35 @@ impl Run<'_> {
         self.commit(files, &release, action, mark, subtree)
     }
 
+    /// The new release as rendered for `env` (without its release.json) and its release.
+    fn next_release(
+        &self,
+        plan: &Candidate,
+        env: &Environment,
+    ) -> Result<(Files, Release), CliError> {
+        match &plan.next {
+            Next::Bundle(bundle) => {
+                let rendered = render_env(
+                    self.ctx,
+                    self.loaded,
+                    env,
+                    bundle.opened,
+                    bundle.signer.clone(),
+                )?;
+                let mut files = rendered.files;
+                Release::remove_from(&mut files);
+                Ok((files, rendered.release))
+            }
+            Next::Restored { dir, release } => Ok((
+                canary::release_files(dir, release.strategy.side),
+                (**release).clone(),
+            )),
+        }
+    }
+
     /// A canary env dir, with the HTTPRoute (`strategy.httpRoute`), if any, weighted to
-    /// send `weight` percent to the canary.
+    /// send `weight` percent to the canary. `source` is the new release's rendered env dir,
+    /// whose `base/` is its source.
     fn compose(&self, source: &Files, weight: u32, step: canary::Step) -> Result<Files, CliError> {
         let Some(name) = &self.env.strategy.http_route else {
             return Ok(canary::compose(&step));
@@ -592,14 +690,10 @@ impl Run<'_> {
             app: self.loaded.config.app.value.clone(),
             env: self.name().to_string(),
             namespace: namespace.to_string(),
-            version: plan
-                .bundle
-                .opened
-                .extracted
-                .verified
-                .manifest
-                .version
-                .clone(),
+            version: match &plan.next {
+                Next::Bundle(bundle) => bundle.opened.extracted.verified.manifest.version.clone(),
+                Next::Restored { release, .. } => release.version.clone(),
+            },
             stable_version: Some(plan.stable_state.stable_version.clone()),
             interval: crate::gate::analysis::prometheus_duration(analysis.interval.0),
         };
@@ -626,18 +720,31 @@ impl Run<'_> {
         Err(format!("the analysis failed ({})", failed.join("; ")))
     }
 
-    /// The promotion: the new version alone, as a plain deploy renders it.
+    /// The promotion: the new version alone on the side it runs on; under the app's own
+    /// names that is the env dir a plain deploy renders. A rollback commits the restored env
+    /// dir as it was.
     fn promote(&self, plan: &Candidate, subtree: Option<String>) -> Result<Report, CliError> {
-        let rendered = render_env(
-            self.ctx,
-            self.loaded,
-            self.env,
-            plan.bundle.opened,
-            plan.bundle.signer.clone(),
-        )?;
-        let release = rendered.release.clone();
+        let (files, release) = match &plan.next {
+            Next::Restored { dir, release } => (dir.clone(), (**release).clone()),
+            Next::Bundle(_) => {
+                let (mut files, mut release) = self.next_release(plan, self.env)?;
+                if plan.side == Side::Preview {
+                    // Blue-green settles where the switch sent the traffic: no pod of the new
+                    // version starts again.
+                    release.strategy.side = Side::Preview;
+                    files = canary::compose_settled(&files, &selectors(&files)?, &release);
+                } else {
+                    release.write_into(&mut files);
+                }
+                (files, release)
+            }
+        };
         self.ctx.ui.status(
-            "Promoting",
+            if plan.action == trailers::Action::Rollback {
+                "Rolling back"
+            } else {
+                "Promoting"
+            },
             format!(
                 "{} {} to all of {}",
                 release.app,
@@ -649,7 +756,7 @@ impl Run<'_> {
             self.repo,
             &PublishRequest {
                 expect: subtree,
-                ..PublishRequest::new(self.dir, rendered.files, &release, plan.action)
+                ..PublishRequest::new(self.dir, files, &release, plan.action)
             },
         )?;
         let mut shipped = conclude(
@@ -813,7 +920,7 @@ fn sleep_unless(duration: Duration, interrupted: &AtomicBool) {
     }
 }
 
-/// The live Services' selector labels in the source (blue-green).
+/// The live Services' selector labels in a rendered release (blue-green).
 fn selectors(source: &Files) -> Result<std::collections::BTreeMap<String, String>, CliError> {
     crate::render::overlay::service_selectors(source).map_err(|e| CliError::usage(e.to_string()))
 }

@@ -13,9 +13,10 @@ pub enum Stage {
     Step(usize),
     /// Blue-green: the new version beside the live one, out of traffic.
     Preview,
-    /// Blue-green: the live Services switched to the new version.
+    /// Blue-green: the live Services switched to the new version. What follows is the
+    /// promotion, which leaves the new version alone on the side it runs on.
     Switch,
-    /// The new version at full size under the main names beside the canary or preview.
+    /// Canary: the new version at full size under the main names beside the canary.
     Handover,
 }
 
@@ -108,16 +109,29 @@ pub struct Machine {
 
 impl Machine {
     /// The first action of a canary from step `first` (past the last step: the handover), or
-    /// of a blue-green release.
+    /// of a blue-green release from its preview (`first` 0) or its switch.
     pub fn start(&self, first: usize) -> Action {
         match &self.strategy {
             Strategy::Canary(_) => Action::Commit(self.canary_step(first)),
-            Strategy::BlueGreen { .. } => Action::Commit(Stage::Preview),
+            Strategy::BlueGreen { .. } if first == 0 => Action::Commit(Stage::Preview),
+            Strategy::BlueGreen { .. } => Action::Commit(Stage::Switch),
+        }
+    }
+
+    /// The first action of skipping the remaining steps: a canary hands over first (its
+    /// copy's pods go only once the main ones are ready); blue-green's new pods already run
+    /// at full size, so it promotes at once.
+    pub fn finish(&self) -> Action {
+        match &self.strategy {
+            Strategy::Canary(_) => Action::Commit(Stage::Handover),
+            Strategy::BlueGreen { .. } => Action::Promote,
         }
     }
 
     /// What follows `done` given what came of it. An interrupt stops the run at the next safe
-    /// point — before an analysis or the next commit — unless a failure aborts it first.
+    /// point — before an analysis, the next commit or blue-green's promotion (which removes
+    /// the old version) — unless a failure aborts it first; a canary's handover exists only
+    /// to be promoted, so that promotion goes on.
     pub fn next(&self, done: &Action, seen: Observation, interrupted: bool) -> Action {
         if done.is_final() {
             return done.clone();
@@ -135,11 +149,17 @@ impl Machine {
                 done.clone()
             }
         };
-        match (&proposed, done) {
-            (
-                Action::Commit(_) | Action::Analyse(_),
-                Action::Wait(stage) | Action::Hold(stage, _) | Action::Analyse(stage),
-            ) if interrupted => Action::Interrupted(*stage),
+        let stops = match proposed {
+            Action::Commit(_) | Action::Analyse(_) => true,
+            Action::Promote => !matches!(done, Action::Wait(Stage::Handover)),
+            _ => false,
+        };
+        match done {
+            Action::Wait(stage) | Action::Hold(stage, _) | Action::Analyse(stage)
+                if interrupted && stops =>
+            {
+                Action::Interrupted(*stage)
+            }
             _ => proposed,
         }
     }
@@ -183,8 +203,7 @@ impl Machine {
         match stage {
             Stage::Step(index) => Action::Commit(self.canary_step(index + 1)),
             Stage::Preview => Action::Commit(Stage::Switch),
-            Stage::Switch => Action::Commit(Stage::Handover),
-            Stage::Handover => Action::Promote,
+            Stage::Switch | Stage::Handover => Action::Promote,
         }
     }
 
@@ -264,7 +283,7 @@ mod tests {
     }
 
     #[test]
-    fn blue_green_previews_analyses_switches_keeps_the_old_version_then_hands_over() {
+    fn blue_green_previews_analyses_switches_keeps_the_old_version_then_promotes() {
         assert_eq!(
             run(&blue_green(true, Some(MINUTE)), 0),
             [
@@ -274,8 +293,6 @@ mod tests {
                 Commit(Switch),
                 Wait(Switch),
                 Hold(Switch, MINUTE),
-                Commit(Handover),
-                Wait(Handover),
                 Promote,
             ]
         );
@@ -286,11 +303,18 @@ mod tests {
                 Wait(Preview),
                 Commit(Switch),
                 Wait(Switch),
-                Commit(Handover),
-                Wait(Handover),
                 Promote,
             ]
         );
+    }
+
+    #[test]
+    fn resuming_blue_green_starts_at_its_stage_and_finishing_promotes_at_once() {
+        let machine = blue_green(true, None);
+        assert_eq!(run(&machine, 0)[0], Commit(Preview));
+        assert_eq!(run(&machine, 1), [Commit(Switch), Wait(Switch), Promote]);
+        assert_eq!(machine.finish(), Promote);
+        assert_eq!(canary(false).finish(), Commit(Handover));
     }
 
     #[test]
@@ -332,7 +356,9 @@ mod tests {
                 false,
                 Abort(cause()),
             ),
-            // An interrupt stops before the next analysis or commit...
+            // Blue-green promotes once the switch is healthy: its new pods stay.
+            (blue_green(false, None), Wait(Switch), Done, false, Promote),
+            // An interrupt stops before the next analysis or commit, and blue-green's promotion...
             (
                 canary(false),
                 Hold(Step(0), MINUTE),

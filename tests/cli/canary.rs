@@ -3,6 +3,7 @@
 //! tests/cli/analysis.rs), and kubectl judging what runs.
 
 use crate::rollout::{Stage, json};
+use crate::serving::{Sample, assert_no_way_back, fewest_behind, pods_started};
 use crate::{require_tool, stderr};
 use serde_json::Value;
 use std::path::Path;
@@ -435,6 +436,89 @@ fn live_selector(stage: &Stage, commit: &str) -> Value {
 
 /// Another image for the new release, so traffic to each version can be told apart.
 const NEW_IMAGE: &str = "web=ghcr.io/forge-demo/hello:1.1.0";
+/// And one for the release after it.
+const NEXT_IMAGE: &str = "web=ghcr.io/forge-demo/hello:1.2.0";
+
+/// The image an `--image` argument sets.
+fn image_of(argument: &str) -> &str {
+    argument
+        .split_once('=')
+        .map_or(argument, |(_, image)| image)
+}
+
+/// Runs `forge args…` against the stage while sampling its namespace.
+fn sampled_forge(stage: &Stage, args: &[&str]) -> (std::process::Output, Vec<Sample>) {
+    crate::serving::sampled(
+        Path::new("kubectl"),
+        &stage.sandbox.dir.join("kubeconfig"),
+        "hello-dev",
+        || stage.forge_ok(args),
+    )
+}
+
+/// Blue-green releases `version` running `image` (an `--image` argument), sampled: the live
+/// Service never goes back to another image once it sends traffic to the new one, and the
+/// new version's pods start once, as one set of the env's 2 replicas.
+fn release_blue_green(stage: &Stage, version: &str, image: &str) -> std::process::Output {
+    let (output, samples) = sampled_forge(
+        stage,
+        &["deploy", "dev", "--version", version, "--image", image],
+    );
+    let after_switch = assert_no_way_back(&samples, "hello", image_of(image), 2);
+    assert!(after_switch > 0);
+    assert_eq!(
+        pods_started(&samples, image_of(image)),
+        2,
+        "{version}'s pods start once"
+    );
+    output
+}
+
+/// dev's release.json says `version` and its Deployments are `deployments` (name=replicas).
+fn assert_runs(stage: &Stage, version: &str, deployments: &str) {
+    assert_eq!(stage.deployed_version("dev"), version);
+    assert_eq!(self::deployments(stage), deployments);
+}
+
+/// The newest three commits are `version`'s blue-green release (preview, switch, then the
+/// deploy that settles it), and the live Service selects, by its name label, `selected` at
+/// each of them, oldest first.
+fn assert_released_blue_green(stage: &Stage, version: &str, selected: [&str; 3]) {
+    assert_eq!(
+        subjects(stage, 3),
+        [
+            format!("deploy hello {version} to dev"),
+            format!("switch dev traffic to hello {version}"),
+            format!("preview hello {version} in dev beside the live version"),
+        ]
+    );
+    let log = stage.repo.remote_git(&["log", "--format=%H", "-3", "main"]);
+    let seen: Vec<Value> = log
+        .lines()
+        .rev()
+        .map(|commit| live_selector(stage, commit)["app.kubernetes.io/name"].clone())
+        .collect();
+    assert_eq!(seen, selected, "at the preview, the switch and after");
+}
+
+/// A rollback to `version` on the other side went through a preview and a switch, the live
+/// Service never had fewer than the env's 2 ready pods behind it, and it ends on `image`.
+fn assert_rolled_back_across(stage: &Stage, samples: &[Sample], version: &str, image: &str) {
+    assert_eq!(
+        subjects(stage, 3),
+        [
+            format!("roll back hello in dev to {version}"),
+            format!("switch dev traffic to hello {version}"),
+            format!("preview hello {version} in dev beside the live version"),
+        ]
+    );
+    let (fewest, seen) = fewest_behind(samples, "hello");
+    assert!(
+        fewest >= 2,
+        "{seen} samples through the rollback; the fewest pods behind the live Service was {fewest}"
+    );
+    assert_eq!(samples.last().unwrap().behind["hello"], [image; 2]);
+}
 
 #[test]
 fn blue_green_switches_only_after_the_analysis_passes() {
@@ -443,50 +527,67 @@ fn blue_green_switches_only_after_the_analysis_passes() {
     }
     let stage = blue_green_stage(&[]);
     stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
-    let old_image = stage.running_image("dev");
-    // Sampled as on the real stack (tests/cli/e2e/canary.rs).
-    let (output, samples) = crate::serving::sampled(
-        Path::new("kubectl"),
-        &stage.sandbox.dir.join("kubeconfig"),
-        "hello-dev",
-        || stage.forge_ok(&["deploy", "dev", "--version", "1.1.0", "--image", NEW_IMAGE]),
-    );
-    assert_ne!(old_image, stage.running_image("dev"));
-    let after_switch =
-        crate::serving::assert_no_way_back(&samples, "hello", &stage.running_image("dev"), 2);
-    assert!(after_switch > 0);
+    let output = release_blue_green(&stage, "1.1.0", NEW_IMAGE);
     let err = stderr(&output);
     assert!(err.contains("Measured error-rate #2"), "{err}");
-    assert_eq!(
-        subjects(&stage, 4),
-        [
-            "deploy hello 1.1.0 to dev",
-            "hand hello 1.1.0 over to the main names in dev",
-            "switch dev traffic to hello 1.1.0",
-            "preview hello 1.1.0 in dev beside the live version",
-        ]
+    // Live untouched by the preview, switched, and settled on the pods that took the traffic.
+    assert_released_blue_green(&stage, "1.1.0", ["hello", "hello-preview", "hello-preview"]);
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
+}
+
+/// Blue-green alternates sides: a release settled under the `-preview` names is followed by
+/// one previewed under the app's own names, which switches back; an abort or a rollback
+/// returns to a settled release whole.
+#[test]
+fn the_next_blue_green_release_switches_back_and_a_rollback_is_healthy() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = blue_green_stage(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    release_blue_green(&stage, "1.1.0", NEW_IMAGE);
+    release_blue_green(&stage, "1.2.0", NEXT_IMAGE);
+    // Previewed beside 1.1.0's pods, which serve until the switch back.
+    assert_released_blue_green(&stage, "1.2.0", ["hello-preview", "hello", "hello"]);
+    assert_runs(&stage, "1.2.0", "hello=2 ");
+
+    // 1.1.0 ran on the other side: its pods start beside 1.2.0's before the Service moves.
+    let (_, samples) = sampled_forge(&stage, &["rollback", "dev"]);
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
+    assert_rolled_back_across(&stage, &samples, "1.1.0", image_of(NEW_IMAGE));
+    let rows = json(&stage.forge_ok(&["status", "dev", "--output", "json"]));
+    assert_eq!(rows[0]["healthy"], true, "{rows:#}");
+    // An unchanged release diffs empty in the preview layout it is settled in.
+    let same = stage.forge(&[
+        "diff",
+        "dev",
+        "--version",
+        "1.1.0",
+        "--image",
+        NEW_IMAGE,
+        "--exit-code",
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(
+        same.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&same.stdout)
     );
-    let log = stage.repo.remote_git(&["log", "--format=%H", "-4", "main"]);
-    let commits: Vec<&str> = log.lines().collect();
-    let name = "app.kubernetes.io/name";
+    let other = stage.forge(&["diff", "dev", "--version", "1.4.0", "--exit-code"]);
+    assert_eq!(other.status.code(), Some(7), "{}", stderr(&other));
+
+    // A release previewed beside the settled 1.1.0 and aborted leaves 1.1.0 as it was.
+    stage.forge_ok(&["deploy", "dev", "--version", "1.3.0", "--no-wait"]);
     assert_eq!(
-        live_selector(&stage, commits[3])[name],
-        "hello",
-        "preview: live untouched"
+        json(&stage.forge_ok(&["canary", "status", "dev", "--output", "json"]))["canary"]["stableVersion"],
+        "1.1.0"
     );
-    assert_eq!(
-        live_selector(&stage, commits[2])[name],
-        "hello-preview",
-        "switched"
-    );
-    assert_eq!(
-        live_selector(&stage, commits[1])[name],
-        "hello-preview",
-        "handed over: still on the preview"
-    );
-    assert_eq!(live_selector(&stage, commits[0])[name], "hello", "settled");
-    assert_eq!(stage.deployed_version("dev"), "1.1.0");
-    assert_eq!(deployments(&stage), "hello=2 ");
+    stage.forge_ok(&["canary", "abort", "dev"]);
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
+    // And back the other way, to 1.2.0 under the app's own names.
+    let (_, samples) = sampled_forge(&stage, &["rollback", "dev", "--to", "1.2.0"]);
+    assert_runs(&stage, "1.2.0", "hello=2 ");
+    assert_rolled_back_across(&stage, &samples, "1.2.0", image_of(NEXT_IMAGE));
 }
 
 #[test]
@@ -531,4 +632,33 @@ fn an_interrupted_blue_green_keep_old_stops_at_the_switch() {
     );
     assert!(err.contains("forge canary resume dev"), "{err}");
     assert_eq!(subjects(&stage, 1)[0], "switch dev traffic to hello 1.1.0");
+    // Skipping the rest settles the release where the switch left it.
+    stage.forge_ok(&["canary", "promote", "dev"]);
+    assert_eq!(subjects(&stage, 1)[0], "deploy hello 1.1.0 to dev");
+    assert_eq!(stage.deployed_version("dev"), "1.1.0");
+}
+
+/// An env whose strategy leaves blueGreen while its release runs under the -preview names:
+/// the next deploy switches back to the app's own names blue-green (the new pods ready
+/// before the Service moves), then the env's own strategy holds.
+#[test]
+fn leaving_blue_green_on_the_preview_side_switches_back_first() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let stage = blue_green_stage(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    release_blue_green(&stage, "1.1.0", NEW_IMAGE);
+    assert_runs(&stage, "1.1.0", "hello-preview=2 ");
+    stage.configure(|text| text.replace("type: blueGreen", "type: rolling"));
+    let output = release_blue_green(&stage, "1.2.0", NEXT_IMAGE);
+    assert!(stderr(&output).contains("switches back to the app's own names"));
+    assert_released_blue_green(&stage, "1.2.0", ["hello-preview", "hello", "hello"]);
+    assert_runs(&stage, "1.2.0", "hello=2 ");
+    let release = json(&stage.forge_ok(&["status", "dev", "--output", "json"]));
+    assert_eq!(release[0]["healthy"], true, "{release:#}");
+    // Then plainly, as the env now says.
+    stage.forge_ok(&["deploy", "dev", "--version", "1.3.0"]);
+    assert_eq!(subjects(&stage, 1), ["deploy hello 1.3.0 to dev"]);
+    assert_runs(&stage, "1.3.0", "hello=2 ");
 }

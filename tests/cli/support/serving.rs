@@ -16,6 +16,14 @@ pub struct Sample {
     pub serving: usize,
     /// Per Service, the image of each serving pod its selector picks.
     pub behind: BTreeMap<String, Vec<String>>,
+    /// Every pod's name and image, whatever its state.
+    pub pods: Vec<(String, String)>,
+}
+
+/// The image of a pod's first container.
+fn image(pod: &Value) -> String {
+    let image = &pod["spec"]["containers"][0]["image"];
+    image.as_str().unwrap_or("?").to_string()
 }
 
 /// A ready pod not being deleted: one its Service sends traffic to.
@@ -51,10 +59,8 @@ fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> 
             (name, d["status"]["readyReplicas"].as_i64().unwrap_or(0))
         })
         .collect();
-    let serving: Vec<&Value> = items
-        .iter()
-        .filter(|item| item["kind"] == "Pod" && is_serving(item))
-        .collect();
+    let pods: Vec<&Value> = items.iter().filter(|item| item["kind"] == "Pod").collect();
+    let serving: Vec<&Value> = pods.iter().copied().filter(|pod| is_serving(pod)).collect();
     let behind = items
         .iter()
         .filter(|item| item["kind"] == "Service")
@@ -67,19 +73,24 @@ fn sample(kubectl: &Path, kubeconfig: &Path, namespace: &str) -> Option<Sample> 
                         .iter()
                         .all(|(key, value)| pod["metadata"]["labels"][key] == *value)
                 })
-                .map(|pod| {
-                    let image = &pod["spec"]["containers"][0]["image"];
-                    image.as_str().unwrap_or("?").to_string()
-                })
+                .map(|pod| image(pod))
                 .collect();
             Some((service["metadata"]["name"].as_str()?.to_string(), images))
         })
         .collect();
     let serving = serving.len();
+    let pods = pods
+        .iter()
+        .map(|pod| {
+            let name = pod["metadata"]["name"].as_str().unwrap_or("?").to_string();
+            (name, image(pod))
+        })
+        .collect();
     Some(Sample {
         deployments,
         serving,
         behind,
+        pods,
     })
 }
 
@@ -153,4 +164,27 @@ pub fn assert_no_way_back(
         );
     }
     samples.len() - start
+}
+
+/// How many pods running `image` the samples saw, each counted once by its name: a release
+/// that starts its new version's pods once shows the env's replicas.
+pub fn pods_started(samples: &[Sample], image: &str) -> usize {
+    let names: std::collections::BTreeSet<&str> = samples
+        .iter()
+        .flat_map(|sample| &sample.pods)
+        .filter(|(_, running)| running == image)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    names.len()
+}
+
+/// The fewest ready pods `service` sends traffic to in any sample, and how many samples there
+/// were: a release or rollback that never leaves it short keeps this at the env's replicas.
+pub fn fewest_behind(samples: &[Sample], service: &str) -> (usize, usize) {
+    let fewest = samples
+        .iter()
+        .map(|s| s.behind.get(service).map_or(0, Vec::len))
+        .min()
+        .unwrap_or(0);
+    (fewest, samples.len())
 }
