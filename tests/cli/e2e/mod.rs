@@ -24,6 +24,7 @@ mod canary;
 mod differential;
 mod flows;
 mod helm;
+mod interrupt;
 mod missing;
 mod strategies;
 mod traffic;
@@ -453,6 +454,18 @@ spec:
     /// credentials such as FORGE_GIT_TOKEN pass through) but this run's config, kubeconfig
     /// and caches.
     pub fn forge(&self, args: &[&str]) -> Run {
+        let run = Run::from(self.command(args).output().unwrap());
+        eprintln!(
+            "$ forge {} -> {:?}\n{}",
+            args.join(" "),
+            run.code,
+            run.stderr
+        );
+        run
+    }
+
+    /// `forge ARGS` for this app, to run or spawn.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_forge"));
         cmd.args(args)
             .current_dir(self.path())
@@ -465,14 +478,7 @@ spec:
         if var("FORGE_GIT_AUTHOR").is_none() {
             cmd.env("FORGE_GIT_AUTHOR", "forge e2e <e2e@forge.invalid>");
         }
-        let run = Run::from(cmd.output().unwrap());
-        eprintln!(
-            "$ forge {} -> {:?}\n{}",
-            args.join(" "),
-            run.code,
-            run.stderr
-        );
-        run
+        cmd
     }
 
     /// Changes the source to run `image` and deploys it to dev as `version`.
