@@ -19,6 +19,7 @@ mod config;
 mod demo;
 mod deploy;
 mod e2e;
+mod fuzz;
 mod help;
 mod hostile;
 mod init;
