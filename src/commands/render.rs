@@ -20,6 +20,7 @@ pub struct RenderArgs {
 }
 
 pub fn run(ctx: &Context, args: RenderArgs) -> Result<(), CliError> {
+    crate::fs::scratch::remove_on_signal()?;
     let loaded = ctx.load_config()?;
     let env = environment(&loaded, &args.env)?;
     let opened = open(ctx, &loaded, args.bundle.into())?;
