@@ -509,3 +509,54 @@ fn sigterm_while_rendering_leaves_no_scratch_dir() {
     assert_eq!(output.status.code(), Some(143), "{}", stderr(&output));
     assert_eq!(temp_entries(&tmp), Vec::<String>::new());
 }
+
+#[test]
+fn render_all_writes_every_env_as_its_own_render_would() {
+    let env = TestEnv::new();
+    env.sample_app("sample");
+    let all = [
+        "render",
+        "--all",
+        "--version",
+        "1.0.0",
+        "--out",
+        "all",
+        "--output",
+        "json",
+    ];
+    let output = env.forge_sample(&all).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).matches("Building").count(),
+        1,
+        "one bundle for every env: {}",
+        stderr(&output)
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let envs: Vec<&str> = listed["envs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["env"].as_str().unwrap())
+        .collect();
+    assert_eq!(envs, ["dev", "staging", "prod"]);
+    let read = |dir: &Path| forge::fs::read_tree(dir).unwrap();
+    for name in envs {
+        let alone = ["render", name, "--version", "1.0.0", "--out", name];
+        let output = env.forge_sample(&alone).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(
+            read(&env.path().join("all").join(name)),
+            read(&env.path().join(name)),
+            "{name}"
+        );
+    }
+
+    let both = env
+        .forge_sample(&["render", "dev", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    let neither = env.forge_sample(&["render"]).output().unwrap();
+    assert_eq!(neither.status.code(), Some(2), "{}", stderr(&neither));
+}
