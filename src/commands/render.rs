@@ -3,9 +3,9 @@
 
 use super::Context;
 use super::args::BundleChoice;
-use crate::config::Environment;
+use crate::config::{Environment, Loaded};
 use crate::error::CliError;
-use crate::ship::bundle::{open, render_env};
+use crate::ship::bundle::{OpenedBundle, open, render_env};
 use crate::ship::environment;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -50,47 +50,45 @@ pub fn run(ctx: &Context, args: RenderArgs) -> Result<(), CliError> {
             .with_hint("render into a new or empty directory"));
     }
     let opened = open(ctx, &loaded, args.bundle.into())?;
-    // Every env renders before anything is written: one that fails leaves no output at all.
-    let rendered = envs
-        .into_iter()
-        .map(|env| Ok((env, render_env(ctx, &loaded, env, &opened, None)?)))
-        .collect::<Result<Vec<_>, CliError>>()?;
-    let out = match args.out {
-        Some(dir) => dir,
+    let (out, made_out) = match args.out {
+        Some(dir) => (dir, false),
         // The output, so kept: not a scratch dir.
-        None => tempfile::Builder::new()
-            .prefix("forge-render-")
-            .tempdir()
-            .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?
-            .keep(),
+        None => (
+            tempfile::Builder::new()
+                .prefix("forge-render-")
+                .tempdir()
+                .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?
+                .keep(),
+            true,
+        ),
     };
-    let mut written = Vec::with_capacity(rendered.len());
-    for (env, rendered) in rendered {
+    // One env at a time, written before the next renders: a render holds one env's files in
+    // memory, never every env's. One that fails takes what was written with it.
+    let mut written: Vec<Written> = Vec::with_capacity(envs.len());
+    for env in envs {
         let dir = if args.all {
             out.join(&env.name.value)
         } else {
             out.clone()
         };
-        for (rel, bytes) in &rendered.files {
-            let path = dir.join(rel);
-            crate::fs::write_atomic(&path, bytes, 0o644).map_err(|e| {
-                CliError::operational(format!("cannot write {}: {e}", path.display()))
-            })?;
+        match render_into(ctx, &loaded, env, &opened, &dir) {
+            Ok(files) => written.push(Written {
+                env: env.name.value.clone(),
+                dir,
+                files,
+            }),
+            Err(err) => {
+                let made = written
+                    .iter()
+                    .map(|w| &w.dir)
+                    .chain(args.all.then_some(&dir));
+                let made = made.chain(made_out.then_some(&out));
+                for dir in made {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                return Err(err);
+            }
         }
-        ctx.ui.status(
-            "Rendered",
-            format!(
-                "{} for {} into {}",
-                loaded.config.app.value,
-                env.name.value,
-                dir.display()
-            ),
-        );
-        written.push(Written {
-            env: env.name.value.clone(),
-            dir,
-            files: rendered.files.into_keys().collect(),
-        });
     }
     match (ctx.json(), args.all) {
         (true, true) => crate::ui::emit_json(&serde_json::json!({ "dir": out, "envs": written })),
@@ -100,6 +98,32 @@ pub fn run(ctx: &Context, args: RenderArgs) -> Result<(), CliError> {
         }
         (false, _) => crate::ui::emit(&format!("{}\n", out.display())),
     }
+}
+
+/// Renders `env` and writes it into `dir`; returns the paths written.
+fn render_into(
+    ctx: &Context,
+    loaded: &Loaded,
+    env: &Environment,
+    opened: &OpenedBundle,
+    dir: &Path,
+) -> Result<Vec<String>, CliError> {
+    let rendered = render_env(ctx, loaded, env, opened, None)?;
+    for (rel, bytes) in &rendered.files {
+        let path = dir.join(rel);
+        crate::fs::write_atomic(&path, bytes, 0o644)
+            .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))?;
+    }
+    ctx.ui.status(
+        "Rendered",
+        format!(
+            "{} for {} into {}",
+            loaded.config.app.value,
+            env.name.value,
+            dir.display()
+        ),
+    );
+    Ok(rendered.files.into_keys().collect())
 }
 
 fn is_non_empty(dir: &Path) -> bool {

@@ -292,11 +292,11 @@ pub fn render_env(
         },
     };
     let templates = loaded.templates();
-    let rendered = render(&RenderRequest {
+    let rendered = render(RenderRequest {
         config: &loaded.config,
         env,
         manifest,
-        source: &source,
+        source,
         release,
         templates: &templates,
     })?;
