@@ -17,6 +17,10 @@ const PREFIX: &str = "forge-";
 /// Older than any forge run: a marked dir this old belongs to a forge that was killed.
 const STALE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// In the temp dir: when a forge last swept it.
+const SWEPT_STAMP: &str = ".forge-swept";
+const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
+
 /// Every live scratch dir of this process, for the signal thread to remove.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
@@ -62,9 +66,23 @@ pub fn scratch_dir(what: &str) -> io::Result<ScratchDir> {
 
 /// Removes the marked scratch dirs in the system temp dir that are a day old: what a killed
 /// forge left behind. Returns how many went; a dir that cannot be removed stays for next time.
+/// Runs at most once an hour per temp dir.
 pub fn sweep_stale() -> usize {
     let root = std::env::temp_dir();
-    let removed = sweep(&root, SystemTime::now());
+    let now = SystemTime::now();
+    // A shared temp dir can hold thousands of entries: looked through at most once an hour
+    // (a stamp file's age says when), not at every start.
+    let stamp = root.join(SWEPT_STAMP);
+    let swept_lately = std::fs::metadata(&stamp)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|swept| now.duration_since(swept).ok())
+        .is_some_and(|since| since < SWEEP_EVERY);
+    if swept_lately {
+        return 0;
+    }
+    let _ = std::fs::File::create(&stamp).and_then(|file| file.set_modified(now));
+    let removed = sweep(&root, now);
     tracing::debug!(removed, dir = %root.display(), "swept stale scratch dirs");
     removed
 }
