@@ -31,13 +31,7 @@ for tool in cargo kubectl; do
     command -v "$tool" >/dev/null || die "$tool is required"
 done
 
-FORGE_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$REPO" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
-    FORGE_REV+=" + uncommitted changes"
-fi
-log "building forge $FORGE_REV (release) in $CARGO_TARGET_DIR"
-cargo build --release --locked --quiet --manifest-path "$REPO/Cargo.toml" --bin forge >&2
-FORGE="$CARGO_TARGET_DIR/release/forge"
+source "$REPO/benches/build-forge.sh"
 
 # ---------------------------------------------------------------------------------------
 # Generate the apps.
