@@ -319,6 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'forge' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path to forge.yaml')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the data written to stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Render every environment, each into DIR/<env>/ (for CI: one bundle, one process)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress or status lines (errors and warnings still go to stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides')

@@ -2009,7 +2009,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__render)
-            opts="-C -q -v -y -h --bundle --version --image --out --config --output --quiet --verbose --color --yes --help"
+            opts="-C -q -v -y -h --all --bundle --version --image --out --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

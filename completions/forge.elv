@@ -292,6 +292,7 @@ set edit:completion:arg-completer[forge] = {|@words|
             cand --config 'Path to forge.yaml'
             cand --output 'Format of the data written to stdout'
             cand --color 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)'
+            cand --all 'Render every environment, each into DIR/<env>/ (for CI: one bundle, one process)'
             cand -q 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand --quiet 'Print no progress or status lines (errors and warnings still go to stderr)'
             cand -v 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'

@@ -228,6 +228,7 @@ json\t''"
 complete -c forge -n "__fish_forge_using_subcommand render" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c forge -n "__fish_forge_using_subcommand render" -l all -d 'Render every environment, each into DIR/<env>/ (for CI: one bundle, one process)'
 complete -c forge -n "__fish_forge_using_subcommand render" -s q -l quiet -d 'Print no progress or status lines (errors and warnings still go to stderr)'
 complete -c forge -n "__fish_forge_using_subcommand render" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); FORGE_LOG overrides'
 complete -c forge -n "__fish_forge_using_subcommand render" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'

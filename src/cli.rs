@@ -127,6 +127,7 @@ impl Cli {
     }
 
     pub fn run(self, ctx: &Context) -> Result<(), CliError> {
+        crate::fs::scratch::sweep_stale();
         match self.command {
             Command::Demo(args) => commands::demo::run(ctx, args),
             Command::Init(args) => commands::init::run(ctx, args),

@@ -1,5 +1,7 @@
 //! Filesystem helpers: atomic writes of user-visible files, bounded reads of input files,
-//! reading a directory tree.
+//! reading a directory tree, forge's scratch dirs.
+
+pub mod scratch;
 
 use std::fs::File;
 use std::io::{Read, Write};

@@ -9,6 +9,7 @@
 use super::manifest::{API_VERSION, KIND, MANIFEST_NAME, Manifest, SOURCE_DIR};
 use super::{BundleError, check_version};
 use crate::digest::{HashingReader, prefixed};
+use crate::fs::scratch::{ScratchDir, scratch_dir};
 use crate::fs::{InputFileError, human_size};
 use crate::model::image::ImageRef;
 use crate::model::names::{invisible, path_problem};
@@ -80,7 +81,7 @@ impl Verified {
 /// A verified bundle unpacked into a private temp dir, removed on drop.
 pub struct Extracted {
     pub verified: Verified,
-    pub dir: tempfile::TempDir,
+    pub dir: ScratchDir,
 }
 
 impl Extracted {
@@ -123,13 +124,10 @@ pub fn verify(path: &Path, limits: &Limits) -> Result<Verified, BundleError> {
 
 /// Verifies and unpacks into a fresh temp dir; on any refusal the dir is removed.
 pub fn extract(path: &Path, limits: &Limits) -> Result<Extracted, BundleError> {
-    let dir = tempfile::Builder::new()
-        .prefix("forge-bundle-")
-        .tempdir()
-        .map_err(|e| BundleError::Io {
-            path: std::env::temp_dir(),
-            source: e,
-        })?;
+    let dir = scratch_dir("bundle").map_err(|e| BundleError::Io {
+        path: std::env::temp_dir(),
+        source: e,
+    })?;
     let root = dir.path().to_path_buf();
     let verified = walk(path, limits, &mut |entry, reader| {
         // Paths were checked to be relative and clean, and the dir holds only what we made.

@@ -27,6 +27,7 @@ pub struct DiffArgs {
 }
 
 pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
+    crate::fs::scratch::remove_on_signal()?;
     let loaded = ctx.load_config()?;
     let env = environment(&loaded, &args.env)?;
     let opened = open(ctx, &loaded, args.bundle.into())?;
@@ -213,7 +214,7 @@ fn build_manifests(app: &str, files: &Files) -> Result<Option<String>, CliError>
     if files.is_empty() {
         return Ok(None);
     }
-    let dir = tempfile::tempdir()
+    let dir = crate::fs::scratch::scratch_dir("diff")
         .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
     for (path, bytes) in files {
         crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644)

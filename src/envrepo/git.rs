@@ -42,19 +42,24 @@ impl Git {
         let mut child = cmd
             .spawn()
             .map_err(|e| EnvRepoError::GitMissing(e.to_string()))?;
-        if let Some(input) = input {
-            let Some(mut stdin) = child.stdin.take() else {
-                return Err(EnvRepoError::GitMissing("git's stdin is not a pipe".into()));
-            };
-            // Fed from a thread so a large input cannot deadlock against a full stdout pipe.
-            let input = input.to_vec();
-            std::thread::spawn(move || {
-                let _ = stdin.write_all(&input);
-            });
-        }
-        let output = child
-            .wait_with_output()
-            .map_err(|e| EnvRepoError::GitMissing(e.to_string()))?;
+        let stdin = match input {
+            Some(input) => match child.stdin.take() {
+                Some(stdin) => Some((stdin, input)),
+                None => return Err(EnvRepoError::GitMissing("git's stdin is not a pipe".into())),
+            },
+            None => None,
+        };
+        // Fed from a scoped thread, so a large input cannot deadlock against a full stdout
+        // pipe and is written from where it is, not copied first.
+        let output = std::thread::scope(|scope| {
+            if let Some((mut stdin, input)) = stdin {
+                scope.spawn(move || {
+                    let _ = stdin.write_all(input);
+                });
+            }
+            child.wait_with_output()
+        })
+        .map_err(|e| EnvRepoError::GitMissing(e.to_string()))?;
         tracing::debug!(args = %shown(args), status = %output.status, "git");
         if output.status.success() {
             Ok(output.stdout)

@@ -23,8 +23,9 @@ pub struct RenderRequest<'a> {
     pub config: &'a Config,
     pub env: &'a Environment,
     pub manifest: &'a Manifest,
-    /// The bundle's source files, by path relative to the source directory.
-    pub source: &'a Files,
+    /// The bundle's source files, by path relative to the source directory: moved into the
+    /// env dir, not copied, since they can be most of what a render holds in memory.
+    pub source: Files,
     pub release: Release,
     pub templates: &'a Templates,
 }
@@ -70,7 +71,7 @@ impl crate::error::Diagnose for RenderError {
     }
 }
 
-pub fn render(req: &RenderRequest) -> Result<Rendered, RenderError> {
+pub fn render(req: RenderRequest) -> Result<Rendered, RenderError> {
     let mut rendered = Rendered {
         files: Files::new(),
         warnings: Vec::new(),
@@ -93,11 +94,23 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, RenderError> {
         }
     }
     let engine = req.config.engine_for(req.env);
-    match req.manifest.source.kind {
-        SourceKind::Kustomize => render_kustomize(req, engine, &mut rendered)?,
-        SourceKind::Helm => render_helm(req, engine, &mut rendered)?,
-    }
+    let copy_into = match req.manifest.source.kind {
+        SourceKind::Kustomize => {
+            render_kustomize(&req, engine, &mut rendered)?;
+            Some("base")
+        }
+        SourceKind::Helm => render_helm(&req, engine, &mut rendered)?,
+    };
     req.release.write_into(&mut rendered.files);
+    if let Some(into) = copy_into {
+        for (path, bytes) in req.source {
+            // What the templates wrote wins over a source file of the same path.
+            rendered
+                .files
+                .entry(format!("{into}/{path}"))
+                .or_insert(bytes);
+        }
+    }
     Ok(rendered)
 }
 
@@ -115,21 +128,12 @@ fn base_context(req: &RenderRequest) -> Map<String, Value> {
     context
 }
 
-fn copy_source(req: &RenderRequest, into: &str, rendered: &mut Rendered) {
-    for (path, bytes) in req.source {
-        rendered
-            .files
-            .insert(format!("{into}/{path}"), bytes.clone());
-    }
-}
-
 fn render_kustomize(
     req: &RenderRequest,
     engine: Engine,
     rendered: &mut Rendered,
 ) -> Result<(), RenderError> {
-    copy_source(req, "base", rendered);
-    let facts = scan_manifests(req.source)?;
+    let facts = scan_manifests(&req.source)?;
     let mut images = Vec::new();
     for image in &req.manifest.images {
         let parts = split_reference(&image.reference);
@@ -184,15 +188,13 @@ fn render_kustomize(
     Ok(())
 }
 
+/// Returns the dir the bundle's chart is copied into, if it is used.
 fn render_helm(
     req: &RenderRequest,
     engine: Engine,
     rendered: &mut Rendered,
-) -> Result<(), RenderError> {
+) -> Result<Option<&'static str>, RenderError> {
     let repository = req.config.helm_repository.as_ref();
-    if repository.is_none() {
-        copy_source(req, "chart", rendered);
-    }
     let chart = match req.source.get("Chart.yaml") {
         Some(bytes) => parse_yaml_value("Chart.yaml", bytes)?,
         None => Value::Null,
@@ -259,7 +261,8 @@ fn render_helm(
             render_application(req, &mut context, path, values, rendered)?;
         }
     }
-    Ok(())
+    // A chart from a Helm repository replaces the one the bundle ships.
+    Ok(repository.is_none().then_some("chart"))
 }
 
 fn render_application(

@@ -7,6 +7,7 @@ use crate::bundle::read::{Extracted, Limits, extract};
 use crate::config::{Environment, Loaded};
 use crate::context::Context;
 use crate::error::CliError;
+use crate::fs::scratch::{ScratchDir, scratch_dir};
 use crate::model::release::{Release, Side, StrategyState};
 use crate::render::overlay::{RenderRequest, Rendered, render};
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ pub struct OpenedBundle {
     /// The key hint of the configured key, when the signature beside the bundle verified.
     signer: Option<String>,
     /// Keeps a bundle built for this command alive until it is done.
-    _built_in: Option<tempfile::TempDir>,
+    _built_in: Option<ScratchDir>,
 }
 
 /// A signature checked over a bundle file's bytes.
@@ -63,9 +64,7 @@ pub fn open(ctx: &Context, loaded: &Loaded, source: Source) -> Result<OpenedBund
     let (path, built_in) = match source {
         Source::File(path) => (path, None),
         Source::Build { version, images } => {
-            let dir = tempfile::Builder::new()
-                .prefix("forge-build-")
-                .tempdir()
+            let dir = scratch_dir("build")
                 .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
             let built = build(ctx, loaded, version, images, dir.path())?;
             (built.path, Some(dir))
@@ -294,11 +293,11 @@ pub fn render_env(
         },
     };
     let templates = loaded.templates();
-    let rendered = render(&RenderRequest {
+    let rendered = render(RenderRequest {
         config: &loaded.config,
         env,
         manifest,
-        source: &source,
+        source,
         release,
         templates: &templates,
     })?;

@@ -20,6 +20,7 @@ mod day2;
 mod demo;
 mod deploy;
 mod e2e;
+mod fuzz;
 mod help;
 mod hostile;
 mod init;

@@ -415,3 +415,153 @@ fn rolling_and_recreate_strategies_reach_the_deployments() {
         stderr(&output)
     );
 }
+
+/// forge's scratch dirs (and anything else) in `tmp`, sorted.
+fn temp_entries(tmp: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|item| item.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_start_sweeps_marked_scratch_dirs_a_day_old_and_nothing_else() {
+    let env = TestEnv::new();
+    env.sample_app("sample");
+    let tmp = env.path().join("tmp");
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    for (name, marked, written) in [
+        ("forge-bundle-killed", true, two_days_ago),
+        ("forge-build-running", true, std::time::SystemTime::now()),
+        ("forge-render-output", false, two_days_ago),
+    ] {
+        let dir = tmp.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = if marked {
+            ".forge-scratch"
+        } else {
+            "kustomization.yaml"
+        };
+        let file = std::fs::File::create(dir.join(file)).unwrap();
+        file.set_modified(written).unwrap();
+    }
+    let render = ["render", "dev", "--version", "1.0.0", "--out", "out"];
+    let output = env
+        .forge_sample(&render)
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        temp_entries(&tmp),
+        [".forge-swept", "forge-build-running", "forge-render-output"]
+    );
+}
+
+#[test]
+fn sigterm_while_rendering_leaves_no_scratch_dir() {
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    // Big enough that building, unpacking and rendering it takes a while: random, so zstd
+    // cannot make light of it.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let noise: Vec<u8> = (0..(96 << 20) / 8)
+        .flat_map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()
+        })
+        .collect();
+    std::fs::write(app.join("base/noise.bin"), noise).unwrap();
+    let tmp = env.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let render = ["render", "dev", "--version", "1.0.0", "--out", "out"];
+    let mut running = Command::new(env!("CARGO_BIN_EXE_forge"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.path().join("home"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("TMPDIR", &tmp)
+        .current_dir(env.path())
+        .args(["-C", "sample/forge.yaml"])
+        .args(render)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let scratch_dirs = || {
+        let mut names = temp_entries(&tmp);
+        names.retain(|name| name.starts_with("forge-"));
+        names
+    };
+    // Sent once a scratch dir exists, whichever step forge is in.
+    while scratch_dirs().is_empty() {
+        assert!(
+            running.try_wait().unwrap().is_none(),
+            "forge ended before it made a scratch dir"
+        );
+        std::thread::yield_now();
+    }
+    let sent = Command::new("kill")
+        .args(["-TERM", &running.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = running.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(143), "{}", stderr(&output));
+    assert_eq!(scratch_dirs(), Vec::<String>::new());
+}
+
+#[test]
+fn render_all_writes_every_env_as_its_own_render_would() {
+    let env = TestEnv::new();
+    env.sample_app("sample");
+    let all = [
+        "render",
+        "--all",
+        "--version",
+        "1.0.0",
+        "--out",
+        "all",
+        "--output",
+        "json",
+    ];
+    let output = env.forge_sample(&all).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).matches("Building").count(),
+        1,
+        "one bundle for every env: {}",
+        stderr(&output)
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let envs: Vec<&str> = listed["envs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["env"].as_str().unwrap())
+        .collect();
+    assert_eq!(envs, ["dev", "staging", "prod"]);
+    let read = |dir: &Path| forge::fs::read_tree(dir).unwrap();
+    for name in envs {
+        let alone = ["render", name, "--version", "1.0.0", "--out", name];
+        let output = env.forge_sample(&alone).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(
+            read(&env.path().join("all").join(name)),
+            read(&env.path().join(name)),
+            "{name}"
+        );
+    }
+
+    let both = env
+        .forge_sample(&["render", "dev", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    let neither = env.forge_sample(&["render"]).output().unwrap();
+    assert_eq!(neither.status.code(), Some(2), "{}", stderr(&neither));
+}
