@@ -56,12 +56,15 @@ fn matching(current: &OsStr, values: impl IntoIterator<Item = String>) -> Vec<Co
         .collect()
 }
 
+/// forge.yaml parsed (not validated: completion helps while it is being written), if it
+/// reads.
+fn project_config(path: &Path) -> Option<crate::config::Config> {
+    let bytes = crate::fs::read_bounded(path, 1 << 20).ok()?;
+    crate::config::parse(&String::from_utf8_lossy(&bytes)).ok()
+}
+
 fn env_names(current: &OsStr) -> Vec<CompletionCandidate> {
-    let path = config_path();
-    let Ok(bytes) = crate::fs::read_bounded(&path, 1 << 20) else {
-        return Vec::new();
-    };
-    let Ok(config) = crate::config::parse(&String::from_utf8_lossy(&bytes)) else {
+    let Some(config) = project_config(&config_path()) else {
         return Vec::new();
     };
     matching(current, config.env_names().into_iter().map(str::to_string))
@@ -74,10 +77,7 @@ fn versions(current: &OsStr) -> Vec<CompletionCandidate> {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
-    let app = crate::fs::read_bounded(&path, 1 << 20)
-        .ok()
-        .and_then(|bytes| crate::config::parse(&String::from_utf8_lossy(&bytes)).ok())
-        .map(|config| config.app.value);
+    let app = project_config(&path).map(|config| config.app.value);
     let mut found: Vec<String> = entries
         .flatten()
         .filter_map(|entry| {

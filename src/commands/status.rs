@@ -66,7 +66,7 @@ fn watch(ctx: &Context, rows: impl Fn() -> Result<Vec<Row>, CliError>) -> Result
     loop {
         let rows = rows()?;
         let text = if ctx.json() {
-            forge_base::json::to_string_pretty(&rows) + "\n"
+            crate::ui::json_text(&rows)
         } else {
             table(&rows)
         };

@@ -332,7 +332,12 @@ pub fn emit_over(previous: usize, text: &str) -> Result<(), CliError> {
 
 /// Writes a value as pretty JSON plus a newline to stdout.
 pub fn emit_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+    emit(&json_text(value))
+}
+
+/// A value as stdout's JSON: pretty, with a final newline.
+pub fn json_text(value: &impl serde::Serialize) -> String {
     let mut text = forge_base::json::to_string_pretty(value);
     text.push('\n');
-    emit(&text)
+    text
 }
