@@ -8,7 +8,7 @@ use super::wait::{Settling, Wait, preflight, settle, wait_for};
 use crate::config::{Environment, Loaded, StrategyKind};
 use crate::context::Context;
 use crate::envrepo::EnvRepo;
-use crate::envrepo::publish::{PublishRequest, Published, publish, read_release};
+use crate::envrepo::publish::{PublishRequest, Published, publish};
 use crate::envrepo::trailers::Action;
 use crate::envrepo::trailers::parse_log;
 use crate::error::CliError;
@@ -117,16 +117,21 @@ pub fn release(
 ) -> Result<Report, CliError> {
     super::freeze::refuse_if_frozen(loaded, env, repo)?;
     let signed = check_signature(loaded, env, opened)?;
-    if !shipping.allow_downgrade {
+    // What the env holds, read once: the downgrade check and the plan both judge it.
+    let current = Current::read(repo, &loaded.config.env_path(&env.name.value))?;
+    if !shipping.allow_downgrade
+        && let Some(running) = &current.release
+    {
         refuse_downgrade(
             loaded,
             env,
             repo,
+            &running.version,
             &opened.extracted.verified.manifest.version,
         )?;
     }
     keep(ctx, opened);
-    match plan(ctx, loaded, env, repo, shipping)? {
+    match plan(ctx, env, current, shipping)? {
         Plan::Strategy(stable, kind) => {
             rollout::start(ctx, loaded, env, repo, (signed, kind), shipping, *stable)
         }
@@ -160,28 +165,22 @@ fn refuse_downgrade(
     loaded: &Loaded,
     env: &Environment,
     repo: &EnvRepo,
+    running: &str,
     version: &str,
 ) -> Result<(), CliError> {
     let name = &env.name.value;
-    let Some(tip) = repo.fetch()? else {
-        return Ok(());
-    };
-    let Some(current) = read_release(repo, &tip.commit, &loaded.config.env_path(name))? else {
-        return Ok(());
-    };
-    let mut order = crate::model::version::order(version, &current.version, &[]);
+    let mut order = crate::model::version::order(version, running, &[]);
     if order.is_none() {
         // Not both semver: the env's own history orders them.
         let history = parse_log(&repo.log()?, &loaded.config.app.value, name, usize::MAX);
         let past: Vec<&str> = history.iter().map(|entry| entry.version.as_str()).collect();
-        order = crate::model::version::order(version, &current.version, &past);
+        order = crate::model::version::order(version, running, &past);
     }
     if order != Some(std::cmp::Ordering::Less) {
         return Ok(());
     }
     Err(CliError::usage(format!(
-        "{name} runs {}, which is newer than {version}: shipping {version} would be a downgrade",
-        current.version
+        "{name} runs {running}, which is newer than {version}: shipping {version} would be a downgrade"
     ))
     .with_hint(format!(
         "`forge rollback {name} --to {version}` is the way back; or pass --allow-downgrade"
@@ -195,12 +194,10 @@ fn refuse_downgrade(
 /// at pods that only start.
 fn plan(
     ctx: &Context,
-    loaded: &Loaded,
     env: &Environment,
-    repo: &EnvRepo,
+    current: Current,
     shipping: &Shipping,
 ) -> Result<Plan, CliError> {
-    let current = Current::read(repo, &loaded.config.env_path(&env.name.value))?;
     let kind = match env.strategy.kind {
         kind @ (StrategyKind::Canary | StrategyKind::BlueGreen) => kind,
         _ if current.settled_side() == Some(Side::Preview) => {

@@ -47,7 +47,8 @@ pub struct ControlRequest {
 /// The env dir at the branch tip: its files and release.
 pub(super) struct Current {
     files: Files,
-    release: Option<Release>,
+    /// The release the env dir records, if any.
+    pub(super) release: Option<Release>,
     subtree: Option<String>,
 }
 
