@@ -214,6 +214,16 @@ fn an_on_delete_daemon_set_does_not_wait_for_pods_nobody_deletes() {
     let pods = live_pods(&app, "agent");
     assert_eq!(pods.len(), 3, "{pods:?}");
     assert!(pods.iter().all(|(_, image, _)| image == OLD), "{pods:?}");
+    // Done means the controller observed the new generation (as Argo CD judges OnDelete), not
+    // that the old pods, started by 1.0.0's equally quick release, are all Ready yet.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app.status_json(&["dev"])[0]["ready"] != 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pods never got Ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
     app.assert_healthy_at("dev", "1.1.0");
 }
 
