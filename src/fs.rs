@@ -3,6 +3,8 @@
 
 pub mod scratch;
 
+use crate::model::{Content, Files};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt};
@@ -39,9 +41,9 @@ impl crate::error::Diagnose for ReadTreeError {
     }
 }
 
-/// Every file under `dir`, by path relative to it.
-pub fn read_tree(dir: &Path) -> Result<std::collections::BTreeMap<String, Vec<u8>>, ReadTreeError> {
-    let mut files = std::collections::BTreeMap::new();
+/// Every file under `dir`, by path relative to it, as the file it is: nothing is read.
+pub fn list_tree(dir: &Path) -> Result<Files, ReadTreeError> {
+    let mut files = Files::new();
     let mut pending = vec![(dir.to_path_buf(), String::new())];
     let fail = |path: &Path| {
         let path = path.to_path_buf();
@@ -59,11 +61,75 @@ pub fn read_tree(dir: &Path) -> Result<std::collections::BTreeMap<String, Vec<u8
             if item.file_type().map_err(fail(&item.path()))?.is_dir() {
                 pending.push((item.path(), rel));
             } else {
-                files.insert(rel, std::fs::read(item.path()).map_err(fail(&item.path()))?);
+                files.insert(rel, Content::File(item.path()));
             }
         }
     }
     Ok(files)
+}
+
+/// Every file under `dir` with its bytes, by path relative to it.
+pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, ReadTreeError> {
+    list_tree(dir)?
+        .into_iter()
+        .map(|(rel, content)| match content {
+            Content::File(path) => std::fs::read(&path)
+                .map(|bytes| (rel, bytes))
+                .map_err(|source| ReadTreeError { path, source }),
+            Content::Bytes(bytes) => Ok((rel, bytes)),
+        })
+        .collect()
+}
+
+/// Writes `files` as the directory `dir`, which must be new or empty. A new dir appears
+/// all at once: written as a temp dir beside it, then renamed. Into an existing empty dir
+/// (perhaps a mount point, which cannot be replaced) each top-level entry is renamed in
+/// whole. Either way no reader sees half a file, and a failed write leaves no temp behind.
+/// Files on disk are copied by the kernel (`copy_file_range`), never through memory.
+/// Nothing is synced: a rendered dir is made again at will.
+pub fn write_dir_atomic(dir: &Path, files: &Files) -> std::io::Result<()> {
+    let exists = dir.is_dir();
+    let stage_in = if exists {
+        dir
+    } else {
+        dir.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    std::fs::create_dir_all(stage_in)?;
+    let temp = tempfile::Builder::new()
+        .prefix(".forge-render-")
+        .tempdir_in(stage_in)?;
+    // The temp dir starts 0700; the result is a plain directory like any other.
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755))?;
+    for (rel, content) in files {
+        let path = temp.path().join(rel);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        let mut file = File::options()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .open(&path)?;
+        match content {
+            Content::Bytes(bytes) => file.write_all(bytes)?,
+            Content::File(source) => {
+                std::io::copy(&mut File::open(source)?, &mut file)?;
+            }
+        }
+    }
+    if exists {
+        for entry in std::fs::read_dir(temp.path())? {
+            let entry = entry?;
+            std::fs::rename(entry.path(), dir.join(entry.file_name()))?;
+        }
+        return Ok(());
+    }
+    std::fs::rename(temp.path(), dir)?;
+    // Renamed into place: nothing left for the guard to remove.
+    let _ = temp.keep();
+    Ok(())
 }
 
 /// Why an input file (a bundle, a signature, a key) was refused before or instead of being

@@ -6,7 +6,7 @@ use super::args::BundleChoice;
 use crate::envrepo::EnvRepo;
 use crate::envrepo::publish::{keep_deploy_time, read_release};
 use crate::error::{CliError, ExitCode};
-use crate::model::Files;
+use crate::model::{Content, Files};
 use crate::ship::bundle::{check_signature, open, render_env};
 use crate::ship::environment;
 use clap::Args;
@@ -94,12 +94,8 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     let mut text = String::new();
     for (path, _) in &changes {
         let full = format!("{dir}/{path}");
-        let old = current
-            .get(path)
-            .map(|b| String::from_utf8_lossy(b).into_owned());
-        let new = proposed
-            .get(path)
-            .map(|b| String::from_utf8_lossy(b).into_owned());
+        let old = current.get(path).map(|c| as_text(path, c)).transpose()?;
+        let new = proposed.get(path).map(|c| as_text(path, c)).transpose()?;
         text.push_str(&unified(&full, old.as_deref(), new.as_deref()));
     }
     if let Some(diff) = rendered_diff {
@@ -135,7 +131,8 @@ fn compare(current: &Files, proposed: &Files) -> Vec<(String, Change)> {
     for (path, bytes) in proposed {
         match current.get(path) {
             None => changes.push((path.clone(), Change::Added)),
-            Some(old) if old != bytes => changes.push((path.clone(), Change::Changed)),
+            // An unreadable file counts as changed; showing it says why.
+            Some(old) if !same(old, bytes) => changes.push((path.clone(), Change::Changed)),
             Some(_) => {}
         }
     }
@@ -147,6 +144,19 @@ fn compare(current: &Files, proposed: &Files) -> Vec<(String, Change)> {
     );
     changes.sort();
     changes
+}
+
+/// Whether two files hold the same bytes (a source file on disk is read to tell).
+fn same(old: &Content, new: &Content) -> bool {
+    old == new || matches!((old.read(), new.read()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// A file's bytes as text for a diff.
+fn as_text(path: &str, content: &Content) -> Result<String, CliError> {
+    let bytes = content
+        .read()
+        .map_err(|e| CliError::operational(format!("cannot read {path}: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// A git-style unified diff of one file, coloured when stderr colour is on.
@@ -216,10 +226,9 @@ fn build_manifests(app: &str, files: &Files) -> Result<Option<String>, CliError>
     }
     let dir = crate::fs::scratch::scratch_dir("diff")
         .map_err(|e| CliError::operational(format!("cannot create a temp dir: {e}")))?;
-    for (path, bytes) in files {
-        crate::fs::write_atomic(&dir.path().join(path), bytes, 0o644)
-            .map_err(|e| CliError::operational(format!("cannot write {path}: {e}")))?;
-    }
+    let root = dir.path().join("env");
+    crate::fs::write_dir_atomic(&root, files)
+        .map_err(|e| CliError::operational(format!("cannot write {}: {e}", root.display())))?;
     let mut command = if files.contains_key("chart/Chart.yaml") {
         let values = chart_values(files)?;
         let values_path = dir.path().join("forge-values.json");
@@ -228,13 +237,13 @@ fn build_manifests(app: &str, files: &Files) -> Result<Option<String>, CliError>
         })?;
         let mut helm = std::process::Command::new("helm");
         helm.args(["template", app])
-            .arg(dir.path().join("chart"))
+            .arg(root.join("chart"))
             .arg("-f")
             .arg(&values_path);
         helm
     } else {
         let mut kubectl = std::process::Command::new("kubectl");
-        kubectl.arg("kustomize").arg(dir.path());
+        kubectl.arg("kustomize").arg(&root);
         kubectl
     };
     let tool = command.get_program().to_string_lossy().into_owned();
@@ -255,8 +264,8 @@ fn build_manifests(app: &str, files: &Files) -> Result<Option<String>, CliError>
 /// `spec.source.helm.valuesObject`.
 fn chart_values(files: &Files) -> Result<serde_json::Value, CliError> {
     let read = |name: &str, pointer: &str| -> Option<serde_json::Value> {
-        let text = std::str::from_utf8(files.get(name)?).ok()?;
-        let object: serde_json::Value = serde_saphyr::from_str(text).ok()?;
+        let bytes = files.get(name)?.read().ok()?;
+        let object: serde_json::Value = serde_saphyr::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
         object.pointer(pointer).cloned()
     };
     read("helmrelease.yaml", "/spec/values")

@@ -138,9 +138,9 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<(), CliError> {
     ctx.ui.status("Created", target.display());
     let source_dir = project_dir.join(&path);
     if !source_dir.exists() {
-        for (rel, bytes) in crate::render::scaffold::source(source, &app) {
+        for (rel, text) in crate::render::scaffold::source(source, &app) {
             let file = source_dir.join(rel);
-            crate::fs::write_atomic(&file, &bytes, 0o644).map_err(|e| {
+            crate::fs::write_atomic(&file, text.as_bytes(), 0o644).map_err(|e| {
                 CliError::operational(format!("cannot write {}: {e}", file.display()))
             })?;
         }

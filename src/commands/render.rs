@@ -109,11 +109,8 @@ fn render_into(
     dir: &Path,
 ) -> Result<Vec<String>, CliError> {
     let rendered = render_env(ctx, loaded, env, opened, None)?;
-    for (rel, bytes) in &rendered.files {
-        let path = dir.join(rel);
-        crate::fs::write_atomic(&path, bytes, 0o644)
-            .map_err(|e| CliError::operational(format!("cannot write {}: {e}", path.display())))?;
-    }
+    crate::fs::write_dir_atomic(dir, &rendered.files)
+        .map_err(|e| CliError::operational(format!("cannot write {}: {e}", dir.display())))?;
     ctx.ui.status(
         "Rendered",
         format!(

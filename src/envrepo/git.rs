@@ -7,6 +7,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// Blobs above this size are streamed by every git forge runs on the cache (hash-object
+/// writes them straight into a pack, pack-objects copies them into a push without a delta
+/// search, index-pack reads them from a fetch piece by piece) instead of being held whole in
+/// git's memory; git's own default is 512 MiB. An env repo holds YAML: a file this big is
+/// data, which deltas rarely shrink.
+pub const BIG_FILE: &str = "1m";
+
 #[derive(Clone, Debug)]
 pub struct Git {
     pub git_dir: PathBuf,
@@ -17,7 +24,10 @@ pub struct Git {
 impl Git {
     pub fn command(&self) -> Command {
         let mut cmd = crate::git::command();
-        cmd.arg("--git-dir").arg(&self.git_dir);
+        cmd.arg("--git-dir")
+            .arg(&self.git_dir)
+            .arg("-c")
+            .arg(format!("core.bigFileThreshold={BIG_FILE}"));
         for (key, value) in &self.env {
             cmd.env(key, value);
         }

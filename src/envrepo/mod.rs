@@ -11,7 +11,7 @@ pub mod publish;
 pub mod trailers;
 
 use crate::error::{Diagnose, ExitCode};
-use crate::model::Files;
+use crate::model::{Content, Files};
 use base64::Engine as _;
 use git::Git;
 use std::collections::BTreeMap;
@@ -329,7 +329,7 @@ impl EnvRepo {
                 .git
                 .run(&["cat-file", "blob", id])
                 .map_err(|e| self.classify(e))?;
-            files.insert(path.to_string(), bytes);
+            files.insert(path.to_string(), bytes.into());
         }
         Ok(files)
     }
@@ -349,8 +349,15 @@ impl EnvRepo {
     /// Writes `files` (paths relative to the dir) as a tree and returns its id.
     pub fn write_dir(&self, files: &Files) -> Result<String, EnvRepoError> {
         let mut root = DirNode::default();
-        for (path, bytes) in files {
-            let id = self.write_blob(bytes)?;
+        let mut on_disk = Vec::new();
+        for (path, content) in files {
+            match content {
+                Content::Bytes(bytes) => root.insert(path, self.write_blob(bytes)?),
+                Content::File(disk) => on_disk.push((path, disk)),
+            }
+        }
+        let disk_paths: Vec<&Path> = on_disk.iter().map(|(_, disk)| disk.as_path()).collect();
+        for ((path, _), id) in on_disk.iter().zip(self.write_files(&disk_paths)?) {
             root.insert(path, id);
         }
         root.write(&self.git)
@@ -364,6 +371,36 @@ impl EnvRepo {
         )
         .trim()
         .to_string())
+    }
+
+    /// Writes files on disk as blobs with one git, which reads each itself: one above
+    /// [`git::BIG_FILE`] is streamed into a pack, never held in memory (by forge or git). Returns
+    /// their ids in order.
+    fn write_files(&self, paths: &[&Path]) -> Result<Vec<String>, EnvRepoError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut listing = Vec::new();
+        for path in paths {
+            // Bundle entry paths hold no control characters, so no line breaks.
+            listing.extend_from_slice(path.as_os_str().as_encoded_bytes());
+            listing.push(b'\n');
+        }
+        let output = self.git.run_with_input(
+            &["hash-object", "-w", "--no-filters", "--stdin-paths"],
+            Some(&listing),
+        )?;
+        let ids: Vec<String> = String::from_utf8_lossy(&output)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if ids.len() != paths.len() {
+            return Err(EnvRepoError::Git {
+                args: "hash-object --stdin-paths".into(),
+                stderr: format!("{} ids for {} files", ids.len(), paths.len()),
+            });
+        }
+        Ok(ids)
     }
 
     /// The root tree of `base` with `dir` replaced by `subtree` (created when missing).

@@ -8,12 +8,54 @@ pub mod release;
 pub mod version;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
 
 /// Files by path relative to a directory (a bundle's source, an env dir): the shape every
 /// layer passes around.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub type Files = BTreeMap<String, Content>;
+
+/// One file's content: bytes forge made or read (a template's output, release.json, a file
+/// of the env repo), or a file on disk that goes out unchanged (a bundle's source file,
+/// unpacked). A file is read only where its bytes are needed and streamed where it is written
+/// or committed, so a render or a deploy never holds a big source file in memory.
+///
+/// Equality is by what is held: the same bytes, or the same path (not the same content).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+impl Content {
+    /// The bytes: borrowed, or read from disk whole (for a file that must be parsed or shown).
+    pub fn read(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        match self {
+            Content::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Content::File(path) => std::fs::read(path).map(Cow::Owned),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Content {
+    fn from(bytes: Vec<u8>) -> Self {
+        Content::Bytes(bytes)
+    }
+}
+
+impl From<String> for Content {
+    fn from(text: String) -> Self {
+        Content::Bytes(text.into_bytes())
+    }
+}
+
+impl From<&str> for Content {
+    fn from(text: &str) -> Self {
+        Content::Bytes(text.as_bytes().to_vec())
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

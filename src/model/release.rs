@@ -98,14 +98,14 @@ impl Release {
     pub fn write_into(&self, files: &mut Files) {
         let mut bytes = forge_base::json::to_vec_pretty(self);
         bytes.push(b'\n');
-        files.insert(RELEASE_FILE.into(), bytes);
+        files.insert(RELEASE_FILE.into(), bytes.into());
     }
 
     /// The env dir's release.json: None when it has none.
     pub fn read_from(files: &Files) -> Result<Option<Release>, serde_json::Error> {
         files
             .get(RELEASE_FILE)
-            .map(|bytes| Release::parse(bytes))
+            .map(|content| Release::parse(&content.read().map_err(serde_json::Error::io)?))
             .transpose()
     }
 

@@ -72,7 +72,7 @@ pub fn compose(step: &Step) -> Files {
         // One route for both sides: the canary side's copy is dropped.
         canary.push_str("patches:\n  - target:\n      kind: HTTPRoute\n    patch: |\n      $patch: delete\n      apiVersion: gateway.networking.k8s.io/v1\n      kind: HTTPRoute\n      metadata:\n        name: any\n");
     }
-    files.insert("kustomization.yaml".into(), top.into_bytes());
+    files.insert("kustomization.yaml".into(), top.into());
     let mut stable = String::from(
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release\n",
     );
@@ -87,8 +87,8 @@ pub fn compose(step: &Step) -> Files {
             );
         }
     }
-    files.insert("stable/kustomization.yaml".into(), stable.into_bytes());
-    files.insert("canary/kustomization.yaml".into(), canary.into_bytes());
+    files.insert("stable/kustomization.yaml".into(), stable.into());
+    files.insert("canary/kustomization.yaml".into(), canary.into());
     for (path, bytes) in step.stable {
         files.insert(format!("{STABLE_DIR}/{path}"), bytes.clone());
     }
@@ -163,7 +163,7 @@ pub fn compose_blue_green(step: &BlueGreen) -> Files {
         "# Rendered by forge: a blue-green release. The next step replaces this file.\n{KUSTOMIZATION}resources:\n  - {live_part}\n  - {next_part}\n"
     );
     top.push_str(&live_services(step.selectors, serving));
-    files.insert("kustomization.yaml".into(), top.into_bytes());
+    files.insert("kustomization.yaml".into(), top.into());
     for (path, bytes) in step.live {
         files.insert(format!("{STABLE_DIR}/{path}"), bytes.clone());
     }
@@ -192,10 +192,10 @@ pub fn compose_settled(
         "# Rendered by forge: a blue-green release on its preview side. The next release replaces this file.\n{KUSTOMIZATION}resources:\n  - {MAIN_DIR}\n  - {PREVIEW_DIR}\n"
     );
     top.push_str(&live_services(selectors, Side::Preview));
-    files.insert("kustomization.yaml".into(), top.into_bytes());
+    files.insert("kustomization.yaml".into(), top.into());
     files.insert(
         format!("{MAIN_DIR}/kustomization.yaml"),
-        release_only(true).into_bytes(),
+        release_only(true).into(),
     );
     for (path, bytes) in release_files {
         files.insert(format!("{MAIN_DIR}/release/{path}"), bytes.clone());
@@ -292,7 +292,7 @@ fn side_into(files: &mut Files, side: Side, release: &Files, selectors: &BTreeMa
             (PREVIEW_DIR, overlay)
         }
     };
-    files.insert(format!("{dir}/kustomization.yaml"), overlay.into_bytes());
+    files.insert(format!("{dir}/kustomization.yaml"), overlay.into());
     for (path, bytes) in release {
         files.insert(format!("{dir}/release/{path}"), bytes.clone());
     }
@@ -370,15 +370,15 @@ mod tests {
         [
             (
                 "kustomization.yaml".to_string(),
-                version.as_bytes().to_vec(),
+                version.into(),
             ),
-            ("base/deployment.yaml".to_string(), b"d".to_vec()),
+            ("base/deployment.yaml".to_string(), "d".into()),
         ]
         .into()
     }
 
     fn text(files: &Files, path: &str) -> String {
-        String::from_utf8(files[path].clone()).unwrap()
+        String::from_utf8(files[path].read().unwrap().into_owned()).unwrap()
     }
 
     #[test]
@@ -494,12 +494,12 @@ mod tests {
     #[test]
     fn a_step_holds_both_releases_and_the_stable_side_comes_back_out() {
         let stable: Files = [
-            ("kustomization.yaml".to_string(), b"old".to_vec()),
-            ("base/deployment.yaml".to_string(), b"d".to_vec()),
-            ("release.json".to_string(), b"{\"version\": \"1\"}".to_vec()),
+            ("kustomization.yaml".to_string(), "old".into()),
+            ("base/deployment.yaml".to_string(), "d".into()),
+            ("release.json".to_string(), "{\"version\": \"1\"}".into()),
         ]
         .into();
-        let canary: Files = [("kustomization.yaml".to_string(), b"new".to_vec())].into();
+        let canary: Files = [("kustomization.yaml".to_string(), "new".into())].into();
         let release = release("2", crate::config::StrategyKind::Canary, Side::Main);
         let files = compose(&Step {
             stable: &stable,

@@ -15,7 +15,8 @@ use crate::bundle::Manifest;
 use crate::config::{Config, Environment};
 use crate::model::image::{ImageParts, ImageValuePaths, split_reference};
 use crate::model::release::Release;
-use crate::model::{Engine, Files, SourceKind};
+use crate::model::{Content, Engine, Files, SourceKind};
+use std::borrow::Cow;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -180,7 +181,7 @@ fn render_kustomize(
     let text = req.templates.render("kustomization.yaml.j2", &context)?;
     rendered
         .files
-        .insert("kustomization.yaml".into(), text.into_bytes());
+        .insert("kustomization.yaml".into(), text.into());
     if engine == Engine::Argocd {
         let path = req.config.env_path(&req.env.name.value);
         render_application(req, &mut context, path, Value::Null, rendered)?;
@@ -196,11 +197,11 @@ fn render_helm(
 ) -> Result<Option<&'static str>, RenderError> {
     let repository = req.config.helm_repository.as_ref();
     let chart = match req.source.get("Chart.yaml") {
-        Some(bytes) => parse_yaml_value("Chart.yaml", bytes)?,
+        Some(content) => parse_yaml_value("Chart.yaml", &read_source("Chart.yaml", content)?)?,
         None => Value::Null,
     };
     let defaults = match req.source.get("values.yaml") {
-        Some(bytes) => parse_yaml_value("values.yaml", bytes)?,
+        Some(content) => parse_yaml_value("values.yaml", &read_source("values.yaml", content)?)?,
         None => Value::Object(Map::new()),
     };
     let mut values = defaults.clone();
@@ -248,13 +249,13 @@ fn render_helm(
             let release = req.templates.render("helmrelease.yaml.j2", &context)?;
             rendered
                 .files
-                .insert("helmrelease.yaml".into(), release.into_bytes());
+                .insert("helmrelease.yaml".into(), release.into());
             let listing = req
                 .templates
                 .render("helm-kustomization.yaml.j2", &context)?;
             rendered
                 .files
-                .insert("kustomization.yaml".into(), listing.into_bytes());
+                .insert("kustomization.yaml".into(), listing.into());
         }
         Engine::Argocd => {
             let path = format!("{}/chart", req.config.env_path(&req.env.name.value));
@@ -292,7 +293,7 @@ fn render_application(
     let text = req.templates.render("application.yaml.j2", &*context)?;
     rendered
         .files
-        .insert("application.yaml".into(), text.into_bytes());
+        .insert("application.yaml".into(), text.into());
     Ok(())
 }
 
@@ -356,6 +357,14 @@ pub fn merge(base: &mut Value, over: &Value) {
         }
         (base, over) => *base = over.clone(),
     }
+}
+
+/// A source file's bytes, which must be parsed (a manifest, Chart.yaml, values.yaml).
+fn read_source<'a>(file: &str, content: &'a Content) -> Result<Cow<'a, [u8]>, RenderError> {
+    content.read().map_err(|e| RenderError::Source {
+        file: file.into(),
+        reason: e.to_string(),
+    })
 }
 
 fn parse_yaml_value(file: &str, bytes: &[u8]) -> Result<Value, RenderError> {
@@ -445,13 +454,14 @@ pub fn route_backends(
 
 fn scan_manifests(source: &Files) -> Result<ManifestFacts, RenderError> {
     let mut facts = ManifestFacts::default();
-    for (path, bytes) in source {
+    for (path, content) in source {
         let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");
         let name = path.rsplit('/').next().unwrap_or(path);
         if !is_yaml || name.starts_with("kustomization.") || name == "Kustomization" {
             continue;
         }
-        let text = std::str::from_utf8(bytes).map_err(|_| RenderError::Source {
+        let bytes = read_source(path, content)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| RenderError::Source {
             file: path.clone(),
             reason: "not UTF-8".into(),
         })?;

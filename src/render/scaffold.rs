@@ -2,14 +2,15 @@
 //! Helm chart (as `helm create` would, smaller) serving one web container, so the first
 //! `forge deploy` has something to ship. Pure: names in, files out.
 
-use crate::model::{Files, SourceKind};
+use crate::model::SourceKind;
+use std::collections::BTreeMap;
 
 /// The image the scaffold runs until the project names its own.
 const IMAGE_REPOSITORY: &str = "nginx";
 const IMAGE_TAG: &str = "1.27-alpine";
 
 /// The source files for `app`, relative to the source directory.
-pub fn source(kind: SourceKind, app: &str) -> Files {
+pub fn source(kind: SourceKind, app: &str) -> BTreeMap<String, String> {
     let files: Vec<(&str, String)> = match kind {
         SourceKind::Kustomize => vec![
             (
@@ -49,7 +50,7 @@ pub fn source(kind: SourceKind, app: &str) -> Files {
     };
     files
         .into_iter()
-        .map(|(path, text)| (path.to_string(), text.into_bytes()))
+        .map(|(path, text)| (path.to_string(), text))
         .collect()
 }
 

@@ -31,7 +31,7 @@ pub fn commit(
         )));
     }
     let repo = EnvRepo::open(ctx.repo_settings(loaded))?;
-    let files: Files = [(file.to_string(), objects.into_bytes())].into();
+    let files: Files = [(file.to_string(), objects.into())].into();
     let message = format!(
         "bootstrap {app} in {dir}: what makes the cluster apply each env dir\n\nForge-App: {app}\nForge-Action: bootstrap\n"
     );

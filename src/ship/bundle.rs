@@ -277,7 +277,8 @@ pub fn render_env(
 ) -> Result<Rendered, CliError> {
     let verified = &opened.extracted.verified;
     let manifest = &verified.manifest;
-    let source = crate::fs::read_tree(&opened.extracted.source_dir())?;
+    // Listed, not read: the source files go out as the files they are.
+    let source = crate::fs::list_tree(&opened.extracted.source_dir())?;
     let release = Release {
         app: manifest.app.clone(),
         env: env.name.value.clone(),
