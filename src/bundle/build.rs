@@ -97,11 +97,11 @@ pub fn build(req: &BuildRequest, progress: &dyn BuildProgress) -> Result<Built, 
 
     std::fs::create_dir_all(req.out_dir).map_err(|e| io_err(req.out_dir, e))?;
     let path = req.out_dir.join(file_name(req.app, req.version));
-    // Written beside the target and renamed into place: a crash never leaves half a bundle.
-    let temp = tempfile::Builder::new()
-        .prefix(".forge-bundle-")
-        .tempfile_in(req.out_dir)
-        .map_err(|e| io_err(req.out_dir, e))?;
+    // Written beside the target and renamed into place: a crash never leaves half a bundle,
+    // and what a killed build left is swept here a day later.
+    crate::fs::scratch::sweep_partials(req.out_dir);
+    let temp =
+        crate::fs::scratch::partial_file(req.out_dir, "bundle").map_err(|e| io_err(req.out_dir, e))?;
     // World-readable like what `tar` and `cargo package` write: a bundle is published, not
     // secret (the temp file starts 0600).
     temp.as_file()
@@ -156,7 +156,7 @@ pub fn build(req: &BuildRequest, progress: &dyn BuildProgress) -> Result<Built, 
     buffered.flush().map_err(|e| io_err(&path, e))?;
     drop(buffered);
     temp.as_file().sync_all().map_err(|e| io_err(&path, e))?;
-    temp.persist(&path).map_err(|e| io_err(&path, e.error))?;
+    temp.persist(&path).map_err(|e| io_err(&path, e))?;
     Ok(Built {
         path,
         digest: prefixed(&digest),

@@ -4,6 +4,10 @@
 //! signal thread of a command that has no handler of its own, and otherwise — forge killed —
 //! by a later forge's startup sweep once it is a day old. The sweep never touches a directory
 //! without the marker.
+//!
+//! A file written beside its target and renamed onto it when complete (a bundle in `--out`)
+//! is a [`PartialFile`]: named `.forge-<what>-XXXXXX.partial`, removed the same three ways;
+//! the sweep of its directory ([`sweep_partials`]) takes only files of that name a day old.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -21,7 +25,11 @@ const STALE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 const SWEPT_STAMP: &str = ".forge-swept";
 const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 
-/// Every live scratch dir of this process, for the signal thread to remove.
+/// A partial file's name: `.forge-<what>-XXXXXX.partial`.
+const PARTIAL_PREFIX: &str = ".forge-";
+const PARTIAL_SUFFIX: &str = ".partial";
+
+/// Every live scratch dir and partial file of this process, for the signal thread to remove.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 fn live() -> MutexGuard<'static, Vec<PathBuf>> {
@@ -64,6 +72,71 @@ pub fn scratch_dir(what: &str) -> io::Result<ScratchDir> {
     Ok(dir)
 }
 
+/// A file being written in a directory of the user's (`--out`), renamed onto its target by
+/// [`PartialFile::persist`] when complete; removed if it never gets there.
+#[derive(Debug)]
+pub struct PartialFile {
+    // Dropped first: the file is gone before it leaves the list.
+    file: tempfile::NamedTempFile,
+    _listed: Listed,
+}
+
+impl PartialFile {
+    pub fn as_file(&self) -> &std::fs::File {
+        self.file.as_file()
+    }
+
+    /// Renames the complete file onto `target`.
+    pub fn persist(self, target: &Path) -> io::Result<()> {
+        let PartialFile { file, _listed } = self;
+        file.persist(target).map(drop).map_err(|e| e.error)
+    }
+}
+
+/// A path on the signal thread's list until dropped.
+#[derive(Debug)]
+struct Listed(PathBuf);
+
+impl Drop for Listed {
+    fn drop(&mut self) {
+        live().retain(|path| *path != self.0);
+    }
+}
+
+/// Creates `dir/.forge-<what>-XXXXXX.partial` (mode 0600), listed for the signal thread.
+pub fn partial_file(dir: &Path, what: &str) -> io::Result<PartialFile> {
+    let file = tempfile::Builder::new()
+        .prefix(&format!("{PARTIAL_PREFIX}{what}-"))
+        .suffix(PARTIAL_SUFFIX)
+        .tempfile_in(dir)?;
+    let path = file.path().to_path_buf();
+    live().push(path.clone());
+    Ok(PartialFile {
+        file,
+        _listed: Listed(path),
+    })
+}
+
+/// Removes the partial files a killed forge left in `dir` a day ago or more: regular files
+/// (not links) named `.forge-<what>-XXXXXX.partial`, nothing else. Returns how many went.
+pub fn sweep_partials(dir: &Path) -> usize {
+    let now = SystemTime::now();
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    listing
+        .filter_map(Result::ok)
+        .filter(|item| {
+            let name = item.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(PARTIAL_PREFIX) && name.ends_with(PARTIAL_SUFFIX)
+        })
+        .filter(|item| is_stale(&item.path(), now))
+        .filter(|item| std::fs::remove_file(item.path()).is_ok())
+        .inspect(|item| tracing::info!("removed a stale partial file: {}", item.path().display()))
+        .count()
+}
+
 /// Removes the marked scratch dirs in the system temp dir that are a day old: what a killed
 /// forge left behind. Returns how many went; a dir that cannot be removed stays for next time.
 /// Runs at most once an hour per temp dir.
@@ -101,7 +174,8 @@ fn sweep(root: &Path, now: SystemTime) -> usize {
         .count()
 }
 
-/// The marker is a regular file (not a link) last written at least [`STALE_AFTER`] ago.
+/// The marker (or partial file) is a regular file (not a link) last written at least
+/// [`STALE_AFTER`] ago.
 fn is_stale(marker: &Path, now: SystemTime) -> bool {
     std::fs::symlink_metadata(marker)
         .ok()
@@ -123,7 +197,8 @@ impl crate::error::Diagnose for SignalSetupError {
 }
 
 /// For a command without a signal handler of its own: SIGINT, SIGTERM or SIGHUP removes this
-/// process's scratch dirs, then exits 128 + the signal as the default action would have.
+/// process's scratch dirs and partial files, then exits 128 + the signal as the default
+/// action would have.
 /// Commands that handle Ctrl-C themselves (wait, canary, sandbox) must not call this: it would
 /// exit before they reach their safe point; their dirs go on drop as they unwind.
 pub fn remove_on_signal() -> Result<(), SignalSetupError> {
@@ -136,7 +211,9 @@ pub fn remove_on_signal() -> Result<(), SignalSetupError> {
                 // Held until exit, so no new dir is made after the removal.
                 let live = live();
                 for path in live.iter() {
-                    let _ = std::fs::remove_dir_all(path);
+                    if std::fs::remove_dir_all(path).is_err() {
+                        let _ = std::fs::remove_file(path);
+                    }
                 }
                 std::process::exit(128 + signal);
             }
@@ -190,6 +267,53 @@ mod tests {
         ] {
             assert!(kept.exists(), "{} was removed", kept.display());
         }
+    }
+
+    #[test]
+    fn the_partial_sweep_removes_only_forge_partial_files_a_day_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        let plant = |name: &str, age: Duration| {
+            let path = dir.path().join(name);
+            std::fs::File::create(&path)
+                .unwrap()
+                .set_modified(now - age)
+                .unwrap();
+            path
+        };
+        let old = plant(".forge-bundle-Ab12Cd.partial", STALE_AFTER * 2);
+        let fresh = plant(".forge-bundle-Ef34Gh.partial", STALE_AFTER / 2);
+        let users = plant("bundle.partial", STALE_AFTER * 2);
+        let unsuffixed = plant(".forge-bundle-notes", STALE_AFTER * 2);
+        // A link or a directory by that name is not a partial file.
+        let link = dir.path().join(".forge-link-XXXXXX.partial");
+        std::os::unix::fs::symlink(&users, &link).unwrap();
+        let folder = dir.path().join(".forge-dir-XXXXXX.partial");
+        std::fs::create_dir(&folder).unwrap();
+
+        assert_eq!(sweep_partials(dir.path()), 1);
+        assert!(!old.exists());
+        for kept in [&fresh, &users, &unsuffixed, &link, &folder] {
+            assert!(kept.exists(), "{} was removed", kept.display());
+        }
+    }
+
+    #[test]
+    fn a_partial_file_is_listed_until_persisted_or_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let dropped = partial_file(dir.path(), "test").unwrap();
+        let path = dir.path().join(dropped.file.path().file_name().unwrap());
+        assert!(live().contains(&path));
+        drop(dropped);
+        assert!(!path.exists());
+        assert!(!live().contains(&path));
+
+        let kept = partial_file(dir.path(), "test").unwrap();
+        let path = kept.file.path().to_path_buf();
+        let target = dir.path().join("done");
+        kept.persist(&target).unwrap();
+        assert!(target.is_file() && !path.exists());
+        assert!(!live().contains(&path));
     }
 
     #[test]

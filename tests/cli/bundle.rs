@@ -349,3 +349,77 @@ fn git_names_in_the_source_are_refused_not_packed() {
     let files = listed["manifest"]["files"].to_string();
     assert!(!files.contains(".git"), "{files}");
 }
+
+/// A build killed by SIGTERM or SIGINT takes its partial bundle with it; one a killed forge
+/// left a day ago is swept by the next build, and nothing else in `--out` is touched.
+#[test]
+fn a_killed_build_leaves_no_partial_bundle_and_old_ones_are_swept() {
+    let env = TestEnv::new();
+    let app = env.sample_app("sample");
+    // Big enough that packing it takes a while.
+    let noise = crate::support::files::noise(96 << 20);
+    std::fs::write(app.join("base/noise.bin"), noise).unwrap();
+    let dist = env.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    for (name, written) in [
+        (".forge-bundle-Ab12Cd.partial", two_days_ago),
+        (".forge-bundle-Ef34Gh.partial", std::time::SystemTime::now()),
+        (".forge-bundle-notes.txt", two_days_ago),
+        ("bundle.partial", two_days_ago),
+    ] {
+        let file = std::fs::File::create(dist.join(name)).unwrap();
+        file.set_modified(written).unwrap();
+    }
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dist)
+            .unwrap()
+            .map(|item| item.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let kept = [
+        ".forge-bundle-Ef34Gh.partial",
+        ".forge-bundle-notes.txt",
+        "bundle.partial",
+    ];
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let mut running = std::process::Command::new(env!("CARGO_BIN_EXE_forge"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", env.path().join("home"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .current_dir(env.path())
+            .args(["-C", "sample/forge.yaml", "bundle", "build", "--version", "1.0.0"])
+            .args(["--out", "dist"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Sent once this build's partial bundle exists.
+        let planted = [".forge-bundle-Ab12Cd.partial"].iter().chain(&kept);
+        let planted: Vec<&str> = planted.copied().collect();
+        let writing = || {
+            listing()
+                .iter()
+                .any(|name| name.starts_with(".forge-") && !planted.contains(&name.as_str()))
+        };
+        while !writing() {
+            assert!(
+                running.try_wait().unwrap().is_none(),
+                "forge ended before it started writing: {:?}",
+                listing()
+            );
+            std::thread::yield_now();
+        }
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &running.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let output = running.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(code), "{}", stderr(&output));
+        assert_eq!(listing(), kept, "after SIG{signal}");
+    }
+}

@@ -464,17 +464,8 @@ fn a_start_sweeps_marked_scratch_dirs_a_day_old_and_nothing_else() {
 fn sigterm_while_rendering_leaves_no_scratch_dir() {
     let env = TestEnv::new();
     let app = env.sample_app("sample");
-    // Big enough that building, unpacking and rendering it takes a while: random, so zstd
-    // cannot make light of it.
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let noise: Vec<u8> = (0..(96 << 20) / 8)
-        .flat_map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state.to_le_bytes()
-        })
-        .collect();
+    // Big enough that building, unpacking and rendering it takes a while.
+    let noise = crate::support::files::noise(96 << 20);
     std::fs::write(app.join("base/noise.bin"), noise).unwrap();
     let tmp = env.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();

@@ -20,6 +20,7 @@ pub struct BuildArgs {
 }
 
 pub fn run(ctx: &Context, args: BuildArgs) -> Result<(), CliError> {
+    crate::fs::scratch::remove_on_signal()?;
     let loaded = ctx.load_config()?;
     let built = crate::ship::bundle::build(ctx, &loaded, args.release, args.images, &args.out)?;
     let app = &built.manifest.app;

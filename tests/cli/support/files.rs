@@ -15,3 +15,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `bytes` of pseudo-random data (xorshift, so the same every run): zstd cannot make light
+/// of it, so packing or unpacking it takes a while.
+pub fn noise(bytes: usize) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    (0..bytes / 8)
+        .flat_map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()
+        })
+        .collect()
+}
