@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 /// search, index-pack reads them from a fetch piece by piece) instead of being held whole in
 /// git's memory; git's own default is 512 MiB. An env repo holds YAML: a file this big is
 /// data, which deltas rarely shrink.
-pub const BIG_FILE: &str = "1m";
+pub const BIG_FILE: u64 = 1 << 20;
 
 #[derive(Clone, Debug)]
 pub struct Git {

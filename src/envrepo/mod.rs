@@ -12,6 +12,7 @@ pub mod trailers;
 
 use crate::error::{Diagnose, ExitCode};
 use crate::model::{Content, Files};
+use crate::fs::scratch::ScratchDir;
 use base64::Engine as _;
 use git::Git;
 use std::collections::BTreeMap;
@@ -109,6 +110,9 @@ pub struct EnvRepo {
     lock_path: PathBuf,
     /// The cache lock, held from open unless released for a long wait.
     lock: std::sync::Mutex<Option<std::fs::File>>,
+    /// Where [`EnvRepo::read_dir`] puts big files, made on first need: the files it returns
+    /// point into it, so it lives as long as the repo.
+    big_files: std::sync::OnceLock<ScratchDir>,
 }
 
 impl EnvRepo {
@@ -179,6 +183,7 @@ impl EnvRepo {
             settings,
             lock_path,
             lock: std::sync::Mutex::new(Some(lock)),
+            big_files: std::sync::OnceLock::new(),
         })
     }
 
@@ -312,26 +317,118 @@ impl EnvRepo {
     }
 
     /// Every file under `dir` at `commit`, by path relative to `dir` (blobs are fetched on
-    /// demand).
+    /// demand). A file over [`git::BIG_FILE`] is streamed into a file of forge's scratch dir,
+    /// never held in memory.
     pub fn read_dir(&self, commit: &str, dir: &str) -> Result<Files, EnvRepoError> {
         let Some(tree) = self.subtree(commit, dir) else {
             return Ok(BTreeMap::new());
         };
         let listing =
             String::from_utf8_lossy(&self.git.run(&["ls-tree", "-r", "-z", &tree])?).into_owned();
-        let mut files = BTreeMap::new();
+        let mut entries = Vec::new();
         for line in listing.split('\0').filter(|l| !l.is_empty()) {
             let Some((meta, path)) = line.split_once('\t') else {
                 continue;
             };
             let id = meta.rsplit(' ').next().unwrap_or_default();
-            let bytes = self
-                .git
-                .run(&["cat-file", "blob", id])
-                .map_err(|e| self.classify(e))?;
-            files.insert(path.to_string(), bytes.into());
+            entries.push((path.to_string(), id.to_string()));
         }
-        Ok(files)
+        let ids: Vec<&str> = entries.iter().map(|(_, id)| id.as_str()).collect();
+        let contents = self.read_blobs(&ids).map_err(|e| self.classify(e))?;
+        Ok(entries
+            .into_iter()
+            .map(|(path, _)| path)
+            .zip(contents)
+            .collect())
+    }
+
+    /// The blobs `ids`, in order, read by one `git cat-file --batch`.
+    fn read_blobs(&self, ids: &[&str]) -> Result<Vec<Content>, EnvRepoError> {
+        let big = git::BIG_FILE;
+        let failed = |e: std::io::Error| EnvRepoError::GitMissing(e.to_string());
+        let mut child = self
+            .git
+            .command()
+            .args(["cat-file", "--batch"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(failed)?;
+        let (Some(mut stdin), Some(stdout), Some(mut stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            return Err(EnvRepoError::GitMissing("git's pipes are missing".into()));
+        };
+        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        // Fed and drained from threads, so neither pipe fills while the other is read.
+        let read = std::thread::scope(|scope| {
+            scope.spawn(move || std::io::Write::write_all(&mut stdin, request.as_bytes()));
+            let said = scope.spawn(move || {
+                let mut text = String::new();
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+                text
+            });
+            let mut reader = std::io::BufReader::new(stdout);
+            let contents = ids
+                .iter()
+                .map(|id| self.read_batch_entry(&mut reader, id, big))
+                .collect::<Result<Vec<_>, _>>();
+            drop(reader);
+            let status = child.wait().map_err(failed);
+            (contents, status, said.join().unwrap_or_default())
+        });
+        let (contents, status, said) = read;
+        let problem = match contents {
+            Ok(contents) if status?.success() => return Ok(contents),
+            Ok(_) => said,
+            Err(err) => format!("{said}\n{err}"),
+        };
+        Err(EnvRepoError::Git {
+            args: "cat-file --batch".into(),
+            stderr: git::redact_text(problem.trim()),
+        })
+    }
+
+    /// One object of `cat-file --batch` output: bytes, or a scratch file when over `big`.
+    fn read_batch_entry(
+        &self,
+        reader: &mut impl std::io::BufRead,
+        id: &str,
+        big: u64,
+    ) -> std::io::Result<Content> {
+        use std::io::{Error, Read};
+        let mut header = Vec::new();
+        reader.read_until(b'\n', &mut header)?;
+        let header = String::from_utf8_lossy(&header);
+        let size = match header.trim_end().split(' ').collect::<Vec<_>>()[..] {
+            [_, "blob", size] => size.parse::<u64>().map_err(Error::other)?,
+            _ => return Err(Error::other(format!("{id}: {}", header.trim_end()))),
+        };
+        let mut body = reader.take(size);
+        let content = if size > big {
+            let dir = match self.big_files.get() {
+                Some(dir) => dir,
+                None => {
+                    let made = crate::fs::scratch::scratch_dir("envrepo")?;
+                    self.big_files.get_or_init(|| made)
+                }
+            };
+            let path = dir.path().join(id);
+            let mut file = std::fs::File::create(&path)?;
+            std::io::copy(&mut body, &mut file)?;
+            Content::File(path)
+        } else {
+            let mut bytes = Vec::with_capacity(size as usize);
+            body.read_to_end(&mut bytes)?;
+            Content::Bytes(bytes)
+        };
+        if body.limit() != 0 {
+            return Err(Error::other(format!("{id}: cut short")));
+        }
+        // Each object ends with a line break.
+        reader.read_exact(&mut [0u8; 1])?;
+        Ok(content)
     }
 
     /// The tree id of `dir` at `commit`, if it exists.
@@ -732,6 +829,52 @@ fn remove_stale_git_locks(dir: &Path) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A file on disk goes in as a blob of its bytes; read back, a big one comes out as a
+    /// file (streamed, not held), a small one as bytes.
+    #[test]
+    fn files_round_trip_through_trees_big_ones_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let remote = dir.path().join("envs.git");
+        let made = crate::git::command()
+            .args(["init", "--quiet", "--bare"])
+            .arg(&remote)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let repo = EnvRepo::open(RepoSettings {
+            url: format!("file://{}", remote.display()),
+            branch: "main".into(),
+            cache_root: dir.path().join("cache"),
+            token: None,
+            author: Some("Test <test@example.com>".into()),
+            may_prompt: false,
+        })
+        .unwrap();
+        let big: Vec<u8> = (0..git::BIG_FILE * 3).map(|i| (i % 251) as u8).collect();
+        let source = dir.path().join("big.bin");
+        std::fs::write(&source, &big).unwrap();
+        let files: Files = [
+            ("base/big.bin".to_string(), Content::File(source)),
+            ("kustomization.yaml".to_string(), "resources: [base]\n".into()),
+        ]
+        .into();
+        let subtree = repo.write_dir(&files).unwrap();
+        let root = repo.splice(None, "apps/hello/dev", &subtree).unwrap();
+        let commit = repo.commit(&root, None, "test").unwrap();
+
+        let read = repo.read_dir(&commit, "apps/hello/dev").unwrap();
+        assert_eq!(read.len(), 2);
+        assert_eq!(read["kustomization.yaml"], "resources: [base]\n".into());
+        let Content::File(path) = &read["base/big.bin"] else {
+            panic!("a big file is read into memory: {:?}", read.keys());
+        };
+        assert_eq!(std::fs::read(path).unwrap(), big);
+        // Written again as read, it is the same tree.
+        assert_eq!(repo.write_dir(&read).unwrap(), subtree);
+    }
+
     #[test]
     fn identities_are_name_and_email() {
         assert_eq!(
