@@ -9,7 +9,8 @@
 #   BENCH_DIR         where the generated app, bundle and outputs live [/tmp/forge-bench-memory]
 #   FILES             number of big files in the app's source [4]
 #   FILE_MIB          size of each, random bytes [300]
-#   DEPLOY=0          leave out `forge deploy --no-wait` (commits every file to a local env repo)
+#   DEPLOY=0          leave out the env repo rows: `forge deploy --no-wait` of 1.0.0, of 1.0.1
+#                     over it (reads the env dir back), `forge rollback --no-wait` to 1.0.0
 #
 # For a pipeline GNU time reports the largest single process (RUSAGE_CHILDREN), not the sum.
 # Prints a Markdown table to stdout; progress goes to stderr. Never asserted in tests.
@@ -29,7 +30,7 @@ if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
     log "installing GNU time with apt-get"
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; } >&2
 fi
-for tool in cargo git tar zstd /usr/bin/time; do
+for tool in cargo git tar zstd python3 /usr/bin/time; do
     command -v "$tool" >/dev/null || die "$tool is required"
 done
 
@@ -81,14 +82,20 @@ unpacked=$(du -sm "$app/base" | cut -f1)
 export HOME="$BENCH_DIR/home" GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 export FORGE_GIT_AUTHOR="Bench <bench@example.com>"
 rows=()
+# Wall time and the largest process (GNU time), and the peak of the command's own process
+# alone (benches/peak_rss.py): for forge, without the git processes it starts.
 measure() {
     local label=$1
     shift
     log "$label"
-    /usr/bin/time -f '%e %M' -o "$BENCH_DIR/time.txt" "$@" >/dev/null 2>"$BENCH_DIR/stderr.txt" \
+    PEAK_OUT="$BENCH_DIR/peak.txt" /usr/bin/time -f '%e %M' -o "$BENCH_DIR/time.txt" \
+        python3 "$REPO/benches/peak_rss.py" "$@" >/dev/null 2>"$BENCH_DIR/stderr.txt" \
         || { cat "$BENCH_DIR/stderr.txt" >&2; die "$label failed"; }
     read -r secs kib <"$BENCH_DIR/time.txt"
-    rows+=("| $label | $secs | $((kib / 1024)) |")
+    read -r own <"$BENCH_DIR/peak.txt"
+    # A pipeline's own process is the shell: only its largest process says something.
+    [ "$1" = bash ] && own=— || own=$((own / 1024))
+    rows+=("| $label | $secs | $own | $((kib / 1024)) |")
 }
 bundle="$BENCH_DIR/dist/big-1.0.0.forge.tar.zst"
 cd "$BENCH_DIR"
@@ -102,12 +109,17 @@ measure "\`forge bundle verify\`" "$FORGE" -q bundle verify "$bundle"
 measure "\`forge render dev --bundle B\`" \
     "$FORGE" -q -C "$app/forge.yaml" render dev --bundle "$bundle" --out "$BENCH_DIR/rendered"
 if [ "$DEPLOY" = 1 ]; then
-    measure "\`forge deploy dev --bundle B --no-wait\`" \
+    measure "\`forge deploy dev --bundle B --no-wait\` (empty env)" \
         "$FORGE" -q -C "$app/forge.yaml" deploy dev --bundle "$bundle" --no-wait
+    "$FORGE" -q -C "$app/forge.yaml" bundle build --version 1.0.1 --out "$BENCH_DIR/dist" >/dev/null
+    measure "\`forge deploy dev --bundle B2 --no-wait\` (over B)" \
+        "$FORGE" -q -C "$app/forge.yaml" deploy dev --bundle "$BENCH_DIR/dist/big-1.0.1.forge.tar.zst" --no-wait
+    measure "\`forge rollback dev --no-wait\` (to B)" \
+        "$FORGE" -q -C "$app/forge.yaml" rollback dev --no-wait
 fi
 
 echo "forge $FORGE_REV; source: $FILES random files of $FILE_MIB MiB ($unpacked MiB unpacked); $(nproc) cores"
 echo
-echo "| command | wall (s) | peak RSS (MiB) |"
-echo "| --- | ---: | ---: |"
+echo "| command | wall (s) | peak RSS of the command's process (MiB) | peak RSS of its largest process, git included (MiB) |"
+echo "| --- | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
