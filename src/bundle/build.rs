@@ -100,8 +100,8 @@ pub fn build(req: &BuildRequest, progress: &dyn BuildProgress) -> Result<Built, 
     // Written beside the target and renamed into place: a crash never leaves half a bundle,
     // and what a killed build left is swept here a day later.
     crate::fs::scratch::sweep_partials(req.out_dir);
-    let temp =
-        crate::fs::scratch::partial_file(req.out_dir, "bundle").map_err(|e| io_err(req.out_dir, e))?;
+    let temp = crate::fs::scratch::partial_file(req.out_dir, "bundle")
+        .map_err(|e| io_err(req.out_dir, e))?;
     // World-readable like what `tar` and `cargo package` write: a bundle is published, not
     // secret (the temp file starts 0600).
     temp.as_file()

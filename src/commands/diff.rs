@@ -265,7 +265,8 @@ fn build_manifests(app: &str, files: &Files) -> Result<Option<String>, CliError>
 fn chart_values(files: &Files) -> Result<serde_json::Value, CliError> {
     let read = |name: &str, pointer: &str| -> Option<serde_json::Value> {
         let bytes = files.get(name)?.read().ok()?;
-        let object: serde_json::Value = serde_saphyr::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+        let object: serde_json::Value =
+            serde_saphyr::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
         object.pointer(pointer).cloned()
     };
     read("helmrelease.yaml", "/spec/values")

@@ -11,8 +11,8 @@ pub mod publish;
 pub mod trailers;
 
 use crate::error::{Diagnose, ExitCode};
-use crate::model::{Content, Files};
 use crate::fs::scratch::ScratchDir;
+use crate::model::{Content, Files};
 use base64::Engine as _;
 use git::Git;
 use std::collections::BTreeMap;
@@ -857,7 +857,10 @@ mod tests {
         std::fs::write(&source, &big).unwrap();
         let files: Files = [
             ("base/big.bin".to_string(), Content::File(source)),
-            ("kustomization.yaml".to_string(), "resources: [base]\n".into()),
+            (
+                "kustomization.yaml".to_string(),
+                "resources: [base]\n".into(),
+            ),
         ]
         .into();
         let subtree = repo.write_dir(&files).unwrap();

@@ -368,10 +368,7 @@ mod tests {
     /// A rendered release's env dir, without its release.json.
     fn rendered(version: &str) -> Files {
         [
-            (
-                "kustomization.yaml".to_string(),
-                version.into(),
-            ),
+            ("kustomization.yaml".to_string(), version.into()),
             ("base/deployment.yaml".to_string(), "d".into()),
         ]
         .into()

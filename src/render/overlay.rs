@@ -16,16 +16,17 @@ use crate::config::{Config, Environment};
 use crate::model::image::{ImageParts, ImageValuePaths, split_reference};
 use crate::model::release::Release;
 use crate::model::{Content, Engine, Files, SourceKind};
-use std::borrow::Cow;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub struct RenderRequest<'a> {
     pub config: &'a Config,
     pub env: &'a Environment,
     pub manifest: &'a Manifest,
-    /// The bundle's source files, by path relative to the source directory: moved into the
-    /// env dir, not copied, since they can be most of what a render holds in memory.
+    /// The bundle's source files, by path relative to the source directory: the unpacked
+    /// files themselves ([`Content::File`]), passed into the env dir unread; only manifests,
+    /// Chart.yaml and values.yaml are read, to be parsed.
     pub source: Files,
     pub release: Release,
     pub templates: &'a Templates,

@@ -140,7 +140,11 @@ pub fn freeze(
         at: ctx.now_rfc3339()?,
         reason: reason.to_string(),
     };
-    let files: Files = [(FILE.to_string(), forge_base::json::to_vec_pretty(&freeze).into())].into();
+    let files: Files = [(
+        FILE.to_string(),
+        forge_base::json::to_vec_pretty(&freeze).into(),
+    )]
+    .into();
     let message = message(
         "freeze",
         &format!("freeze {app} in {name}: {reason}"),

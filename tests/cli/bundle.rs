@@ -391,7 +391,14 @@ fn a_killed_build_leaves_no_partial_bundle_and_old_ones_are_swept() {
             .env("HOME", env.path().join("home"))
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .current_dir(env.path())
-            .args(["-C", "sample/forge.yaml", "bundle", "build", "--version", "1.0.0"])
+            .args([
+                "-C",
+                "sample/forge.yaml",
+                "bundle",
+                "build",
+                "--version",
+                "1.0.0",
+            ])
             .args(["--out", "dist"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
