@@ -5,13 +5,14 @@ use crate::{TestEnv, require_tool};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A detached tmux session running one shell command in a private tmux server.
-struct Tmux {
+/// A detached tmux session running one shell command in a private tmux server (also used
+/// by the shell completion tests).
+pub struct Tmux {
     socket: std::path::PathBuf,
 }
 
 impl Tmux {
-    fn start(env: &TestEnv, command: &str) -> Tmux {
+    pub fn start(env: &TestEnv, command: &str) -> Tmux {
         // A socket per session: a server being killed may still hold the previous one.
         static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -39,7 +40,7 @@ impl Tmux {
         cmd
     }
 
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         let output = self
             .cmd()
             .args(["capture-pane", "-p", "-t", "t"])
@@ -49,7 +50,7 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `text`; panics with the screen after 20 s.
-    fn wait_for(&self, text: &str) -> String {
+    pub fn wait_for(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let screen = self.screen();
@@ -64,7 +65,7 @@ impl Tmux {
         }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub fn keys(&self, keys: &[&str]) {
         assert!(
             self.cmd()
                 .args(["send-keys", "-t", "t"])
