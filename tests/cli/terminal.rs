@@ -123,6 +123,57 @@ fn init_asks_on_a_terminal() {
     assert_eq!(config.engine, forge::config::Engine::Argocd);
 }
 
+/// In an empty directory the answer to "Manifests are a" decides what is scaffolded: a Helm
+/// chart here, which `forge render` then renders.
+#[test]
+fn init_in_an_empty_dir_scaffolds_the_source_chosen_at_the_prompt() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path().join("shop")).unwrap();
+    let tmux = Tmux::start(&env, &format!("{} -C shop/forge.yaml init", forge()));
+    tmux.wait_for("Application name");
+    // The directory's name is the default.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Manifests are a");
+    tmux.keys(&["Down", "Enter"]);
+    tmux.wait_for("Manifests directory");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Environment repo URL");
+    tmux.keys(&["https://git.example.com/envs.git", "Enter"]);
+    tmux.wait_for("Environments, in promotion order");
+    tmux.keys(&["C-u", "dev,prod", "Enter"]);
+    tmux.wait_for("GitOps engine");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("a Helm chart serving one web container"),
+        "{screen}"
+    );
+
+    let project = env.path().join("shop");
+    let loaded = forge::config::Loaded::load(&project.join("forge.yaml")).unwrap();
+    assert_eq!(loaded.config.app.value, "shop");
+    assert_eq!(loaded.config.source.kind, forge::config::SourceKind::Helm);
+    let chart = project.join(&loaded.config.source.path.value);
+    assert!(chart.join("Chart.yaml").is_file(), "{}", chart.display());
+    let rendered = env
+        .forge()
+        .current_dir(&project)
+        .args(["render", "dev", "--version", "0.1.0", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&rendered)
+    );
+    assert!(project.join("out/helmrelease.yaml").is_file());
+}
+
 #[test]
 fn keygen_asks_for_the_passphrase_twice_without_echo() {
     if !require_tool("tmux") {
