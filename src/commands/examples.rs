@@ -170,10 +170,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     (
         "history",
-        &[
-            "forge history dev",
-            "forge history prod --limit 5 -o yaml",
-        ],
+        &["forge history dev", "forge history prod --limit 5 -o yaml"],
     ),
     (
         "keygen",

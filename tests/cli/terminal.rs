@@ -87,6 +87,31 @@ fn forge() -> &'static str {
     env!("CARGO_BIN_EXE_forge")
 }
 
+/// Answers `forge init`'s prompts with these keys for the app name, the kind of manifests
+/// and the engine (the rest alike: the default directory, an env repo, envs dev and prod);
+/// returns the screen once it exited.
+fn answer_init(tmux: &Tmux, app: &[&str], kind: &[&str], engine: &[&str]) -> String {
+    let answers: [(&str, &[&str]); 6] = [
+        ("Application name", app),
+        ("Manifests are a", kind),
+        ("Manifests directory", &["Enter"]),
+        (
+            "Environment repo URL",
+            &["https://git.example.com/envs.git", "Enter"],
+        ),
+        (
+            "Environments, in promotion order",
+            &["C-u", "dev,prod", "Enter"],
+        ),
+        ("GitOps engine", engine),
+    ];
+    for (prompt, keys) in answers {
+        tmux.wait_for(prompt);
+        tmux.keys(keys);
+    }
+    tmux.wait_for("EXIT=")
+}
+
 #[test]
 fn init_asks_on_a_terminal() {
     if !require_tool("tmux") {
@@ -98,20 +123,13 @@ fn init_asks_on_a_terminal() {
         "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
     );
     let tmux = Tmux::start(&env, &format!("{} init", forge()));
-    tmux.wait_for("Application name");
-    tmux.keys(&["C-u", "shop", "Enter"]);
-    // The chart was found, so Helm is the default answer.
-    tmux.wait_for("Manifests are a");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Manifests directory");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Environment repo URL");
-    tmux.keys(&["https://git.example.com/envs.git", "Enter"]);
-    tmux.wait_for("Environments, in promotion order");
-    tmux.keys(&["C-u", "dev,prod", "Enter"]);
-    tmux.wait_for("GitOps engine");
-    tmux.keys(&["Down", "Enter"]);
-    let screen = tmux.wait_for("EXIT=");
+    let screen = answer_init(
+        &tmux,
+        &["C-u", "shop", "Enter"],
+        // The chart was found, so Helm is the default answer.
+        &["Enter"],
+        &["Down", "Enter"],
+    );
     assert!(screen.contains("EXIT=0"), "{screen}");
 
     let loaded = forge::config::Loaded::load(&env.path().join("forge.yaml")).unwrap();
@@ -133,20 +151,8 @@ fn init_in_an_empty_dir_scaffolds_the_source_chosen_at_the_prompt() {
     let env = TestEnv::new();
     std::fs::create_dir(env.path().join("shop")).unwrap();
     let tmux = Tmux::start(&env, &format!("{} -C shop/forge.yaml init", forge()));
-    tmux.wait_for("Application name");
-    // The directory's name is the default.
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Manifests are a");
-    tmux.keys(&["Down", "Enter"]);
-    tmux.wait_for("Manifests directory");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Environment repo URL");
-    tmux.keys(&["https://git.example.com/envs.git", "Enter"]);
-    tmux.wait_for("Environments, in promotion order");
-    tmux.keys(&["C-u", "dev,prod", "Enter"]);
-    tmux.wait_for("GitOps engine");
-    tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("EXIT=");
+    // The directory's name is the default app name; a Helm chart; Flux.
+    let screen = answer_init(&tmux, &["Enter"], &["Down", "Enter"], &["Enter"]);
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(
         screen.contains("a Helm chart serving one web container"),
