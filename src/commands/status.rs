@@ -5,7 +5,7 @@ use super::Context;
 use crate::error::{CliError, ExitCode};
 use crate::ship::environments;
 use crate::ship::status::Row;
-use crate::ui::OutputFormat;
+use crate::ui::{DataFormat, OutputFormat};
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -66,6 +66,10 @@ fn watch(ctx: &Context, rows: impl Fn() -> Result<Vec<Row>, CliError>) -> Result
     loop {
         let rows = rows()?;
         let text = match ctx.data() {
+            // One YAML stream: each document opens with its marker.
+            Some(DataFormat::Yaml) => {
+                format!("---\n{}", crate::ui::data_text(DataFormat::Yaml, &rows)?)
+            }
             Some(data) => crate::ui::data_text(data, &rows)?,
             None => table(&rows, ctx.output == OutputFormat::Wide),
         };

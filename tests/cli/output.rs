@@ -119,3 +119,31 @@ fn an_unknown_output_format_is_a_usage_error() {
         stderr(&output)
     );
 }
+
+/// `forge status --watch -o yaml` without a terminal is one YAML stream: a document each
+/// time the rows changed.
+#[test]
+fn status_watch_as_yaml_is_one_stream_of_documents() {
+    let stage = Stage::new(&[]);
+    stage.forge_ok(&["deploy", "dev", "--version", "1.0.0"]);
+    let mut watching = stage.spawn(&["status", "dev", "--watch", "-o", "yaml"]);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    stage.forge_ok(&["deploy", "dev", "--version", "1.1.0"]);
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    watching.kill().unwrap();
+    let text = stdout(&watching.wait_with_output().unwrap());
+    let documents: Vec<Value> =
+        serde_saphyr::from_multiple(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert!(documents.len() >= 2, "{text}");
+    let (first, last) = (&documents[0][0], &documents[documents.len() - 1][0]);
+    assert_eq!(
+        (&first["version"], &first["health"]),
+        (&"1.0.0".into(), &"Healthy".into()),
+        "{text}"
+    );
+    assert_eq!(
+        (&last["version"], &last["health"]),
+        (&"1.1.0".into(), &"Healthy".into()),
+        "{text}"
+    );
+}
