@@ -287,7 +287,7 @@ _forge() {
 
     case "${cmd}" in
         forge)
-            opts="-C -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help"
+            opts="-C -o -q -v -y -h -V --config --output --quiet --verbose --color --yes --help --version demo init config bundle bootstrap render diff deploy promote rollback wait canary status history events logs freeze unfreeze keygen sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -302,7 +302,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -317,7 +321,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bootstrap)
-            opts="-C -q -v -y -h --out --cluster --source-url --secret-ref --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --out --cluster --source-url --secret-ref --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,7 +352,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -363,7 +371,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help build inspect verify sign list help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help build inspect verify sign list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,7 +386,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -393,7 +405,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle__subcmd__build)
-            opts="-C -q -v -y -h --version --out --image --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --version --out --image --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -420,7 +432,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -533,7 +549,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle__subcmd__inspect)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,7 +564,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -563,7 +583,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle__subcmd__list)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,7 +598,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -593,7 +617,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle__subcmd__sign)
-            opts="-C -q -v -y -h --key --out --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --key --out --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -616,7 +640,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -631,7 +659,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__bundle__subcmd__verify)
-            opts="-C -q -v -y -h --key --signature --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --key --signature --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,7 +682,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -669,7 +701,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__canary)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help status resume abort promote help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help status resume abort promote help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,7 +716,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -699,7 +735,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__canary__subcmd__abort)
-            opts="-C -q -v -y -h --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,7 +762,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -825,7 +865,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__canary__subcmd__promote)
-            opts="-C -q -v -y -h --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,7 +892,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -867,7 +911,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__canary__subcmd__resume)
-            opts="-C -q -v -y -h --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -894,7 +938,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -909,7 +957,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__canary__subcmd__status)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -924,7 +972,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -939,7 +991,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__completions)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help bash elvish fish powershell zsh"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,7 +1006,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -969,7 +1025,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__config)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help validate show help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help validate show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,7 +1040,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1055,7 +1115,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__config__subcmd__show)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,7 +1130,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1085,7 +1149,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__config__subcmd__validate)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1100,7 +1164,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1115,7 +1183,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__demo)
-            opts="-C -q -v -y -h --keep --engine --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --keep --engine --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1134,7 +1202,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1149,7 +1221,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__deploy)
-            opts="-C -q -v -y -h --bundle --version --image --no-wait --timeout --context --force --create-branch --allow-downgrade --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --bundle --version --image --no-wait --timeout --context --force --create-branch --allow-downgrade --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,7 +1256,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1199,7 +1275,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__diff)
-            opts="-C -q -v -y -h --bundle --version --image --rendered --exit-code --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --bundle --version --image --rendered --exit-code --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1226,7 +1302,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1241,7 +1321,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__events)
-            opts="-C -q -v -y -h --since --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --since --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1264,7 +1344,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1279,7 +1363,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__freeze)
-            opts="-C -q -v -y -h --reason --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --reason --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1298,7 +1382,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1803,7 +1891,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__history)
-            opts="-C -q -v -y -h --limit --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --limit --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1822,7 +1910,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1837,7 +1929,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__init)
-            opts="-C -q -v -y -h --app --source --path --env-repo --envs --engine --force --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --app --source --path --env-repo --envs --engine --force --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1876,7 +1968,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1891,7 +1987,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__keygen)
-            opts="-C -q -v -y -h --out --force --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --out --force --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1910,7 +2006,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1925,7 +2025,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__logs)
-            opts="-C -q -v -y -h --since --tail --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --since --tail --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1952,7 +2052,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1967,7 +2071,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__promote)
-            opts="-C -q -v -y -h --bundle --no-wait --force --from-anywhere --allow-downgrade --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --bundle --no-wait --force --from-anywhere --allow-downgrade --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1994,7 +2098,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2009,7 +2117,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__render)
-            opts="-C -q -v -y -h --all --bundle --version --image --out --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --all --bundle --version --image --out --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2040,7 +2148,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2055,7 +2167,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__rollback)
-            opts="-C -q -v -y -h --to --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --to --bundle --no-wait --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2086,7 +2198,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2101,7 +2217,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__sandbox)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help up help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help up help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2116,7 +2232,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2173,7 +2293,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__sandbox__subcmd__up)
-            opts="-C -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --unpullable-image --error-rate --api-error-rate --api-throttle-rate --reconcile-delay --drop-watches-after --tls --progress-deadline --pod-grace-period --no-bootstrap --controller-lag --keep --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --dir --port --env-repo --engine --interval --bad-image --unpullable-image --error-rate --api-error-rate --api-throttle-rate --reconcile-delay --drop-watches-after --tls --progress-deadline --pod-grace-period --no-bootstrap --controller-lag --keep --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2248,7 +2368,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2263,7 +2387,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__status)
-            opts="-w -C -q -v -y -h --check --context --watch --config --output --quiet --verbose --color --yes --help"
+            opts="-w -C -o -q -v -y -h --check --context --watch --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2282,7 +2406,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2297,7 +2425,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__unfreeze)
-            opts="-C -q -v -y -h --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2312,7 +2440,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2327,7 +2459,7 @@ _forge() {
             return 0
             ;;
         forge__subcmd__wait)
-            opts="-C -q -v -y -h --timeout --context --config --output --quiet --verbose --color --yes --help"
+            opts="-C -o -q -v -y -h --timeout --context --config --output --quiet --verbose --color --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2350,7 +2482,11 @@ _forge() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --color)

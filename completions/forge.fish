@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_forge_global_optspecs
-    string join \n C/config= output= q/quiet v/verbose color= y/yes h/help V/version
+    string join \n C/config= o/output= q/quiet v/verbose color= y/yes h/help V/version
 end
 
 function __fish_forge_needs_command
@@ -25,8 +25,10 @@ function __fish_forge_using_subcommand
 end
 
 complete -c forge -n "__fish_forge_needs_command" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_needs_command" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_needs_command" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_needs_command" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -60,8 +62,10 @@ complete -c forge -n "__fish_forge_needs_command" -f -a "help" -d 'Print this me
 complete -c forge -n "__fish_forge_using_subcommand demo" -l engine -d 'GitOps engine the sandbox plays' -r -f -a "flux\t''
 argocd\t''"
 complete -c forge -n "__fish_forge_using_subcommand demo" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand demo" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand demo" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand demo" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -79,8 +83,10 @@ complete -c forge -n "__fish_forge_using_subcommand init" -l envs -d 'Environmen
 complete -c forge -n "__fish_forge_using_subcommand init" -l engine -d 'GitOps engine that applies the env repo' -r -f -a "flux\t''
 argocd\t''"
 complete -c forge -n "__fish_forge_using_subcommand init" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand init" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand init" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand init" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -90,8 +96,10 @@ complete -c forge -n "__fish_forge_using_subcommand init" -s v -l verbose -d 'Mo
 complete -c forge -n "__fish_forge_using_subcommand init" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand init" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -103,8 +111,10 @@ complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_
 complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand config; and not __fish_seen_subcommand_from validate show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -113,8 +123,10 @@ complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -126,8 +138,10 @@ complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved config: defaults filled in, per-env engine and repo path'
 complete -c forge -n "__fish_forge_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand bundle; and not __fish_seen_subcommand_from build inspect verify sign list help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -145,8 +159,10 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l out -d 'Directory to write the bundle into' -r -F
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l image -d 'Override or add an image reference (repeatable)' -r
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -155,8 +171,10 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from inspect" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -167,8 +185,10 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l key -d 'Public key (PEM) the bundle must be signed with [default: signing.publicKey from forge.yaml]' -r -F
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l signature -d 'Sigstore bundle holding the signature [default: BUNDLE.sigstore.json]' -r -F
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from verify" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -179,8 +199,10 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l key -d 'Encrypted private key (from `forge keygen` or `cosign generate-key-pair`)' -r -F
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l out -d 'Where to write the signature [default: BUNDLE.sigstore.json]' -r -F
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -189,8 +211,10 @@ complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand bundle; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -209,8 +233,10 @@ complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l cluster -d 'Th
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l source-url -d 'The URL the cluster fetches the env repo from [default: envRepo.url without credentials]' -r
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l secret-ref -d 'Secret in flux.namespace with the GitRepository\'s credentials (Flux)' -r
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand bootstrap" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand bootstrap" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -223,8 +249,10 @@ complete -c forge -n "__fish_forge_using_subcommand render" -l version -d 'Versi
 complete -c forge -n "__fish_forge_using_subcommand render" -l image -d 'Override an image reference for the build (repeatable)' -r
 complete -c forge -n "__fish_forge_using_subcommand render" -l out -d 'Directory to write into; must be empty or new [default: a new temp dir, printed]' -r -F
 complete -c forge -n "__fish_forge_using_subcommand render" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand render" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand render" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand render" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -237,8 +265,10 @@ complete -c forge -n "__fish_forge_using_subcommand diff" -l bundle -d 'Bundle t
 complete -c forge -n "__fish_forge_using_subcommand diff" -l version -d 'Version to build when no --bundle is given [default: `git describe` of the source]' -r
 complete -c forge -n "__fish_forge_using_subcommand diff" -l image -d 'Override an image reference for the build (repeatable)' -r
 complete -c forge -n "__fish_forge_using_subcommand diff" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand diff" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand diff" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand diff" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -254,8 +284,10 @@ complete -c forge -n "__fish_forge_using_subcommand deploy" -l image -d 'Overrid
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand deploy" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand deploy" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand deploy" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand deploy" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -271,8 +303,10 @@ complete -c forge -n "__fish_forge_using_subcommand promote" -l bundle -d 'The r
 complete -c forge -n "__fish_forge_using_subcommand promote" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
 complete -c forge -n "__fish_forge_using_subcommand promote" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand promote" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand promote" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand promote" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand promote" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -289,8 +323,10 @@ complete -c forge -n "__fish_forge_using_subcommand rollback" -l bundle -d 'The 
 complete -c forge -n "__fish_forge_using_subcommand rollback" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
 complete -c forge -n "__fish_forge_using_subcommand rollback" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand rollback" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand rollback" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand rollback" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand rollback" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -302,8 +338,10 @@ complete -c forge -n "__fish_forge_using_subcommand rollback" -s h -l help -d 'P
 complete -c forge -n "__fish_forge_using_subcommand wait" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
 complete -c forge -n "__fish_forge_using_subcommand wait" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand wait" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand wait" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand wait" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand wait" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -312,8 +350,10 @@ complete -c forge -n "__fish_forge_using_subcommand wait" -s v -l verbose -d 'Mo
 complete -c forge -n "__fish_forge_using_subcommand wait" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -327,8 +367,10 @@ complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_
 complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -f -a "promote" -d 'Skip the remaining steps: make the canary\'s version the only one now'
 complete -c forge -n "__fish_forge_using_subcommand canary; and not __fish_seen_subcommand_from status resume abort promote help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from status" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -340,8 +382,10 @@ complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from resume" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -354,8 +398,10 @@ complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from abort" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -368,8 +414,10 @@ complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l timeout -d 'How long to wait for the rollout (e.g. 90s, 5m); default: the env\'s `timeout`, else 5m' -r
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l context -d 'kubeconfig context to watch (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from promote" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -385,8 +433,10 @@ complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subc
 complete -c forge -n "__fish_forge_using_subcommand canary; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand status" -l context -d 'kubeconfig context for every env (default: each env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand status" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand status" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand status" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand status" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -398,8 +448,10 @@ complete -c forge -n "__fish_forge_using_subcommand status" -s y -l yes -d 'Neve
 complete -c forge -n "__fish_forge_using_subcommand status" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand history" -l limit -d 'Show at most this many entries' -r
 complete -c forge -n "__fish_forge_using_subcommand history" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand history" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand history" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand history" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -410,8 +462,10 @@ complete -c forge -n "__fish_forge_using_subcommand history" -s h -l help -d 'Pr
 complete -c forge -n "__fish_forge_using_subcommand events" -l since -d 'Only events seen within this long (e.g. 90s, 10m, 1h)' -r
 complete -c forge -n "__fish_forge_using_subcommand events" -l context -d 'kubeconfig context to read (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand events" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand events" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand events" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand events" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -423,8 +477,10 @@ complete -c forge -n "__fish_forge_using_subcommand logs" -l since -d 'Only line
 complete -c forge -n "__fish_forge_using_subcommand logs" -l tail -d 'Only the last N lines of each container' -r
 complete -c forge -n "__fish_forge_using_subcommand logs" -l context -d 'kubeconfig context to read (default: the env\'s `context`, else the current one)' -r
 complete -c forge -n "__fish_forge_using_subcommand logs" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand logs" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand logs" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand logs" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -434,8 +490,10 @@ complete -c forge -n "__fish_forge_using_subcommand logs" -s y -l yes -d 'Never 
 complete -c forge -n "__fish_forge_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand freeze" -l reason -d 'Why (one line): shown to whoever tries to deploy' -r
 complete -c forge -n "__fish_forge_using_subcommand freeze" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand freeze" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand freeze" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand freeze" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -444,8 +502,10 @@ complete -c forge -n "__fish_forge_using_subcommand freeze" -s v -l verbose -d '
 complete -c forge -n "__fish_forge_using_subcommand freeze" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand freeze" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand unfreeze" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand unfreeze" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -455,8 +515,10 @@ complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s y -l yes -d 'Ne
 complete -c forge -n "__fish_forge_using_subcommand unfreeze" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand keygen" -l out -d 'Path prefix: writes PREFIX.key (encrypted) and PREFIX.pub' -r -F
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand keygen" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand keygen" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand keygen" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -466,8 +528,10 @@ complete -c forge -n "__fish_forge_using_subcommand keygen" -s v -l verbose -d '
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s y -l yes -d 'Never prompt: accept defaults and confirm protected actions'
 complete -c forge -n "__fish_forge_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -494,8 +558,10 @@ complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_sub
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l pod-grace-period -d 'How long a scaled-down pod stays Terminating (a kubelet\'s grace period)' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l controller-lag -d 'How long the deployment controller takes to notice a changed Deployment' -r
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -509,8 +575,10 @@ complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_sub
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve the sandbox\'s Kubernetes API on loopback and write DIR/kubeconfig'
 complete -c forge -n "__fish_forge_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c forge -n "__fish_forge_using_subcommand completions" -s C -l config -d 'Path to forge.yaml' -r -F
-complete -c forge -n "__fish_forge_using_subcommand completions" -l output -d 'Format of the data written to stdout' -r -f -a "text\t''
-json\t''"
+complete -c forge -n "__fish_forge_using_subcommand completions" -s o -l output -d 'Format of stdout; wide is text with more columns (forge status)' -r -f -a "text\t''
+wide\t''
+json\t''
+yaml\t''"
 complete -c forge -n "__fish_forge_using_subcommand completions" -l color -d 'When to use colour on stderr (auto honours NO_COLOR and FORCE_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"

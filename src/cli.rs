@@ -34,8 +34,8 @@ pub struct GlobalArgs {
         default_value = "forge.yaml"
     )]
     pub config: PathBuf,
-    /// Format of the data written to stdout.
-    #[arg(long, global = true, env = "FORGE_OUTPUT", value_enum, default_value_t = OutputFormat::Text)]
+    /// Format of stdout; wide is text with more columns (forge status).
+    #[arg(short, long, global = true, env = "FORGE_OUTPUT", value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
     /// Print no progress or status lines (errors and warnings still go to stderr).
     #[arg(short, long, global = true, conflicts_with = "verbose")]

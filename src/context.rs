@@ -3,7 +3,7 @@
 
 use crate::config::Loaded;
 use crate::error::CliError;
-use crate::ui::{OutputFormat, Ui};
+use crate::ui::{DataFormat, OutputFormat, Ui};
 use std::path::PathBuf;
 
 /// Process environment variables forge reads, gathered once at start-up.
@@ -64,8 +64,9 @@ impl Context {
         Ok(Loaded::load(&self.config_path)?)
     }
 
-    pub fn json(&self) -> bool {
-        self.output == OutputFormat::Json
+    /// The data format stdout carries (`--output json|yaml`), else None: text for people.
+    pub fn data(&self) -> Option<DataFormat> {
+        self.output.data()
     }
 
     /// How to reach the configured env repo (warning when that is in the clear).

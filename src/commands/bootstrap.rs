@@ -59,8 +59,8 @@ pub fn run(ctx: &Context, args: BootstrapArgs) -> Result<(), CliError> {
         }
         None => {
             let committed = bootstrap::commit(ctx, &loaded, &args.cluster, &file, objects)?;
-            if ctx.json() {
-                crate::ui::emit_json(&committed)
+            if let Some(data) = ctx.data() {
+                crate::ui::emit_data(data, &committed)
             } else {
                 crate::ui::emit(&format!("{}\n", committed.commit))
             }

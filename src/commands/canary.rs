@@ -45,8 +45,8 @@ pub fn run(ctx: &Context, command: CanaryCommand) -> Result<(), CliError> {
         CanaryCommand::Status(args) => {
             let env = crate::ship::environment(&loaded, &args.env)?;
             let status = rollout::status(ctx, &loaded, env)?;
-            return if ctx.json() {
-                crate::ui::emit_json(&status)
+            return if let Some(data) = ctx.data() {
+                crate::ui::emit_data(data, &status)
             } else {
                 crate::ui::emit(&status.text())
             };
@@ -61,5 +61,5 @@ pub fn run(ctx: &Context, command: CanaryCommand) -> Result<(), CliError> {
         no_wait: args.no_wait,
         wait: args.wait.into(),
     };
-    rollout::control(ctx, &loaded, env, control, request)?.emit(ctx.json())
+    rollout::control(ctx, &loaded, env, control, request)?.emit(ctx.data())
 }

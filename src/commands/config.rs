@@ -3,6 +3,7 @@
 use super::Context;
 use crate::config::{self, Environment, Loaded};
 use crate::error::{CliError, ExitCode};
+use crate::ui::DataFormat;
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -24,10 +25,13 @@ pub fn run(ctx: &Context, command: ConfigCommand) -> Result<(), CliError> {
 fn validate(ctx: &Context) -> Result<(), CliError> {
     match Loaded::load(&ctx.config_path) {
         Ok(loaded) => {
-            if ctx.json() {
-                crate::ui::emit_json(&serde_json::json!({
-                    "path": loaded.path, "valid": true, "problems": [],
-                }))?;
+            if let Some(data) = ctx.data() {
+                crate::ui::emit_data(
+                    data,
+                    &serde_json::json!({
+                        "path": loaded.path, "valid": true, "problems": [],
+                    }),
+                )?;
             } else {
                 crate::ui::emit(&format!(
                     "{}: ok (app {}, environments {})\n",
@@ -42,12 +46,13 @@ fn validate(ctx: &Context) -> Result<(), CliError> {
             let Some((last, earlier)) = problems.split_last() else {
                 return Err(CliError::usage(format!("{} is invalid", path.display())));
             };
-            if ctx.json() {
+            if let Some(data) = ctx.data() {
                 let listed: Vec<_> = problems
                     .iter()
                     .map(|p| serde_json::json!({"line": p.line, "column": p.column, "message": p.message, "hint": p.hint}))
                     .collect();
-                crate::ui::emit_json(
+                crate::ui::emit_data(
+                    data,
                     &serde_json::json!({"path": path, "valid": false, "problems": listed}),
                 )?;
             } else {
@@ -113,11 +118,6 @@ fn show(ctx: &Context) -> Result<(), CliError> {
         "environments": environments,
         "signing": { "publicKey": loaded.public_key_path() },
     });
-    if ctx.json() {
-        crate::ui::emit_json(&resolved)
-    } else {
-        let yaml = serde_saphyr::to_string(&resolved)
-            .map_err(|e| CliError::operational(format!("cannot format the config as YAML: {e}")))?;
-        crate::ui::emit(&yaml)
-    }
+    // As text too the resolved config reads best as YAML, like forge.yaml itself.
+    crate::ui::emit_data(ctx.data().unwrap_or(DataFormat::Yaml), &resolved)
 }

@@ -258,6 +258,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
     for step in &steps {
         run_step(ctx, &root, &kubeconfig, step)?;
     }
+    let port = sandbox.address().port();
     drop(sandbox);
     ctx.ui.status(
         "Finished",
@@ -265,17 +266,26 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), CliError> {
     );
     if args.keep {
         let kept = workspace.keep();
-        let dir = kept.display();
-        ctx.ui.line(format_args!(
-            "\nThe workspace is kept in {dir}. To look around:\n  cd {dir}\n  forge sandbox up --dir sandbox --env-repo {env_repo}{engine} &\n  export KUBECONFIG=$PWD/sandbox/kubeconfig XDG_CACHE_HOME=$PWD/cache FORGE_KEY_PASSWORD={PASSPHRASE}\n  forge status; forge history dev; kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat",
-            engine = if args.engine == Engine::Argocd {
-                " --engine argocd"
-            } else {
-                ""
-            }
-        ));
+        ctx.ui.line(keep_hints(&kept, port));
     }
     crate::ui::emit(&format!("{}\n", root.display()))
+}
+
+/// How to look around a kept workspace, as lines to paste: its cluster again (on the demo's
+/// port, which forge.yaml's Prometheus URL names, with the demo's faults), then the variables
+/// the demo's commands ran with. forge.yaml names the env repo and each env's engine, so
+/// `sandbox up` needs no more.
+fn keep_hints(dir: &Path, port: u16) -> String {
+    let dir = dir.display();
+    format!(
+        "\nThe workspace is kept in {dir}: forge.yaml, the env repo envs.git, bundles in dist/, \
+         forge's cache in cache/.\nIn one terminal, start its cluster again on port {port}:\n  \
+         cd {dir} && forge sandbox up --port {port} --bad-image '{BROKEN}' --error-rate '{FLAKY}=0.2'\n\
+         In another, look around:\n  cd {dir}\n  \
+         export KUBECONFIG=$PWD/.forge-sandbox/kubeconfig XDG_CACHE_HOME=$PWD/cache \
+         FORGE_KEY_PASSWORD={PASSPHRASE}\n  forge wait prod && forge status\n  forge history dev\n  \
+         kubectl get kustomizations,applications,deploy,pods -A\n  git --git-dir envs.git log --stat"
+    )
 }
 
 fn write(path: &Path, text: &str) -> Result<(), CliError> {

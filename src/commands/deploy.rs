@@ -53,5 +53,5 @@ pub fn run(ctx: &Context, args: DeployArgs) -> Result<(), CliError> {
         wait: args.wait.into(),
         allow_downgrade: args.allow_downgrade,
     };
-    ship::release(ctx, &loaded, env, &repo, &opened, &shipping)?.emit(ctx.json())
+    ship::release(ctx, &loaded, env, &repo, &opened, &shipping)?.emit(ctx.data())
 }

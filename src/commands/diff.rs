@@ -73,7 +73,7 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
     } else {
         None
     };
-    if ctx.json() {
+    if let Some(data) = ctx.data() {
         let list = |kind: Change| {
             changes
                 .iter()
@@ -81,14 +81,17 @@ pub fn run(ctx: &Context, args: DiffArgs) -> Result<(), CliError> {
                 .map(|(p, _)| p.clone())
                 .collect::<Vec<_>>()
         };
-        crate::ui::emit_json(&serde_json::json!({
-            "env": args.env,
-            "dir": dir,
-            "added": list(Change::Added),
-            "changed": list(Change::Changed),
-            "removed": list(Change::Removed),
-            "rendered": rendered_diff,
-        }))?;
+        crate::ui::emit_data(
+            data,
+            &serde_json::json!({
+                "env": args.env,
+                "dir": dir,
+                "added": list(Change::Added),
+                "changed": list(Change::Changed),
+                "removed": list(Change::Removed),
+                "rendered": rendered_diff,
+            }),
+        )?;
         return differs(args.exit_code, &changes);
     }
     let mut text = String::new();

@@ -29,8 +29,8 @@ pub fn run(ctx: &Context, args: EventsArgs) -> Result<(), CliError> {
     };
     let since = args.since.map(|since| since.0);
     let events = crate::ship::activity::events(ctx, &loaded, env, &look, since)?;
-    if ctx.json() {
-        return crate::ui::emit_json(&events);
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(data, &events);
     }
     if events.is_empty() {
         ctx.ui.status("Events", format!("none for {}", args.env));

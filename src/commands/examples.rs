@@ -132,7 +132,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "status",
         &[
-            "forge status",
+            "forge status -o wide",
             "forge status prod --check",
             "forge status dev staging --watch",
         ],
@@ -170,10 +170,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     (
         "history",
-        &[
-            "forge history dev",
-            "forge history prod --limit 5 --output json",
-        ],
+        &["forge history dev", "forge history prod --limit 5 -o yaml"],
     ),
     (
         "keygen",

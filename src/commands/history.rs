@@ -23,8 +23,8 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> Result<(), CliError> {
     let repo = EnvRepo::open(ctx.repo_settings(&loaded))?;
     let log = repo.log()?;
     let entries = parse_log(&log, &loaded.config.app.value, &args.env, args.limit);
-    if ctx.json() {
-        return crate::ui::emit_json(&entries);
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(data, &entries);
     }
     let mut text = String::new();
     let _ = writeln!(

@@ -154,8 +154,8 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<(), CliError> {
         );
     }
     ignore_bundles(&project_dir)?;
-    if ctx.json() {
-        crate::ui::emit_json(&serde_json::json!({ "path": target }))
+    if let Some(data) = ctx.data() {
+        crate::ui::emit_data(data, &serde_json::json!({ "path": target }))
     } else {
         crate::ui::emit(&format!("{}\n", target.display()))
     }

@@ -42,12 +42,15 @@ pub fn run(ctx: &Context, args: KeygenArgs) -> Result<(), CliError> {
         "Created",
         format!("{} and {}", private_path.display(), public_path.display()),
     );
-    if ctx.json() {
-        crate::ui::emit_json(&serde_json::json!({
-            "privateKey": private_path,
-            "publicKey": public_path,
-            "hint": key::key_hint(signing_key.verifying_key()),
-        }))
+    if let Some(data) = ctx.data() {
+        crate::ui::emit_data(
+            data,
+            &serde_json::json!({
+                "privateKey": private_path,
+                "publicKey": public_path,
+                "hint": key::key_hint(signing_key.verifying_key()),
+            }),
+        )
     } else {
         crate::ui::emit(&format!(
             "{}\n{}\n",

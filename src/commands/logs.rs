@@ -32,8 +32,8 @@ pub fn run(ctx: &Context, args: LogsArgs) -> Result<(), CliError> {
     };
     let since = args.since.map(|since| since.0);
     let logs = crate::ship::activity::logs(ctx, &loaded, env, &look, since, args.tail)?;
-    if ctx.json() {
-        return crate::ui::emit_json(&logs);
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(data, &logs);
     }
     if logs.is_empty() {
         ctx.ui

@@ -64,5 +64,5 @@ pub fn run(ctx: &Context, args: PromoteArgs) -> Result<(), CliError> {
         from_anywhere: args.from_anywhere,
         allow_downgrade: args.allow_downgrade,
     };
-    promote::promote(ctx, &loaded, from, to, request)?.emit(ctx.json())
+    promote::promote(ctx, &loaded, from, to, request)?.emit(ctx.data())
 }

@@ -90,13 +90,15 @@ pub fn run(ctx: &Context, args: RenderArgs) -> Result<(), CliError> {
             }
         }
     }
-    match (ctx.json(), args.all) {
-        (true, true) => crate::ui::emit_json(&serde_json::json!({ "dir": out, "envs": written })),
-        (true, false) => {
-            let files = written.iter().flat_map(|w| &w.files).collect::<Vec<_>>();
-            crate::ui::emit_json(&serde_json::json!({ "dir": out, "files": files }))
+    match (ctx.data(), args.all) {
+        (Some(data), true) => {
+            crate::ui::emit_data(data, &serde_json::json!({ "dir": out, "envs": written }))
         }
-        (false, _) => crate::ui::emit(&format!("{}\n", out.display())),
+        (Some(data), false) => {
+            let files = written.iter().flat_map(|w| &w.files).collect::<Vec<_>>();
+            crate::ui::emit_data(data, &serde_json::json!({ "dir": out, "files": files }))
+        }
+        (None, _) => crate::ui::emit(&format!("{}\n", out.display())),
     }
 }
 

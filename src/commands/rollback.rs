@@ -34,5 +34,5 @@ pub fn run(ctx: &Context, args: RollbackArgs) -> Result<(), CliError> {
         no_wait: args.no_wait,
         wait: args.wait.into(),
     };
-    rollback::rollback(ctx, &loaded, env, request)?.emit(ctx.json())
+    rollback::rollback(ctx, &loaded, env, request)?.emit(ctx.data())
 }

@@ -192,8 +192,8 @@ pub fn run(ctx: &Context, command: SandboxCommand) -> Result<(), CliError> {
             kubeconfig.display()
         ),
     );
-    if ctx.json() {
-        crate::ui::emit_json(&info)?;
+    if let Some(data) = ctx.data() {
+        crate::ui::emit_data(data, &info)?;
     } else {
         crate::ui::emit(&format!("{}\n", kubeconfig.display()))?;
     }

@@ -5,8 +5,8 @@ use super::Context;
 use crate::error::{CliError, ExitCode};
 use crate::ship::environments;
 use crate::ship::status::Row;
+use crate::ui::{DataFormat, OutputFormat};
 use clap::Args;
-use std::fmt::Write as _;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -46,10 +46,10 @@ pub fn run(ctx: &Context, args: StatusArgs) -> Result<(), CliError> {
 
 /// The rows on stdout (table or data), and each env's problem on stderr.
 fn print(ctx: &Context, rows: &[Row]) -> Result<(), CliError> {
-    if ctx.json() {
-        return crate::ui::emit_json(&rows);
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(data, &rows);
     }
-    crate::ui::emit(&table(rows))?;
+    crate::ui::emit(&table(rows, ctx.output == OutputFormat::Wide))?;
     for row in rows {
         if let Some(problem) = &row.problem {
             ctx.ui.status(&row.env, problem);
@@ -61,14 +61,17 @@ fn print(ctx: &Context, rows: &[Row]) -> Result<(), CliError> {
 /// `--watch`: the rows again every [`WATCH_INTERVAL`] until interrupted, redrawn in place on
 /// a terminal, else printed whenever they changed.
 fn watch(ctx: &Context, rows: impl Fn() -> Result<Vec<Row>, CliError>) -> Result<(), CliError> {
-    let in_place = crate::ui::stdout_is_terminal() && !ctx.json();
+    let in_place = crate::ui::stdout_is_terminal() && ctx.data().is_none();
     let mut shown: Option<String> = None;
     loop {
         let rows = rows()?;
-        let text = if ctx.json() {
-            crate::ui::json_text(&rows)
-        } else {
-            table(&rows)
+        let text = match ctx.data() {
+            // One YAML stream: each document opens with its marker.
+            Some(DataFormat::Yaml) => {
+                format!("---\n{}", crate::ui::data_text(DataFormat::Yaml, &rows)?)
+            }
+            Some(data) => crate::ui::data_text(data, &rows)?,
+            None => table(&rows, ctx.output == OutputFormat::Wide),
         };
         if in_place {
             let previous = shown.as_deref().map_or(0, |text| text.lines().count());
@@ -116,36 +119,25 @@ fn check(rows: &[Row]) -> Result<(), CliError> {
 const HEADERS: [&str; 9] = [
     "ENV", "VERSION", "APPLIED", "SYNC", "HEALTH", "READY", "DRIFT", "DEPLOYED", "BLOCKED",
 ];
+/// `-o wide` adds these: what the workloads run, the GitOps object's conditions, and each
+/// workload's pods.
+const WIDE_HEADERS: [&str; 3] = ["IMAGES", "CONDITIONS", "PODS"];
 
 /// The rows as a table whose columns are as wide as their widest cell.
-fn table(rows: &[Row]) -> String {
-    let cells: Vec<[String; 9]> = rows.iter().map(cells).collect();
-    let mut widths = HEADERS.map(str::len);
-    for row in &cells {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
+fn table(rows: &[Row], wide: bool) -> String {
+    let mut headers = HEADERS.to_vec();
+    if wide {
+        headers.extend(WIDE_HEADERS);
     }
-    let mut text = String::new();
-    for row in std::iter::once(HEADERS.map(String::from)).chain(cells) {
-        let mut line = String::new();
-        for (column, cell) in row.iter().enumerate() {
-            if column + 1 == row.len() {
-                line.push_str(cell);
-            } else {
-                let _ = write!(line, "{cell:<width$}  ", width = widths[column]);
-            }
-        }
-        let _ = writeln!(text, "{}", line.trim_end());
-    }
-    text
+    let cells: Vec<Vec<String>> = rows.iter().map(|row| cells(row, wide)).collect();
+    crate::ui::table::table(&headers, &cells)
 }
 
-fn cells(row: &Row) -> [String; 9] {
+fn cells(row: &Row, wide: bool) -> Vec<String> {
     let dash = || "-".to_string();
     let observed = row.observed.as_ref();
     let unknown = || "unknown".to_string();
-    [
+    let mut cells = vec![
         row.env.clone(),
         match (&row.version, &row.canary) {
             (Some(version), Some(canary)) => format!("{version}@{}%", canary.weight),
@@ -172,7 +164,46 @@ fn cells(row: &Row) -> [String; 9] {
             .as_ref()
             .map(|g| format!("{}: {}", g.gate, g.detail))
             .unwrap_or_else(dash),
-    ]
+    ];
+    if wide {
+        cells.extend(wide_cells(observed));
+    }
+    cells
+}
+
+/// Comma-separated lists, `-` when empty: images (each once), `Type=Status` conditions, and
+/// `Kind/name ready/total` per workload.
+fn wide_cells(observed: Option<&crate::engine::Observation>) -> [String; 3] {
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            "-".to_string()
+        } else {
+            items.join(",")
+        }
+    };
+    let Some(observed) = observed else {
+        return ["-", "-", "-"].map(String::from);
+    };
+    let mut images: Vec<String> = Vec::new();
+    for image in observed.workloads.iter().flat_map(|w| &w.images) {
+        if !images.contains(image) {
+            images.push(image.clone());
+        }
+    }
+    let conditions = observed
+        .conditions
+        .iter()
+        .map(|c| match &c.status {
+            Some(status) => format!("{}={status}", c.kind),
+            None => c.kind.clone(),
+        })
+        .collect();
+    let pods = observed
+        .workloads
+        .iter()
+        .map(|w| format!("{}/{} {}/{}", w.kind, w.name, w.ready, w.total))
+        .collect();
+    [list(images), list(conditions), list(pods)]
 }
 
 #[cfg(test)]
@@ -196,10 +227,13 @@ mod tests {
 
     #[test]
     fn columns_line_up_for_any_name_length() {
-        let text = table(&[
-            row("dev", "1.0.0"),
-            row("production-eu-west-1-canary", "2024.11.30-rc.1+build.77"),
-        ]);
+        let text = table(
+            &[
+                row("dev", "1.0.0"),
+                row("production-eu-west-1-canary", "2024.11.30-rc.1+build.77"),
+            ],
+            false,
+        );
         let lines: Vec<&str> = text.lines().collect();
         let column = |line: &str, nth: usize| {
             let mut at = 0;

@@ -16,8 +16,8 @@ pub fn run(ctx: &Context, args: UnfreezeArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let env = environment(&loaded, &args.env)?;
     let report = crate::ship::freeze::unfreeze(ctx, &loaded, env)?;
-    if ctx.json() {
-        return crate::ui::emit_json(&report);
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(data, &report);
     }
     crate::ui::emit(&format!("{}\n", report.commit))
 }

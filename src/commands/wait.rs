@@ -17,5 +17,5 @@ pub struct WaitCommandArgs {
 pub fn run(ctx: &Context, args: WaitCommandArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let env = ship::environment(&loaded, &args.env)?;
-    reattach::reattach(ctx, &loaded, env, &args.wait.into())?.emit(ctx.json())
+    reattach::reattach(ctx, &loaded, env, &args.wait.into())?.emit(ctx.data())
 }

@@ -363,6 +363,21 @@ pub fn readiness(obj: &Value) -> (u64, u64) {
     }
 }
 
+/// The images a workload's pod template runs (init containers first), each once.
+pub fn images(obj: &Value) -> Vec<String> {
+    let spec = obj.pointer("/spec/template/spec");
+    let mut images: Vec<String> = Vec::new();
+    for list in ["initContainers", "containers"] {
+        let containers = spec.and_then(|s| s[list].as_array()).into_iter().flatten();
+        for image in containers.filter_map(|c| c["image"].as_str()) {
+            if !images.iter().any(|i| i == image) {
+                images.push(image.to_string());
+            }
+        }
+    }
+    images
+}
+
 /// The Deployment's current ReplicaSet: owned by it (by uid; by name prefix and labels when
 /// the uid is missing) with the Deployment's revision, or its pod template when the
 /// Deployment has no revision annotation yet.
@@ -786,6 +801,16 @@ mod tests {
             )
         );
         assert_eq!(note(&job("job-succeeded.yaml")), None);
+    }
+
+    #[test]
+    fn images_are_the_pod_templates_init_containers_first_each_once() {
+        let deployment = serde_json::json!({"kind": "Deployment", "spec": {"template": {"spec": {
+            "initContainers": [{"name": "migrate", "image": "app:2"}],
+            "containers": [{"name": "web", "image": "app:2"}, {"name": "proxy", "image": "envoy:1"}]
+        }}}});
+        assert_eq!(images(&deployment), ["app:2", "envoy:1"]);
+        assert!(images(&serde_json::json!({"kind": "ConfigMap"})).is_empty());
     }
 
     #[test]

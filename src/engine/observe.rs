@@ -25,6 +25,34 @@ pub struct Observation {
     pub verdict: Verdict,
     /// The engine applied something other than what git holds for this env.
     pub drift: bool,
+    /// The GitOps object's conditions (Flux's Ready, Argo CD's errors and warnings).
+    pub conditions: Vec<Condition>,
+    /// The workloads the engine applied, as found in the cluster.
+    pub workloads: Vec<Workload>,
+}
+
+/// One `status.conditions` entry, as the controller wrote it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Condition {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// True, False or Unknown; Argo CD's conditions have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// One applied workload: its pods ready of wanted, and the images its pod template runs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Workload {
+    pub kind: String,
+    pub name: String,
+    pub ready: u64,
+    pub total: u64,
+    pub images: Vec<String>,
 }
 
 pub async fn observe(
@@ -42,6 +70,8 @@ pub async fn observe(
             total: 0,
             verdict: Verdict::Pending(format!("{reference} does not exist")),
             drift: true,
+            conditions: Vec::new(),
+            workloads: Vec::new(),
         });
     };
     let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str);
@@ -73,6 +103,7 @@ pub async fn observe(
         ),
     };
     let (mut ready, mut total) = (0, 0);
+    let mut found_workloads = Vec::new();
     let mut workload_verdict = Verdict::Done;
     for workload in workloads
         .iter()
@@ -85,6 +116,13 @@ pub async fn observe(
         let (found_ready, found_total) = decide::workload::readiness(&found);
         ready += found_ready;
         total += found_total;
+        found_workloads.push(Workload {
+            kind: workload.kind.to_string(),
+            name: workload.name.clone(),
+            ready: found_ready,
+            total: found_total,
+            images: decide::workload::images(&found),
+        });
         match decide::workload::workload(&found) {
             Verdict::Done => {}
             Verdict::Failed(text) => {
@@ -119,7 +157,27 @@ pub async fn observe(
         total,
         verdict,
         drift,
+        conditions: conditions(&object),
+        workloads: found_workloads,
     })
+}
+
+fn conditions(object: &Value) -> Vec<Condition> {
+    let text = |c: &Value, key: &str| c.get(key).and_then(Value::as_str).map(str::to_string);
+    object
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            Some(Condition {
+                kind: text(c, "type")?,
+                status: text(c, "status"),
+                reason: text(c, "reason"),
+                message: text(c, "message"),
+            })
+        })
+        .collect()
 }
 
 /// The Ready condition's reason (Flux's one-word sync state), or Unknown.

@@ -86,18 +86,20 @@ pub struct Shipped {
 }
 
 impl Report {
-    /// stdout: the commit (or version) as text, or the release as JSON; an aborted release
+    /// stdout: the commit (or version) as text, or the release as data; an aborted release
     /// is the command's error.
-    pub fn emit(self, json: bool) -> Result<(), CliError> {
-        match self {
-            Report::Shipped(shipped) if json => crate::ui::emit_json(&shipped),
-            Report::Shipped(Shipped { commit, .. }) | Report::Stopped { commit } => {
+    pub fn emit(self, data: Option<crate::ui::DataFormat>) -> Result<(), CliError> {
+        match (self, data) {
+            (Report::Shipped(shipped), Some(data)) => crate::ui::emit_data(data, &shipped),
+            (Report::Shipped(Shipped { commit, .. }) | Report::Stopped { commit }, _) => {
                 crate::ui::emit(&format!("{commit}\n"))
             }
-            Report::Returned { stable_version } => crate::ui::emit(&format!("{stable_version}\n")),
-            Report::Aborted(aborted) => {
-                if json {
-                    crate::ui::emit_json(&aborted)?;
+            (Report::Returned { stable_version }, _) => {
+                crate::ui::emit(&format!("{stable_version}\n"))
+            }
+            (Report::Aborted(aborted), _) => {
+                if let Some(data) = data {
+                    crate::ui::emit_data(data, &aborted)?;
                 }
                 Err(aborted.error)
             }

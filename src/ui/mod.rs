@@ -21,10 +21,32 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What stdout carries: text for people (`wide`: with more columns where a command has them)
+/// or data for programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     Text,
+    Wide,
     Json,
+    Yaml,
+}
+
+impl OutputFormat {
+    /// The data format, when stdout carries data rather than text.
+    pub fn data(self) -> Option<DataFormat> {
+        match self {
+            OutputFormat::Text | OutputFormat::Wide => None,
+            OutputFormat::Json => Some(DataFormat::Json),
+            OutputFormat::Yaml => Some(DataFormat::Yaml),
+        }
+    }
+}
+
+/// How data is written to stdout: the same value either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataFormat {
+    Json,
+    Yaml,
 }
 
 /// Facts about the process's surroundings, read once at start-up.
@@ -330,14 +352,21 @@ pub fn emit_over(previous: usize, text: &str) -> Result<(), CliError> {
     emit(&format!("{clear}{text}"))
 }
 
-/// Writes a value as pretty JSON plus a newline to stdout.
-pub fn emit_json(value: &impl serde::Serialize) -> Result<(), CliError> {
-    emit(&json_text(value))
+/// Writes a value to stdout as data: every command's `--output json|yaml` goes through here.
+pub fn emit_data(format: DataFormat, value: &impl serde::Serialize) -> Result<(), CliError> {
+    emit(&data_text(format, value)?)
 }
 
-/// A value as stdout's JSON: pretty, with a final newline.
-pub fn json_text(value: &impl serde::Serialize) -> String {
-    let mut text = forge_base::json::to_string_pretty(value);
-    text.push('\n');
-    text
+/// A value as stdout's data: pretty JSON, or a YAML document, with a final newline.
+pub fn data_text(format: DataFormat, value: &impl serde::Serialize) -> Result<String, CliError> {
+    match format {
+        DataFormat::Json => {
+            let mut text = forge_base::json::to_string_pretty(value);
+            text.push('\n');
+            Ok(text)
+        }
+        // Through JSON's value model, so YAML holds exactly what JSON would.
+        DataFormat::Yaml => serde_saphyr::to_string(&forge_base::json::to_value(value))
+            .map_err(|e| CliError::operational(format!("cannot write the output as YAML: {e}"))),
+    }
 }

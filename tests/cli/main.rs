@@ -24,6 +24,7 @@ mod fuzz;
 mod help;
 mod hostile;
 mod init;
+mod output;
 mod quickstart;
 mod render;
 mod rollout;

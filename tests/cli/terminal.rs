@@ -5,13 +5,14 @@ use crate::{TestEnv, require_tool};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A detached tmux session running one shell command in a private tmux server.
-struct Tmux {
+/// A detached tmux session running one shell command in a private tmux server (also used
+/// by the shell completion tests).
+pub struct Tmux {
     socket: std::path::PathBuf,
 }
 
 impl Tmux {
-    fn start(env: &TestEnv, command: &str) -> Tmux {
+    pub fn start(env: &TestEnv, command: &str) -> Tmux {
         // A socket per session: a server being killed may still hold the previous one.
         static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -39,7 +40,7 @@ impl Tmux {
         cmd
     }
 
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         let output = self
             .cmd()
             .args(["capture-pane", "-p", "-t", "t"])
@@ -49,7 +50,7 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `text`; panics with the screen after 20 s.
-    fn wait_for(&self, text: &str) -> String {
+    pub fn wait_for(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let screen = self.screen();
@@ -64,7 +65,7 @@ impl Tmux {
         }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub fn keys(&self, keys: &[&str]) {
         assert!(
             self.cmd()
                 .args(["send-keys", "-t", "t"])
@@ -86,6 +87,31 @@ fn forge() -> &'static str {
     env!("CARGO_BIN_EXE_forge")
 }
 
+/// Answers `forge init`'s prompts with these keys for the app name, the kind of manifests
+/// and the engine (the rest alike: the default directory, an env repo, envs dev and prod);
+/// returns the screen once it exited.
+fn answer_init(tmux: &Tmux, app: &[&str], kind: &[&str], engine: &[&str]) -> String {
+    let answers: [(&str, &[&str]); 6] = [
+        ("Application name", app),
+        ("Manifests are a", kind),
+        ("Manifests directory", &["Enter"]),
+        (
+            "Environment repo URL",
+            &["https://git.example.com/envs.git", "Enter"],
+        ),
+        (
+            "Environments, in promotion order",
+            &["C-u", "dev,prod", "Enter"],
+        ),
+        ("GitOps engine", engine),
+    ];
+    for (prompt, keys) in answers {
+        tmux.wait_for(prompt);
+        tmux.keys(keys);
+    }
+    tmux.wait_for("EXIT=")
+}
+
 #[test]
 fn init_asks_on_a_terminal() {
     if !require_tool("tmux") {
@@ -97,20 +123,13 @@ fn init_asks_on_a_terminal() {
         "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
     );
     let tmux = Tmux::start(&env, &format!("{} init", forge()));
-    tmux.wait_for("Application name");
-    tmux.keys(&["C-u", "shop", "Enter"]);
-    // The chart was found, so Helm is the default answer.
-    tmux.wait_for("Manifests are a");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Manifests directory");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Environment repo URL");
-    tmux.keys(&["https://git.example.com/envs.git", "Enter"]);
-    tmux.wait_for("Environments, in promotion order");
-    tmux.keys(&["C-u", "dev,prod", "Enter"]);
-    tmux.wait_for("GitOps engine");
-    tmux.keys(&["Down", "Enter"]);
-    let screen = tmux.wait_for("EXIT=");
+    let screen = answer_init(
+        &tmux,
+        &["C-u", "shop", "Enter"],
+        // The chart was found, so Helm is the default answer.
+        &["Enter"],
+        &["Down", "Enter"],
+    );
     assert!(screen.contains("EXIT=0"), "{screen}");
 
     let loaded = forge::config::Loaded::load(&env.path().join("forge.yaml")).unwrap();
@@ -120,6 +139,45 @@ fn init_asks_on_a_terminal() {
     assert_eq!(config.source.path.value, "charts/shop");
     assert_eq!(config.env_names(), ["dev", "prod"]);
     assert_eq!(config.engine, forge::config::Engine::Argocd);
+}
+
+/// In an empty directory the answer to "Manifests are a" decides what is scaffolded: a Helm
+/// chart here, which `forge render` then renders.
+#[test]
+fn init_in_an_empty_dir_scaffolds_the_source_chosen_at_the_prompt() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path().join("shop")).unwrap();
+    let tmux = Tmux::start(&env, &format!("{} -C shop/forge.yaml init", forge()));
+    // The directory's name is the default app name; a Helm chart; Flux.
+    let screen = answer_init(&tmux, &["Enter"], &["Down", "Enter"], &["Enter"]);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("a Helm chart serving one web container"),
+        "{screen}"
+    );
+
+    let project = env.path().join("shop");
+    let loaded = forge::config::Loaded::load(&project.join("forge.yaml")).unwrap();
+    assert_eq!(loaded.config.app.value, "shop");
+    assert_eq!(loaded.config.source.kind, forge::config::SourceKind::Helm);
+    let chart = project.join(&loaded.config.source.path.value);
+    assert!(chart.join("Chart.yaml").is_file(), "{}", chart.display());
+    let rendered = env
+        .forge()
+        .current_dir(&project)
+        .args(["render", "dev", "--version", "0.1.0", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&rendered)
+    );
+    assert!(project.join("out/helmrelease.yaml").is_file());
 }
 
 #[test]

@@ -25,14 +25,17 @@ pub fn run(ctx: &Context, args: BuildArgs) -> Result<(), CliError> {
     let built = crate::ship::bundle::build(ctx, &loaded, args.release, args.images, &args.out)?;
     let app = &built.manifest.app;
     let version = &built.manifest.version;
-    if ctx.json() {
-        crate::ui::emit_json(&serde_json::json!({
-            "path": built.path,
-            "digest": built.digest,
-            "size": built.size,
-            "app": app,
-            "version": version,
-        }))
+    if let Some(data) = ctx.data() {
+        crate::ui::emit_data(
+            data,
+            &serde_json::json!({
+                "path": built.path,
+                "digest": built.digest,
+                "size": built.size,
+                "app": app,
+                "version": version,
+            }),
+        )
     } else {
         crate::ui::emit(&format!("{}\n", built.path.display()))
     }

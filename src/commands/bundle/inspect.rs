@@ -17,14 +17,17 @@ pub fn run(ctx: &Context, args: InspectArgs) -> Result<(), CliError> {
     let verified = verify(&args.bundle, &Limits::default())?;
     let signature = crate::signing::signature_path(&args.bundle);
     let signature = signature.is_file().then_some(signature);
-    if ctx.json() {
-        return crate::ui::emit_json(&serde_json::json!({
-            "path": args.bundle,
-            "digest": verified.digest(),
-            "size": verified.size,
-            "signature": signature,
-            "manifest": verified.manifest,
-        }));
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(
+            data,
+            &serde_json::json!({
+                "path": args.bundle,
+                "digest": verified.digest(),
+                "size": verified.size,
+                "signature": signature,
+                "manifest": verified.manifest,
+            }),
+        );
     }
     let m = &verified.manifest;
     let mut text = String::new();

@@ -12,8 +12,8 @@ pub struct ListArgs {}
 pub fn run(ctx: &Context, _args: ListArgs) -> Result<(), CliError> {
     let loaded = ctx.load_config()?;
     let bundles = crate::ship::bundles::list(ctx, &loaded)?;
-    if ctx.json() {
-        return crate::ui::emit_json(&bundles);
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(data, &bundles);
     }
     if bundles.is_empty() {
         ctx.ui.status(

@@ -39,12 +39,15 @@ pub fn run(ctx: &Context, args: SignArgs) -> Result<(), CliError> {
         "Signed",
         format!("{} ({})", args.bundle.display(), verified.digest()),
     );
-    if ctx.json() {
-        crate::ui::emit_json(&serde_json::json!({
-            "signature": out,
-            "digest": verified.digest(),
-            "keyHint": signing::key::key_hint(&public),
-        }))
+    if let Some(data) = ctx.data() {
+        crate::ui::emit_data(
+            data,
+            &serde_json::json!({
+                "signature": out,
+                "digest": verified.digest(),
+                "keyHint": signing::key::key_hint(&public),
+            }),
+        )
     } else {
         crate::ui::emit(&format!("{}\n", out.display()))
     }

@@ -40,19 +40,22 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> Result<(), CliError> {
         verified.check_same_as(&args.bundle, &signed.sha256)?;
     }
     let m = &verified.manifest;
-    if ctx.json() {
-        return crate::ui::emit_json(&serde_json::json!({
-            "path": args.bundle,
-            "digest": verified.digest(),
-            "app": m.app,
-            "version": m.version,
-            "files": m.files.len(),
-            "signature": {
-                "verified": key_path.is_some(),
-                "path": key_path.as_ref().map(|_| &signature_path),
-                "key": key_path,
-            },
-        }));
+    if let Some(data) = ctx.data() {
+        return crate::ui::emit_data(
+            data,
+            &serde_json::json!({
+                "path": args.bundle,
+                "digest": verified.digest(),
+                "app": m.app,
+                "version": m.version,
+                "files": m.files.len(),
+                "signature": {
+                    "verified": key_path.is_some(),
+                    "path": key_path.as_ref().map(|_| &signature_path),
+                    "key": key_path,
+                },
+            }),
+        );
     }
     let signature = match &key_path {
         Some(key) => format!(

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+mod argocd_schema;
 mod canary;
 mod differential;
 mod flows;
